@@ -1,0 +1,110 @@
+"""Plain data passed between the layers: feeds, articles, fetch results, stored rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+FetchStatus = Literal["ok", "not_modified", "failed"]
+Region = Literal["cn", "tw", "hk"]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedConfig:
+    """One feed as the user configured it."""
+
+    url: str
+    title: str | None = None
+    region: Region | None = None  # where the text comes from; None: from the feed's language
+    full_text: bool = False  # fetch each new article's web page during refresh
+    script: str | None = None  # per-feed script override: original | hans | hant
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A named, ordered group of feeds: one tab in the UI."""
+
+    name: str
+    feeds: tuple[FeedConfig, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What we remember of a feed's last response to make the next one cheap."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None  # sha256 of the last body parsed; equal body -> skip parsing
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One feed entry, normalised; HTML is kept exactly as published."""
+
+    feed_url: str
+    entry_id: str  # stable and unique within the feed
+    title: str
+    link: str | None = None  # absolute http(s) only
+    author: str | None = None
+    published: datetime | None = None  # timezone-aware
+    summary_html: str = ""
+    content_html: str = ""
+    text: str = ""  # plain text of content (else summary), for listing and search
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """The outcome of fetching one feed: new articles and validators, or a readable error."""
+
+    url: str
+    status: FetchStatus
+    articles: tuple[Article, ...] = ()
+    validators: Validators = field(default_factory=Validators)
+    error: str | None = None
+    feed_title: str | None = None
+    language: str | None = None  # the feed's language tag, e.g. zh-TW
+    http_status: int | None = None
+    notice: str | None = None  # non-fatal remark, e.g. "kept 2,000 of 50,000 items"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """A feed as the cache knows it: where it belongs and how its last fetch went."""
+
+    url: str
+    section: str
+    title: str | None  # configured title, else the feed's own
+    validators: Validators
+    last_status: FetchStatus | None
+    last_error: str | None
+    last_fetched: datetime | None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """An article as a list shows it: no bodies, cheap to page through."""
+
+    id: int  # the cache's own id, stable for the life of the cache
+    feed_url: str
+    feed_title: str
+    section: str
+    title: str
+    link: str | None
+    author: str | None
+    published: datetime | None  # timezone-aware (UTC)
+    read: bool
+    starred: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article with everything needed to read it."""
+
+    listing: Listing
+    summary_html: str
+    content_html: str
+    text: str
+    full_html: str | None = None  # the story extracted from the web page, when fetched
+    language: str | None = None
