@@ -1,0 +1,101 @@
+"""The one way in to the core: `open_library` builds config, cache and backend for CLI and UI."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from reader.core.backends.base import Backend
+from reader.core.backends.http import FetchSettings, HttpBackend
+from reader.core.config import Config, load_config
+from reader.core.model import FeedConfig
+from reader.core.paths import Paths
+from reader.core.refresh import ProgressCallback, RefreshSummary, refresh_feeds
+from reader.core.store import Store
+
+
+def fetch_settings(config: Config) -> FetchSettings:
+    """The backend's settings from the user's [settings] table."""
+    s = config.settings
+    return FetchSettings(
+        concurrency=s.concurrency,
+        connect_timeout=s.connect_timeout,
+        read_timeout=s.read_timeout,
+        deadline=s.feed_deadline,
+        max_bytes=s.max_feed_bytes,
+        max_items_per_feed=s.max_items_per_feed,
+        default_tz=s.zone,
+    )
+
+
+@dataclass
+class Library:
+    """Config, cache and backend of one reader instance."""
+
+    paths: Paths
+    config: Config
+    store: Store
+    backend: Backend
+
+    def feeds(self, section: str | None = None) -> list[FeedConfig]:
+        """Configured feeds, of one section or all, in config order."""
+        return [
+            feed
+            for s in self.config.sections
+            if section is None or s.name == section
+            for feed in s.feeds
+        ]
+
+    def refresh(
+        self, section: str | None = None, progress: ProgressCallback | None = None
+    ) -> RefreshSummary:
+        """Fetch the feeds of `section` (all when None) and store them; blocking, so call it from a
+        worker thread in the UI. Prunes by the retention settings afterwards."""
+        summary = asyncio.run(
+            refresh_feeds(
+                self.store,
+                self.backend,
+                self.feeds(section),
+                concurrency=self.config.settings.concurrency,
+                progress=progress,
+            )
+        )
+        self.prune()
+        return summary
+
+    def prune(self) -> int:
+        s = self.config.settings
+        return self.store.prune(
+            max_age_days=s.retention_days,
+            max_per_feed=s.retention_max_per_feed,
+            now=datetime.now(UTC),
+        )
+
+    def reload_config(self) -> None:
+        """Re-read the config file (after add/remove/import) and bring the cache's feed list along."""
+        self.config = load_config(self.paths.config_file)
+        self.store.sync_feeds(self.config.sections)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_library(
+    paths: Paths,
+    config: Config | None = None,
+    backend: Backend | None = None,
+    store: Store | None = None,
+) -> Library:
+    """Load the config (writing the default on first run), open the cache and sync its feed list.
+
+    Raises ConfigError for a bad config and StoreError for a cache we cannot use."""
+    config = config or load_config(paths.config_file)
+    store = store or Store.open(paths.database)
+    store.sync_feeds(config.sections)
+    return Library(
+        paths=paths,
+        config=config,
+        store=store,
+        backend=backend or HttpBackend(fetch_settings(config)),
+    )
