@@ -335,26 +335,27 @@ class _Locator:
     def next_header(self, name: str, after: int | None) -> int | None:
         return next((n for n in self._headers(name) if n > (after or 0)), None)
 
-    def key_after(self, key: str, start: int | None) -> int | None:
+    def _find(self, key: str, start: int | None) -> int | None:
         """The first line at or after `start` that assigns `key`, before the next header."""
         pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
-        for number in range((start or 1), len(self.lines) + 1):
+        for number in range(start or 1, len(self.lines) + 1):
             line = self.lines[number - 1]
             if number > (start or 1) and line.lstrip().startswith("["):
                 break
             if pattern.match(line):
                 return number
-        return start
+        return None
+
+    def key_after(self, key: str, start: int | None) -> int | None:
+        return self._find(key, start) or start
 
     def key(self, key: str, table: str | None = None) -> int | None:
+        """The line of `key` in `table` (top level when None), or of a [key] header."""
         start = self.next_header(table, 0) if table else 1
         if table and start is None:
             return None
-        found = self.key_after(key, start)
-        if found == start and table is None:
-            headers = self._headers(key)
-            return headers[0] if headers else None
-        return found
+        headers = self._headers(key)
+        return self._find(key, start) or (headers[0] if headers else start)
 
 
 # ---- editing, with tomlkit, keeping the user's comments ----
