@@ -28,7 +28,9 @@ def _load_table() -> dict[int, int]:
         if _table is None:
             from reader.core import _fold_data
 
-            _table = dict(zip(map(ord, _fold_data.SOURCES), map(ord, _fold_data.TARGETS)))
+            _table = dict(
+                zip(map(ord, _fold_data.SOURCES), map(ord, _fold_data.TARGETS), strict=True)
+            )
         return _table
 
 

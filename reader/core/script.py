@@ -1,0 +1,194 @@
+"""Script modes (as published, 简体, 繁體) and the OpenCC conversion engine behind them.
+
+Everything that touches OpenCC lives here, so replacing the pure-Python `opencc-py` with the
+C++ `OpenCC` wheel (same `opencc.OpenCC(config).convert(text)` API) is one dependency line.
+Converters load lazily (about 0.2 s each, never at import) and are kept, one per config;
+conversions are cached in a bounded LRU keyed by (config, text), long texts chunk by paragraph so
+each paragraph caches on its own. URLs inside text are never converted.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from opencc import OpenCC
+
+Mode = Literal["original", "hans", "hant"]
+MODES: tuple[Mode, ...] = ("original", "hans", "hant")
+Variant = Literal["t", "tw", "twp", "hk"]
+VARIANTS: tuple[Variant, ...] = ("t", "tw", "twp", "hk")
+
+# Traditional in the chosen variant: from any source, starting from simplified rules (OpenCC's
+# s2* configs leave traditional characters as they are).
+_HANT_CONFIG_BY_VARIANT: dict[str, str] = {"t": "s2t", "tw": "s2tw", "twp": "s2twp", "hk": "s2hk"}
+# Simplified, reading the source with its region's rules (Taiwan phrases: 軟體 -> 软件).
+_HANS_CONFIG_BY_REGION: dict[str, str] = {"cn": "t2s", "tw": "tw2sp", "hk": "hk2s"}
+
+# Texts longer than this are converted paragraph by paragraph, so each paragraph caches.
+CHUNK_CHARS = 2000
+CACHE_ENTRIES = 4096
+
+# A URL runs to whitespace, a quote or angle bracket, or full-width punctuation.
+_URL_RE = re.compile(
+    r"(?:https?|ftp)://[^\s<>\"'，。、；：！？（）「」『』【】《》〈〉]+", re.IGNORECASE
+)
+_CHUNK_BREAK_RE = re.compile(r"(?<=[\n。！？])")
+
+_converters: dict[str, OpenCC] = {}
+_converters_lock = threading.Lock()
+
+
+def next_mode(mode: Mode) -> Mode:
+    """The mode after this one in the toggle cycle: original -> hans -> hant -> original."""
+    return MODES[(MODES.index(mode) + 1) % len(MODES)]
+
+
+def region_from_language(language: str | None) -> str | None:
+    """The region a language tag names: zh-TW / zh-Hant-TW -> tw, zh-HK / zh-MO -> hk,
+    zh-CN / zh-SG / zh-Hans -> cn; None when the tag does not say."""
+    if not language:
+        return None
+    subtags = language.strip().lower().replace("_", "-").split("-")
+    if subtags[0] != "zh":
+        return None
+    rest = set(subtags[1:])
+    if "tw" in rest:
+        return "tw"
+    if rest & {"hk", "mo"}:
+        return "hk"
+    if rest & {"cn", "sg", "my", "hans"}:
+        return "cn"
+    return None
+
+
+def config_for(
+    mode: Mode,
+    variant: Variant = "t",
+    region: str | None = None,
+    language: str | None = None,
+) -> str | None:
+    """The OpenCC config that shows a source's text in a mode, or None for as published.
+
+    hant uses the variant (s2t, s2tw, s2twp, s2hk); hans uses the source's region, given
+    explicitly or read from its language tag (tw2sp, hk2s, else t2s)."""
+    if mode == "original":
+        return None
+    if mode == "hant":
+        if variant not in _HANT_CONFIG_BY_VARIANT:
+            raise ValueError(f"unknown traditional variant {variant!r}")
+        return _HANT_CONFIG_BY_VARIANT[variant]
+    if mode == "hans":
+        source_region = region or region_from_language(language) or "cn"
+        return _HANS_CONFIG_BY_REGION.get(source_region, "t2s")
+    raise ValueError(f"unknown script mode {mode!r}")
+
+
+def _converter(config: str) -> OpenCC:
+    """The converter for a config, loaded on first use and kept."""
+    converter = _converters.get(config)
+    if converter is not None:
+        return converter
+    with _converters_lock:
+        converter = _converters.get(config)
+        if converter is None:
+            from opencc import OpenCC
+
+            converter = OpenCC(config)
+            _converters[config] = converter
+    return converter
+
+
+@functools.lru_cache(maxsize=CACHE_ENTRIES)
+def _convert_chunk(config: str, chunk: str) -> str:
+    """Convert one short piece of text (cached)."""
+    return _converter(config).convert(chunk)
+
+
+def _chunks(text: str) -> Iterator[str]:
+    """Split text after line breaks and sentence ends into pieces of about CHUNK_CHARS."""
+    if len(text) <= CHUNK_CHARS:
+        yield text
+        return
+    pending: list[str] = []
+    pending_chars = 0
+    for piece in _CHUNK_BREAK_RE.split(text):
+        if pending and pending_chars + len(piece) > CHUNK_CHARS:
+            yield "".join(pending)
+            pending, pending_chars = [], 0
+        pending.append(piece)
+        pending_chars += len(piece)
+    if pending:
+        yield "".join(pending)
+
+
+def _convert_prose(text: str, config: str) -> str:
+    """Convert text that holds no URLs, chunked so each piece caches."""
+    if not text or text.isascii():
+        return text
+    return "".join(_convert_chunk(config, chunk) for chunk in _chunks(text))
+
+
+def convert_with_config(text: str, config: str) -> str:
+    """Convert text with an OpenCC config name, leaving URLs in it untouched."""
+    if not text or text.isascii():
+        return text
+    parts: list[str] = []
+    position = 0
+    for url in _URL_RE.finditer(text):
+        parts.append(_convert_prose(text[position : url.start()], config))
+        parts.append(url.group())
+        position = url.end()
+    parts.append(_convert_prose(text[position:], config))
+    return "".join(parts)
+
+
+def convert_text(
+    text: str,
+    mode: Mode,
+    variant: Variant = "t",
+    region: str | None = None,
+    language: str | None = None,
+) -> str:
+    """Plain feed text in a script mode; Latin text, numbers and URLs come out unchanged."""
+    config = config_for(mode, variant, region, language)
+    return text if config is None else convert_with_config(text, config)
+
+
+def convert_html(
+    html: str,
+    mode: Mode,
+    variant: Variant = "t",
+    region: str | None = None,
+    language: str | None = None,
+) -> str:
+    """HTML in a script mode: text nodes and alt/title values change; tags, other attributes,
+    entities, comments and <script>/<style>/<pre>/<code> contents stay byte for byte."""
+    config = config_for(mode, variant, region, language)
+    if config is None or html.isascii():
+        return html
+    from reader.core.script_html import convert_html_text_nodes
+
+    return convert_html_text_nodes(html, lambda text: convert_with_config(text, config))
+
+
+def warm_up(variant: Variant = "t", regions: Iterable[str | None] = (None,)) -> None:
+    """Load the converters the UI will need (slow: call it from a worker after the first paint)."""
+    configs = {config_for("hant", variant)}
+    configs.update(config_for("hans", variant, region) for region in regions)
+    for config in sorted(c for c in configs if c is not None):
+        _converter(config)
+
+
+def is_loaded() -> bool:
+    """Whether any converter has been loaded (none must be at start-up)."""
+    return bool(_converters)
+
+
+def clear_cache() -> None:
+    """Forget cached conversions (converters stay loaded); for benchmarks and tests."""
+    _convert_chunk.cache_clear()
