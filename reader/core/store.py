@@ -1,0 +1,733 @@
+"""The SQLite cache: feeds, articles, read/star state, search; the only writer of the database.
+
+One connection per Store, shared by threads under a lock (Textual thread workers come and go, so
+per-thread connections would leak). Writes are short ``BEGIN IMMEDIATE`` transactions and the
+connection waits up to ``BUSY_TIMEOUT_S`` for another process's write, so a TUI and a cron
+``reader fetch`` can share one file. Every list the UI shows is one indexed query for one page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from reader.core.fold import FOLD_VERSION
+from reader.core.model import (
+    Article,
+    FeedState,
+    FetchResult,
+    Listing,
+    Section,
+    StoredArticle,
+    Validators,
+)
+from reader.core.store_schema import (
+    CorruptDatabaseError,
+    NewerSchemaError,
+    StoreError,
+    header_user_version,
+    migrate,
+    SCHEMA_VERSION,
+)
+from reader.core.store_search import fts_query, index_words
+
+__all__ = [
+    "CorruptDatabaseError",
+    "NewerSchemaError",
+    "Store",
+    "StoreError",
+    "move_aside",
+]
+
+BUSY_TIMEOUT_S = 10.0
+_LOCKED_RETRIES = 5  # after the busy timeout itself, for the rare lock SQLite does not wait on
+_PRUNE_BATCH = 500
+_REINDEX_BATCH = 2000
+
+_LISTING_COLUMNS = """
+    a.id, f.url, coalesce(f.configured_title, f.feed_title, f.url), s.name,
+    a.title, a.link, a.author, a.published, a.read, a.starred
+"""
+_LISTING_JOINS = """
+    JOIN feeds AS f ON f.id = a.feed_id
+    LEFT JOIN sections AS s ON s.id = a.section_id
+"""
+
+
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+
+
+def _error_code(error: sqlite3.Error) -> int:
+    return int(getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def _translated(error: sqlite3.DatabaseError, path: Path) -> Exception:
+    """SQLite's error as ours: a damaged file becomes CorruptDatabaseError, anything else is
+    a StoreError naming the file; programming errors (bad SQL) stay as they are."""
+    code = _error_code(error)
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return CorruptDatabaseError(f"{path}: the cache is damaged: {error}")
+    if isinstance(error, sqlite3.OperationalError) and code not in (0, 1):
+        return StoreError(f"{path}: {error}")
+    return error
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a bad cache file (and its -wal/-shm) with a timestamp suffix; never delete it.
+
+    Returns the new path of the main file, for telling the user where it went.
+    """
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.bad-{stamp}")
+    counter = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.bad-{stamp}-{counter}")
+        counter += 1
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            companion.rename(target.with_name(target.name + suffix))
+    if path.exists():
+        path.rename(target)
+    return target
+
+
+def _to_micros(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _from_micros(value: int | None) -> datetime | None:
+    if value is None:
+        return None
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=value)
+
+
+def _article_digest(article: Article) -> str:
+    """A hash of every field we store, so an unchanged article costs no writes."""
+    published = "" if article.published is None else str(_to_micros(article.published))
+    parts = (
+        article.title, article.link or "", article.author or "", published,
+        article.summary_html, article.content_html, article.text,
+    )
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        encoded = part.encode("utf-8", "surrogatepass")
+        hasher.update(len(encoded).to_bytes(8, "big"))
+        hasher.update(encoded)
+    return hasher.hexdigest()
+
+
+def _listing(row: Sequence[object]) -> Listing:
+    return Listing(
+        id=int(row[0]),  # type: ignore[call-overload]
+        feed_url=str(row[1]),
+        feed_title=str(row[2]),
+        section=str(row[3] or ""),
+        title=str(row[4]),
+        link=row[5],  # type: ignore[arg-type]
+        author=row[6],  # type: ignore[arg-type]
+        published=_from_micros(row[7]),  # type: ignore[arg-type]
+        read=bool(row[8]),
+        starred=bool(row[9]),
+    )
+
+
+class Store:
+    """The article cache in one SQLite file; safe to share between threads and processes."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._connection = connection
+        self._lock = threading.RLock()
+        self.path = path
+
+    # ---- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, quick_check: bool = False) -> Store:
+        """Open (creating parent folders and the file) and migrate the cache at ``path``.
+
+        Raises NewerSchemaError before touching a file from a newer reader, and
+        CorruptDatabaseError for a file SQLite cannot read (``quick_check`` scans every page too,
+        which costs time on a big cache).
+        """
+        path = Path(path)
+        found = header_user_version(path)
+        if found is not None and found > SCHEMA_VERSION:
+            raise NewerSchemaError(
+                f"{path}: the cache was written by a newer reader "
+                f"(schema {found}, this reader knows {SCHEMA_VERSION})"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection: sqlite3.Connection | None = None
+        try:
+            connection = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+            connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            if quick_check:
+                verdict = connection.execute("PRAGMA quick_check(1)").fetchone()[0]
+                if verdict != "ok":
+                    raise CorruptDatabaseError(f"{path}: quick_check failed: {verdict}")
+            mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                connection.execute("PRAGMA journal_mode = WAL")
+            migrate(connection)
+            store = cls(connection, path)
+            store._reindex_if_fold_changed()
+            return store
+        except NewerSchemaError as error:
+            if connection is not None:
+                connection.close()
+            raise NewerSchemaError(f"{path}: {error}") from None
+        except StoreError:
+            if connection is not None:
+                connection.close()
+            raise
+        except sqlite3.DatabaseError as error:
+            if connection is not None:
+                connection.close()
+            translated = _translated(error, path)
+            if translated is error:  # not a plain I/O, space or lock problem: unreadable file
+                raise CorruptDatabaseError(f"{path}: cannot read the cache: {error}") from error
+            raise translated from error
+
+    def close(self) -> None:
+        """Close the connection; the Store cannot be used afterwards."""
+        with self._lock:
+            self._connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # ---- plumbing ------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction, taken up front so it never fails half-way on a lock."""
+        with self._lock:
+            connection = self._connection
+            for attempt in range(_LOCKED_RETRIES + 1):
+                try:
+                    connection.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as error:
+                    if _error_code(error) not in (_SQLITE_BUSY, _SQLITE_LOCKED):
+                        raise _translated(error, self.path) from error
+                    if attempt == _LOCKED_RETRIES:
+                        raise StoreError(f"{self.path}: the cache stayed busy: {error}") from error
+                    time.sleep(0.05 * (attempt + 1))
+                except sqlite3.DatabaseError as error:
+                    raise _translated(error, self.path) from error
+            try:
+                yield connection
+                connection.execute("COMMIT")
+            except BaseException as error:
+                if connection.in_transaction:
+                    try:
+                        connection.execute("ROLLBACK")
+                    except sqlite3.DatabaseError:
+                        pass  # the original error says more
+                if isinstance(error, sqlite3.DatabaseError):
+                    raise _translated(error, self.path) from error
+                raise
+
+    def _read(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[object, ...]]:
+        with self._lock:
+            try:
+                return self._connection.execute(sql, parameters).fetchall()
+            except sqlite3.DatabaseError as error:
+                raise _translated(error, self.path) from error
+
+    def _section_id(self, name: str) -> int | None:
+        rows = self._read("SELECT id FROM sections WHERE name = ?", (name,))
+        return int(rows[0][0]) if rows else None  # type: ignore[call-overload]
+
+    def _meta(self, key: str) -> str | None:
+        rows = self._read("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    # ---- search index maintenance -------------------------------------------------------
+
+    def _reindex_if_fold_changed(self) -> None:
+        """Rebuild the search index when folding changed since it was built.
+
+        The whole rebuild is one write transaction, so two processes opening at once cannot
+        both rebuild (the second sees the new version and does nothing).
+        """
+        if self._meta("fold_version") == str(FOLD_VERSION):
+            return
+        with self._write() as connection:
+            row = connection.execute(
+                "SELECT value FROM meta WHERE key = 'fold_version'"
+            ).fetchone()
+            if row is not None and row[0] == str(FOLD_VERSION):
+                return
+            connection.execute("INSERT INTO article_fts(article_fts) VALUES ('delete-all')")
+            cursor = connection.execute(
+                "SELECT a.id, a.title, b.text FROM articles AS a"
+                " JOIN article_bodies AS b ON b.article_id = a.id"
+            )
+            while batch := cursor.fetchmany(_REINDEX_BATCH):
+                connection.executemany(
+                    "INSERT INTO article_fts(rowid, words) VALUES (?, ?)",
+                    [(article_id, index_words(title, text)) for article_id, title, text in batch],
+                )
+            connection.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('fold_version', ?)",
+                (str(FOLD_VERSION),),
+            )
+
+    @staticmethod
+    def _unindex(connection: sqlite3.Connection, article_ids: Sequence[int]) -> None:
+        """Remove articles from the contentless index; it needs the words they were indexed by."""
+        for start in range(0, len(article_ids), 500):
+            chunk = article_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = connection.execute(
+                "SELECT a.id, a.title, b.text FROM articles AS a"
+                f" JOIN article_bodies AS b ON b.article_id = a.id WHERE a.id IN ({marks})",
+                chunk,
+            ).fetchall()
+            connection.executemany(
+                "INSERT INTO article_fts(article_fts, rowid, words) VALUES ('delete', ?, ?)",
+                [(article_id, index_words(title, text)) for article_id, title, text in rows],
+            )
+
+    # ---- feeds and sections --------------------------------------------------------------
+
+    def sync_feeds(self, sections: Sequence[Section]) -> None:
+        """Make the cache's sections and feeds match the config, in its order.
+
+        Feeds no longer configured become inactive: hidden from every section, articles kept.
+        A feed listed twice stays in the first section that lists it.
+        """
+        with self._write() as connection:
+            before = {
+                int(feed_id): (section_id, int(active))
+                for feed_id, section_id, active in connection.execute(
+                    "SELECT id, section_id, active FROM feeds"
+                )
+            }
+            connection.execute("UPDATE sections SET position = NULL")
+            connection.execute("UPDATE feeds SET active = 0")
+            seen_urls: set[str] = set()
+            for section_position, section in enumerate(sections):
+                connection.execute(
+                    "INSERT INTO sections(name, position) VALUES (?, ?)"
+                    " ON CONFLICT(name) DO UPDATE SET position = excluded.position",
+                    (section.name, section_position),
+                )
+                section_id = connection.execute(
+                    "SELECT id FROM sections WHERE name = ?", (section.name,)
+                ).fetchone()[0]
+                for feed_position, feed in enumerate(section.feeds):
+                    if feed.url in seen_urls:
+                        continue
+                    seen_urls.add(feed.url)
+                    connection.execute(
+                        "INSERT INTO feeds(url, section_id, position, active, configured_title)"
+                        " VALUES (?, ?, ?, 1, ?) ON CONFLICT(url) DO UPDATE SET"
+                        " section_id = excluded.section_id, position = excluded.position,"
+                        " active = 1, configured_title = excluded.configured_title",
+                        (feed.url, section_id, feed_position, feed.title),
+                    )
+            after = connection.execute("SELECT id, section_id, active FROM feeds").fetchall()
+            for feed_id, section_id, active in after:
+                if before.get(int(feed_id)) == (section_id, int(active)):
+                    continue
+                connection.execute(
+                    "UPDATE articles SET section_id = ? WHERE feed_id = ?",
+                    (section_id if active else None, feed_id),
+                )
+
+    def sections(self) -> list[str]:
+        """The configured sections, in config order."""
+        rows = self._read(
+            "SELECT name FROM sections WHERE position IS NOT NULL ORDER BY position"
+        )
+        return [str(row[0]) for row in rows]
+
+    _FEED_STATE_SQL = """
+        SELECT f.url, coalesce(s.name, ''), coalesce(f.configured_title, f.feed_title),
+               f.etag, f.last_modified, f.body_hash, f.last_status, f.last_error,
+               f.last_fetched, f.language
+        FROM feeds AS f LEFT JOIN sections AS s ON s.id = f.section_id
+    """
+
+    @staticmethod
+    def _feed_state(row: Sequence[object]) -> FeedState:
+        return FeedState(
+            url=str(row[0]),
+            section=str(row[1]),
+            title=row[2],  # type: ignore[arg-type]
+            validators=Validators(etag=row[3], last_modified=row[4], body_hash=row[5]),  # type: ignore[arg-type]
+            last_status=row[6],  # type: ignore[arg-type]
+            last_error=row[7],  # type: ignore[arg-type]
+            last_fetched=_from_micros(row[8]),  # type: ignore[arg-type]
+            language=row[9],  # type: ignore[arg-type]
+        )
+
+    def feed_states(self, section: str | None = None) -> list[FeedState]:
+        """Configured feeds (of one section, or all) in config order."""
+        sql = self._FEED_STATE_SQL + " WHERE f.active = 1"
+        parameters: tuple[object, ...] = ()
+        if section is not None:
+            sql += " AND s.name = ?"
+            parameters = (section,)
+        sql += " ORDER BY s.position, f.position"
+        return [self._feed_state(row) for row in self._read(sql, parameters)]
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """One feed as the cache knows it, configured or not; None if never seen."""
+        rows = self._read(self._FEED_STATE_SQL + " WHERE f.url = ?", (url,))
+        return self._feed_state(rows[0]) if rows else None
+
+    # ---- writing fetch results ------------------------------------------------------------
+
+    def record_fetch(self, result: FetchResult, fetched_at: datetime) -> int:
+        """Store one feed's fetch outcome in one write transaction; return how many were new.
+
+        "ok" upserts articles (updated in place, first-seen time and read/starred kept) and
+        takes the new validators, title and language; "not_modified" only records status and
+        time; "failed" records the error and keeps validators and articles. A feed the config
+        does not list yet is remembered but hidden.
+        """
+        fetched_micros = _to_micros(fetched_at)
+        with self._write() as connection:
+            row = connection.execute(
+                "SELECT id, section_id, active FROM feeds WHERE url = ?", (result.url,)
+            ).fetchone()
+            if row is None:
+                feed_id = connection.execute(
+                    "INSERT INTO feeds(url, active) VALUES (?, 0)", (result.url,)
+                ).lastrowid
+                section_id = None
+            else:
+                feed_id, section_id, active = row
+                section_id = section_id if active else None
+            if result.status == "failed":
+                connection.execute(
+                    "UPDATE feeds SET last_status = 'failed', last_error = ?, last_fetched = ?"
+                    " WHERE id = ?",
+                    (result.error or "failed", fetched_micros, feed_id),
+                )
+                return 0
+            if result.status == "not_modified":
+                connection.execute(
+                    "UPDATE feeds SET last_status = 'not_modified', last_error = NULL,"
+                    " last_fetched = ? WHERE id = ?",
+                    (fetched_micros, feed_id),
+                )
+                return 0
+            validators = result.validators
+            connection.execute(
+                "UPDATE feeds SET last_status = 'ok', last_error = NULL, last_fetched = ?,"
+                " etag = ?, last_modified = ?, body_hash = ?,"
+                " feed_title = coalesce(?, feed_title), language = coalesce(?, language)"
+                " WHERE id = ?",
+                (
+                    fetched_micros, validators.etag, validators.last_modified,
+                    validators.body_hash, result.feed_title, result.language, feed_id,
+                ),
+            )
+            return self._upsert_articles(
+                connection, int(feed_id), section_id, result.articles, fetched_micros  # type: ignore[arg-type]
+            )
+
+    def _upsert_articles(
+        self,
+        connection: sqlite3.Connection,
+        feed_id: int,
+        section_id: int | None,
+        articles: Sequence[Article],
+        seen_micros: int,
+    ) -> int:
+        known: dict[str, tuple[int, str, int]] = {}
+        entry_ids = list(dict.fromkeys(article.entry_id for article in articles))
+        for start in range(0, len(entry_ids), 500):
+            chunk = entry_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for article_id, entry_id, digest, first_seen in connection.execute(
+                "SELECT id, entry_id, digest, first_seen FROM articles"
+                f" WHERE feed_id = ? AND entry_id IN ({marks})",
+                (feed_id, *chunk),
+            ):
+                known[entry_id] = (article_id, digest, first_seen)
+        new_count = 0
+        handled: set[str] = set()
+        for article in articles:
+            if article.entry_id in handled:
+                continue  # a feed repeating an id: the first copy wins
+            handled.add(article.entry_id)
+            digest = _article_digest(article)
+            published = None if article.published is None else _to_micros(article.published)
+            existing = known.get(article.entry_id)
+            if existing is None:
+                article_id = connection.execute(
+                    "INSERT INTO articles(feed_id, entry_id, section_id, sort_key, published,"
+                    " first_seen, title, link, author, digest) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        feed_id, article.entry_id, section_id,
+                        seen_micros if published is None else published, published,
+                        seen_micros, article.title, article.link, article.author, digest,
+                    ),
+                ).lastrowid
+                connection.execute(
+                    "INSERT INTO article_bodies(article_id, summary_html, content_html, text)"
+                    " VALUES (?, ?, ?, ?)",
+                    (article_id, article.summary_html, article.content_html, article.text),
+                )
+                new_count += 1
+            else:
+                article_id, old_digest, first_seen = existing
+                if old_digest == digest:
+                    continue
+                self._unindex(connection, [article_id])
+                connection.execute(
+                    "UPDATE articles SET sort_key = ?, published = ?, title = ?, link = ?,"
+                    " author = ?, digest = ? WHERE id = ?",
+                    (
+                        first_seen if published is None else published, published,
+                        article.title, article.link, article.author, digest, article_id,
+                    ),
+                )
+                connection.execute(
+                    "UPDATE article_bodies SET summary_html = ?, content_html = ?, text = ?"
+                    " WHERE article_id = ?",
+                    (article.summary_html, article.content_html, article.text, article_id),
+                )
+            connection.execute(
+                "INSERT INTO article_fts(rowid, words) VALUES (?, ?)",
+                (article_id, index_words(article.title, article.text)),
+            )
+        return new_count
+
+    # ---- reading --------------------------------------------------------------------------
+
+    def _filters(
+        self,
+        section: str | None,
+        feed_url: str | None,
+        unread_only: bool,
+        starred_only: bool,
+    ) -> tuple[str, list[object]] | None:
+        """WHERE terms that let SQLite pick the matching (partial) index; None: nothing matches.
+
+        ``read = 0`` and ``starred = 1`` are written as literals on purpose: a partial index is
+        only used when the query repeats its WHERE term.
+        """
+        terms: list[str] = []
+        parameters: list[object] = []
+        if feed_url is not None:
+            rows = self._read("SELECT id FROM feeds WHERE url = ?", (feed_url,))
+            if not rows:
+                return None
+            terms.append("a.feed_id = ?")
+            parameters.append(rows[0][0])
+        if section is not None:
+            section_id = self._section_id(section)
+            if section_id is None:
+                return None
+            terms.append("a.section_id = ?")
+            parameters.append(section_id)
+        elif feed_url is None:
+            terms.append("a.section_id IS NOT NULL")
+        if unread_only:
+            terms.append("a.read = 0")
+        if starred_only:
+            terms.append("a.starred = 1")
+        return " AND ".join(terms), parameters
+
+    def listings(
+        self,
+        section: str | None = None,
+        *,
+        feed_url: str | None = None,
+        unread_only: bool = False,
+        starred_only: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Listing]:
+        """One page of articles, newest first (section None: every configured section)."""
+        filters = self._filters(section, feed_url, unread_only, starred_only)
+        if filters is None:
+            return []
+        where, parameters = filters
+        rows = self._read(
+            f"SELECT {_LISTING_COLUMNS} FROM articles AS a {_LISTING_JOINS}"
+            f" WHERE {where} ORDER BY a.sort_key DESC, a.id DESC LIMIT ? OFFSET ?",
+            (*parameters, limit, offset),
+        )
+        return [_listing(row) for row in rows]
+
+    def count(
+        self, section: str | None = None, *, unread_only: bool = False, starred_only: bool = False
+    ) -> int:
+        """How many articles a listing with the same filters would page through."""
+        filters = self._filters(section, None, unread_only, starred_only)
+        if filters is None:
+            return 0
+        where, parameters = filters
+        rows = self._read(f"SELECT count(*) FROM articles AS a WHERE {where}", parameters)
+        return int(rows[0][0])  # type: ignore[call-overload]
+
+    def unread_counts(self) -> dict[str, int]:
+        """Unread articles per configured section, in config order, zeros included."""
+        rows = self._read(
+            "SELECT s.name, (SELECT count(*) FROM articles AS a"
+            "  WHERE a.section_id = s.id AND a.read = 0)"
+            " FROM sections AS s WHERE s.position IS NOT NULL ORDER BY s.position"
+        )
+        return {str(name): int(count) for name, count in rows}  # type: ignore[call-overload]
+
+    def article(self, article_id: int) -> StoredArticle | None:
+        """Everything needed to read one article, or None if it is not cached."""
+        rows = self._read(
+            f"SELECT {_LISTING_COLUMNS}, b.summary_html, b.content_html, b.text, b.full_html,"
+            f" f.language FROM articles AS a {_LISTING_JOINS}"
+            " JOIN article_bodies AS b ON b.article_id = a.id WHERE a.id = ?",
+            (article_id,),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return StoredArticle(
+            listing=_listing(row),
+            summary_html=str(row[10]),
+            content_html=str(row[11]),
+            text=str(row[12]),
+            full_html=row[13],  # type: ignore[arg-type]
+            language=row[14],  # type: ignore[arg-type]
+        )
+
+    def search(
+        self, query: str, *, section: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[Listing]:
+        """Articles whose title or text holds every word of ``query`` in either script.
+
+        Newest first. A blank query, or one with nothing searchable in it, finds nothing.
+        """
+        match = fts_query(query)
+        if match is None:
+            return []
+        section_term = "a.section_id IS NOT NULL"
+        parameters: list[object] = [match]
+        if section is not None:
+            section_id = self._section_id(section)
+            if section_id is None:
+                return []
+            section_term = "a.section_id = ?"
+            parameters.append(section_id)
+        rows = self._read(
+            "WITH hits AS MATERIALIZED (SELECT rowid AS id FROM article_fts"
+            "  WHERE article_fts MATCH ?)"
+            f" SELECT {_LISTING_COLUMNS} FROM hits JOIN articles AS a ON a.id = hits.id"
+            f" {_LISTING_JOINS} WHERE {section_term}"
+            " ORDER BY a.sort_key DESC, a.id DESC LIMIT ? OFFSET ?",
+            (*parameters, limit, offset),
+        )
+        return [_listing(row) for row in rows]
+
+    # ---- state ----------------------------------------------------------------------------
+
+    def set_read(self, article_ids: Iterable[int], read: bool) -> None:
+        """Mark articles read or unread (unknown ids are ignored)."""
+        ids = [(int(read), int(article_id)) for article_id in article_ids]
+        if not ids:
+            return
+        with self._write() as connection:
+            connection.executemany("UPDATE articles SET read = ? WHERE id = ?", ids)
+
+    def set_starred(self, article_id: int, starred: bool) -> None:
+        """Star or unstar one article; starred articles are never pruned."""
+        with self._write() as connection:
+            connection.execute(
+                "UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id)
+            )
+
+    def mark_section_read(self, section: str) -> int:
+        """Mark every article of a section read; returns how many were unread."""
+        section_id = self._section_id(section)
+        if section_id is None:
+            return 0
+        with self._write() as connection:
+            cursor = connection.execute(
+                "UPDATE articles SET read = 1 WHERE section_id = ? AND read = 0", (section_id,)
+            )
+            return int(cursor.rowcount)
+
+    def set_full_text(self, article_id: int, html: str) -> None:
+        """Keep the story extracted from the article's web page."""
+        with self._write() as connection:
+            connection.execute(
+                "UPDATE article_bodies SET full_html = ? WHERE article_id = ?", (html, article_id)
+            )
+
+    # ---- upkeep ---------------------------------------------------------------------------
+
+    def prune(self, *, max_age_days: int, max_per_feed: int, now: datetime) -> int:
+        """Delete unstarred articles that are too old or beyond the newest ``max_per_feed``.
+
+        Too old means both the published time and the first-seen time are before the cut-off,
+        so an old-dated article that just arrived is not deleted (and re-added) at once.
+        Deletes in short batches so another process is never kept waiting long.
+        """
+        cutoff = _to_micros(now - timedelta(days=max_age_days))
+        doomed = self._read(
+            "SELECT id FROM articles WHERE starred = 0 AND sort_key < ? AND first_seen < ?"
+            " UNION SELECT id FROM (SELECT id, starred, row_number() OVER"
+            "  (PARTITION BY feed_id ORDER BY sort_key DESC, id DESC) AS newest_rank"
+            "  FROM articles) WHERE newest_rank > ? AND starred = 0",
+            (cutoff, cutoff, max_per_feed),
+        )
+        article_ids = [int(row[0]) for row in doomed]  # type: ignore[call-overload]
+        deleted = 0
+        for start in range(0, len(article_ids), _PRUNE_BATCH):
+            chunk = article_ids[start : start + _PRUNE_BATCH]
+            marks = ",".join("?" * len(chunk))
+            with self._write() as connection:
+                # Re-check starred inside the transaction: it may have changed meanwhile.
+                live = [
+                    int(row[0])
+                    for row in connection.execute(
+                        f"SELECT id FROM articles WHERE id IN ({marks}) AND starred = 0", chunk
+                    )
+                ]
+                if not live:
+                    continue
+                self._unindex(connection, live)
+                live_marks = ",".join("?" * len(live))
+                connection.execute(
+                    f"DELETE FROM article_bodies WHERE article_id IN ({live_marks})", live
+                )
+                cursor = connection.execute(
+                    f"DELETE FROM articles WHERE id IN ({live_marks})", live
+                )
+                deleted += int(cursor.rowcount)
+        return deleted
+
+    def integrity_ok(self) -> bool:
+        """True when ``PRAGMA integrity_check`` finds nothing wrong (reads every page)."""
+        try:
+            rows = self._read("PRAGMA integrity_check")
+        except sqlite3.DatabaseError:
+            return False
+        return [str(row[0]) for row in rows] == ["ok"]
