@@ -24,28 +24,143 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators  # noqa: E402
 from reader.core.store import Store  # noqa: E402
 
-SECTION_NAMES = ("要聞", "城市遠洋", "原創", "Hello,河南", "直觀中國",
-                 "熱點專題", "文旅", "金融", "國際播報", "豫見國際")
+SECTION_NAMES = (
+    "要聞",
+    "城市遠洋",
+    "原創",
+    "Hello,河南",
+    "直觀中國",
+    "熱點專題",
+    "文旅",
+    "金融",
+    "國際播報",
+    "豫見國際",
+)
 
 # Word pool written for this benchmark: places, subjects and verbs in both scripts.
-PLACES = ("郑州", "鄭州", "洛阳", "洛陽", "开封", "開封", "台湾", "臺灣", "香港", "上海",
-          "北京", "南阳", "南陽", "信阳", "新乡", "許昌", "许昌", "安阳", "商丘", "周口")
-SUBJECTS = ("经济", "經濟", "新能源", "人工智能", "一带一路", "农业", "農業", "文旅", "高铁",
-            "高鐵", "教育", "醫療", "医疗", "金融", "市场", "市場", "科技", "制造业", "製造業",
-            "物流", "博物馆", "博物館", "黄河", "黃河", "小麦", "小麥", "郑州市", "鄭州市")
-VERBS = ("推进", "推進", "发布", "發佈", "举行", "舉行", "迎来", "迎來", "加快", "启动",
-         "啟動", "完成", "签约", "簽約", "开放", "開放", "提升", "建设", "建設", "报道")
-FILLERS = ("今天上午，", "据了解，", "據了解，", "记者从有关部门获悉，", "記者獲悉，",
-           "截至目前，全国", "中國各地", "与此同时，", "與此同時，", "在此次活动中，", "多位专家表示，")
+PLACES = (
+    "郑州",
+    "鄭州",
+    "洛阳",
+    "洛陽",
+    "开封",
+    "開封",
+    "台湾",
+    "臺灣",
+    "香港",
+    "上海",
+    "北京",
+    "南阳",
+    "南陽",
+    "信阳",
+    "新乡",
+    "許昌",
+    "许昌",
+    "安阳",
+    "商丘",
+    "周口",
+)
+SUBJECTS = (
+    "经济",
+    "經濟",
+    "新能源",
+    "人工智能",
+    "一带一路",
+    "农业",
+    "農業",
+    "文旅",
+    "高铁",
+    "高鐵",
+    "教育",
+    "醫療",
+    "医疗",
+    "金融",
+    "市场",
+    "市場",
+    "科技",
+    "制造业",
+    "製造業",
+    "物流",
+    "博物馆",
+    "博物館",
+    "黄河",
+    "黃河",
+    "小麦",
+    "小麥",
+    "郑州市",
+    "鄭州市",
+)
+VERBS = (
+    "推进",
+    "推進",
+    "发布",
+    "發佈",
+    "举行",
+    "舉行",
+    "迎来",
+    "迎來",
+    "加快",
+    "启动",
+    "啟動",
+    "完成",
+    "签约",
+    "簽約",
+    "开放",
+    "開放",
+    "提升",
+    "建设",
+    "建設",
+    "报道",
+)
+FILLERS = (
+    "今天上午，",
+    "据了解，",
+    "據了解，",
+    "记者从有关部门获悉，",
+    "記者獲悉，",
+    "截至目前，全国",
+    "中國各地",
+    "与此同时，",
+    "與此同時，",
+    "在此次活动中，",
+    "多位专家表示，",
+)
 
-QUERIES = ("国", "國", "港", "雨", "郑州", "鄭州", "台湾", "臺灣", "经济", "黃河",
-           "新能源", "郑州市", "博物館", "製造業", "人工智能", "一带一路", "洛陽文旅", "开封高铁")
+QUERIES = (
+    "国",
+    "國",
+    "港",
+    "雨",
+    "郑州",
+    "鄭州",
+    "台湾",
+    "臺灣",
+    "经济",
+    "黃河",
+    "新能源",
+    "郑州市",
+    "博物館",
+    "製造業",
+    "人工智能",
+    "一带一路",
+    "洛陽文旅",
+    "开封高铁",
+)
 
 
 def sentence(rng: random.Random) -> str:
-    return (rng.choice(FILLERS) + rng.choice(PLACES) + rng.choice(SUBJECTS) + rng.choice(VERBS)
-            + rng.choice(SUBJECTS) + "项目，" + rng.choice(PLACES) + "方面表示将继续"
-            + rng.choice(VERBS) + "。")
+    return (
+        rng.choice(FILLERS)
+        + rng.choice(PLACES)
+        + rng.choice(SUBJECTS)
+        + rng.choice(VERBS)
+        + rng.choice(SUBJECTS)
+        + "项目，"
+        + rng.choice(PLACES)
+        + "方面表示将继续"
+        + rng.choice(VERBS)
+        + "。"
+    )
 
 
 def build(path: Path, article_count: int, feed_count: int) -> float:
@@ -54,10 +169,13 @@ def build(path: Path, article_count: int, feed_count: int) -> float:
     per_feed = article_count // feed_count
     feeds_per_section = feed_count // len(SECTION_NAMES)
     sections = [
-        Section(name, tuple(
-            FeedConfig(f"http://127.0.0.1/feed/{index}/{number}.xml")
-            for number in range(feeds_per_section)
-        ))
+        Section(
+            name,
+            tuple(
+                FeedConfig(f"http://127.0.0.1/feed/{index}/{number}.xml")
+                for number in range(feeds_per_section)
+            ),
+        )
         for index, name in enumerate(SECTION_NAMES)
     ]
     started = time.perf_counter()
@@ -69,20 +187,31 @@ def build(path: Path, article_count: int, feed_count: int) -> float:
             articles = []
             for number in range(per_feed):
                 text = "".join(sentence(rng) for _ in range(rng.randint(6, 14)))
-                articles.append(Article(
-                    feed_url=feed.url,
-                    entry_id=f"{feed.url}#{number}",
-                    title=rng.choice(PLACES) + rng.choice(SUBJECTS) + rng.choice(VERBS)
-                    + f"：第{number}期",
-                    link=f"{feed.url}/{number}.html",
-                    published=now - timedelta(minutes=rng.randint(0, 60 * 24 * 80)),
-                    summary_html=f"<p>{text[:120]}</p>",
-                    content_html="".join(f"<p>{part}。</p>" for part in text.split("。") if part),
-                    text=text,
-                ))
+                articles.append(
+                    Article(
+                        feed_url=feed.url,
+                        entry_id=f"{feed.url}#{number}",
+                        title=rng.choice(PLACES)
+                        + rng.choice(SUBJECTS)
+                        + rng.choice(VERBS)
+                        + f"：第{number}期",
+                        link=f"{feed.url}/{number}.html",
+                        published=now - timedelta(minutes=rng.randint(0, 60 * 24 * 80)),
+                        summary_html=f"<p>{text[:120]}</p>",
+                        content_html="".join(
+                            f"<p>{part}。</p>" for part in text.split("。") if part
+                        ),
+                        text=text,
+                    )
+                )
             store.record_fetch(
-                FetchResult(feed.url, "ok", tuple(articles), Validators(etag='"v1"'),
-                            feed_title=f"{section.name}源"),
+                FetchResult(
+                    feed.url,
+                    "ok",
+                    tuple(articles),
+                    Validators(etag='"v1"'),
+                    feed_title=f"{section.name}源",
+                ),
                 now,
             )
     # Some read and starred state, as a real cache has.
@@ -137,8 +266,10 @@ def main() -> None:
     size = sum(p.stat().st_size for p in folder.glob(path.name + "*"))
     all_search = [value for values in search_by_length.values() for value in values]
 
-    print(f"cache: {path} ({build_note}), {options.articles:,} articles, "
-          f"{options.feeds:,} feeds, {len(SECTION_NAMES)} sections\n")
+    print(
+        f"cache: {path} ({build_note}), {options.articles:,} articles, "
+        f"{options.feeds:,} feeds, {len(SECTION_NAMES)} sections\n"
+    )
     print("| measure | p50 ms | p95 ms |")
     print("|---|---:|---:|")
     rows = [
@@ -149,8 +280,10 @@ def main() -> None:
         ("page at offset 5,000", deep_page),
         ("unread counts, all sections", counts),
         ("search, all queries", all_search),
-        *((f"search, {length}-character queries", values)
-          for length, values in sorted(search_by_length.items())),
+        *(
+            (f"search, {length}-character queries", values)
+            for length, values in sorted(search_by_length.items())
+        ),
         ("search 郑州 in one section", section_search),
     ]
     for label, values in rows:

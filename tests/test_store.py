@@ -21,18 +21,32 @@ CITY = "http://127.0.0.1/city.xml"
 MONEY = "http://127.0.0.1/money.xml"
 
 
-def make_article(feed: str, entry: str, title: str, *, hours_ago: float | None = 1.0,
-                 text: str = "") -> Article:
+def make_article(
+    feed: str, entry: str, title: str, *, hours_ago: float | None = 1.0, text: str = ""
+) -> Article:
     published = None if hours_ago is None else NOW - timedelta(hours=hours_ago)
-    return Article(feed_url=feed, entry_id=entry, title=title, link=f"{feed}/{entry}",
-                   author="記者 石麗敏", published=published,
-                   summary_html=f"<p>{title}</p>", content_html=f"<p>{text}</p>", text=text)
+    return Article(
+        feed_url=feed,
+        entry_id=entry,
+        title=title,
+        link=f"{feed}/{entry}",
+        author="記者 石麗敏",
+        published=published,
+        summary_html=f"<p>{title}</p>",
+        content_html=f"<p>{text}</p>",
+        text=text,
+    )
 
 
 def ok(feed: str, *articles: Article, etag: str = '"1"', title: str | None = None) -> FetchResult:
-    return FetchResult(url=feed, status="ok", articles=articles,
-                       validators=Validators(etag=etag, last_modified="Tue, 17 Mar 2026"),
-                       feed_title=title, language="zh-TW")
+    return FetchResult(
+        url=feed,
+        status="ok",
+        articles=articles,
+        validators=Validators(etag=etag, last_modified="Tue, 17 Mar 2026"),
+        feed_title=title,
+        language="zh-TW",
+    )
 
 
 SECTIONS = [
@@ -55,6 +69,7 @@ def ids(listings: list) -> list[int]:
 
 
 # ---- opening, schema, corruption ------------------------------------------------------------
+
 
 def test_open_creates_file_in_wal_mode_with_schema_version(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "cache.sqlite3"
@@ -108,8 +123,9 @@ def test_truncated_file_fails_quick_check(tmp_path: Path) -> None:
     store = Store.open(path)
     store.sync_feeds(SECTIONS)
     body = "鄭州" * 2000
-    store.record_fetch(ok(NEWS, *(make_article(NEWS, f"e{i}", f"標題{i}", text=body)
-                                  for i in range(40))), NOW)
+    store.record_fetch(
+        ok(NEWS, *(make_article(NEWS, f"e{i}", f"標題{i}", text=body) for i in range(40))), NOW
+    )
     store.close()
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
@@ -149,6 +165,7 @@ def test_migrations_run_in_order_from_the_stored_version(tmp_path: Path) -> None
 
 # ---- feeds and fetch results ------------------------------------------------------------------
 
+
 def test_sync_feeds_orders_sections_and_feeds(store: Store) -> None:
     assert store.sections() == ["要聞", "城市", "金融"]
     assert [state.url for state in store.feed_states()] == [NEWS, CITY, MONEY]
@@ -159,12 +176,16 @@ def test_sync_feeds_orders_sections_and_feeds(store: Store) -> None:
 
 
 def test_record_fetch_counts_new_and_updates_in_place(store: Store) -> None:
-    first = store.record_fetch(ok(NEWS, make_article(NEWS, "a", "鄭州地鐵開通"),
-                                  make_article(NEWS, "b", "黃河流域生態")), NOW)
+    first = store.record_fetch(
+        ok(NEWS, make_article(NEWS, "a", "鄭州地鐵開通"), make_article(NEWS, "b", "黃河流域生態")),
+        NOW,
+    )
     assert first == 2
     original = store.listings("要聞")
-    again = store.record_fetch(ok(NEWS, make_article(NEWS, "a", "鄭州地鐵開通"),
-                                  make_article(NEWS, "b", "黃河流域生態")), NOW)
+    again = store.record_fetch(
+        ok(NEWS, make_article(NEWS, "a", "鄭州地鐵開通"), make_article(NEWS, "b", "黃河流域生態")),
+        NOW,
+    )
     assert again == 0
     assert store.listings("要聞") == original
     changed = store.record_fetch(
@@ -184,13 +205,20 @@ def test_record_fetch_counts_new_and_updates_in_place(store: Store) -> None:
 
 
 def test_read_and_star_survive_refetch_with_changes(store: Store) -> None:
-    store.record_fetch(ok(NEWS, make_article(NEWS, "a", "原標題"),
-                          make_article(NEWS, "b", "另一篇")), NOW)
+    store.record_fetch(
+        ok(NEWS, make_article(NEWS, "a", "原標題"), make_article(NEWS, "b", "另一篇")), NOW
+    )
     first, second = store.listings("要聞")
     store.set_read([first.id], True)
     store.set_starred(second.id, True)
-    store.record_fetch(ok(NEWS, make_article(NEWS, "a", "新標題", text="改過"),
-                          make_article(NEWS, "b", "另一篇（更新）", text="改過")), NOW)
+    store.record_fetch(
+        ok(
+            NEWS,
+            make_article(NEWS, "a", "新標題", text="改過"),
+            make_article(NEWS, "b", "另一篇（更新）", text="改過"),
+        ),
+        NOW,
+    )
     state = {listing.id: (listing.read, listing.starred) for listing in store.listings("要聞")}
     assert state == {first.id: (True, False), second.id: (False, True)}
 
@@ -237,8 +265,12 @@ def test_times_come_back_aware_in_utc(store: Store) -> None:
 def test_feed_moved_or_removed_moves_or_hides_its_articles(store: Store) -> None:
     store.record_fetch(ok(CITY, make_article(CITY, "a", "城市新聞")), NOW)
     store.set_starred(store.listings("城市")[0].id, True)
-    store.sync_feeds([Section("要聞", (FeedConfig(NEWS), FeedConfig(CITY))),
-                      Section("金融", (FeedConfig(MONEY),))])
+    store.sync_feeds(
+        [
+            Section("要聞", (FeedConfig(NEWS), FeedConfig(CITY))),
+            Section("金融", (FeedConfig(MONEY),)),
+        ]
+    )
     assert store.sections() == ["要聞", "金融"]
     assert [listing.section for listing in store.listings("要聞")] == ["要聞"]
     assert store.listings("城市") == [] and "城市" not in store.unread_counts()
@@ -260,9 +292,11 @@ def test_fetch_for_an_unconfigured_feed_is_kept_hidden(store: Store) -> None:
 
 # ---- listings, counts, state ----------------------------------------------------------------
 
+
 def test_listings_are_newest_first_and_page_without_overlap(store: Store) -> None:
-    articles = [make_article(NEWS, f"e{i:02}", f"新聞{i}", hours_ago=float(i % 7))
-                for i in range(30)]
+    articles = [
+        make_article(NEWS, f"e{i:02}", f"新聞{i}", hours_ago=float(i % 7)) for i in range(30)
+    ]
     articles.append(make_article(NEWS, "undated", "沒有日期", hours_ago=None))
     store.record_fetch(ok(NEWS, *articles), NOW)
     everything = store.listings("要聞", limit=1000)
@@ -305,6 +339,7 @@ def test_full_text_is_kept_with_the_article(store: Store) -> None:
 
 # ---- retention ------------------------------------------------------------------------------
 
+
 def test_prune_by_age_and_per_feed_keeps_starred(store: Store) -> None:
     old = [make_article(NEWS, f"old{i}", f"舊聞{i}", hours_ago=24 * 100 + i) for i in range(3)]
     fresh = [make_article(NEWS, f"new{i}", f"鄭州新聞{i}", hours_ago=i) for i in range(6)]
@@ -320,7 +355,11 @@ def test_prune_by_age_and_per_feed_keeps_starred(store: Store) -> None:
     assert sorted(left) == ["舊聞0", "鄭州新聞0", "鄭州新聞1", "鄭州新聞2", "鄭州新聞5"]
     assert left["鄭州新聞0"].read and left["舊聞0"].starred
     assert sorted(hit.title for hit in store.search("郑州")) == [
-        "鄭州新聞0", "鄭州新聞1", "鄭州新聞2", "鄭州新聞5"]
+        "鄭州新聞0",
+        "鄭州新聞1",
+        "鄭州新聞2",
+        "鄭州新聞5",
+    ]
     assert store.search("旧闻") and [hit.title for hit in store.search("旧闻")] == ["舊聞0"]
     assert store.prune(max_age_days=90, max_per_feed=3, now=NOW) == 0
     assert store.integrity_ok()
@@ -334,14 +373,32 @@ def test_prune_keeps_old_dated_article_first_seen_recently(store: Store) -> None
 
 # ---- search ---------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def searchable(store: Store) -> Store:
-    store.record_fetch(ok(NEWS, make_article(NEWS, "t1", "鄭州地鐵新線開通", hours_ago=3,
-                                             text="臺灣遊客搭乘體驗。"),
-                          make_article(NEWS, "t2", "郑州发布暴雨预警", hours_ago=1,
-                                       text="台湾气象部门同步关注 Typhoon 动向。")), NOW)
-    store.record_fetch(ok(CITY, make_article(CITY, "c1", "開封夜市人氣旺", hours_ago=2,
-                                             text="州立大學交流團到訪，鄭重承諾。")), NOW)
+    store.record_fetch(
+        ok(
+            NEWS,
+            make_article(NEWS, "t1", "鄭州地鐵新線開通", hours_ago=3, text="臺灣遊客搭乘體驗。"),
+            make_article(
+                NEWS,
+                "t2",
+                "郑州发布暴雨预警",
+                hours_ago=1,
+                text="台湾气象部门同步关注 Typhoon 动向。",
+            ),
+        ),
+        NOW,
+    )
+    store.record_fetch(
+        ok(
+            CITY,
+            make_article(
+                CITY, "c1", "開封夜市人氣旺", hours_ago=2, text="州立大學交流團到訪，鄭重承諾。"
+            ),
+        ),
+        NOW,
+    )
     return store
 
 
@@ -361,7 +418,10 @@ def test_search_taiwan_in_every_spelling(searchable: Store, query: str) -> None:
 
 def test_search_one_character_phrase_order_and_latin_case(searchable: Store) -> None:
     assert titles(searchable.search("州")) == [
-        "郑州发布暴雨预警", "開封夜市人氣旺", "鄭州地鐵新線開通"]
+        "郑州发布暴雨预警",
+        "開封夜市人氣旺",
+        "鄭州地鐵新線開通",
+    ]
     assert titles(searchable.search("州郑")) == []  # characters must be adjacent and in order
     assert titles(searchable.search("typhoon")) == ["郑州发布暴雨预警"]
     assert titles(searchable.search("ＴＹＰＨＯＯＮ")) == ["郑州发布暴雨预警"]
@@ -371,10 +431,28 @@ def test_search_one_character_phrase_order_and_latin_case(searchable: Store) -> 
     assert titles(searchable.search("州", limit=1, offset=1)) == ["開封夜市人氣旺"]
 
 
-@pytest.mark.parametrize("query", [
-    '"', '""', "AND", "NOT", "*", "a'b", "{words}", "+", "\\", "OR 鄭州", "鄭州 AND",
-    "words:鄭州", "NEAR(鄭州 臺灣)", "鄭州 OR", "col:", "^", "-",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '""',
+        "AND",
+        "NOT",
+        "*",
+        "a'b",
+        "{words}",
+        "+",
+        "\\",
+        "OR 鄭州",
+        "鄭州 AND",
+        "words:鄭州",
+        "NEAR(鄭州 臺灣)",
+        "鄭州 OR",
+        "col:",
+        "^",
+        "-",
+    ],
+)
 def test_search_with_fts_syntax_never_errors(searchable: Store, query: str) -> None:
     # Operators are searched as plain words; none of these words is in the articles.
     assert searchable.search(query) == []
@@ -409,12 +487,14 @@ def test_reindex_when_fold_version_changes(tmp_path: Path) -> None:
 
 # ---- concurrency ----------------------------------------------------------------------------
 
+
 def _writer_process(path: str, worker: int, rounds: int) -> None:
     store = Store.open(Path(path))
     feed = f"http://127.0.0.1/worker{worker}.xml"
     for number in range(rounds):
-        articles = [make_article(feed, f"{number}-{i}", f"進程{worker}第{number}輪{i}")
-                    for i in range(5)]
+        articles = [
+            make_article(feed, f"{number}-{i}", f"進程{worker}第{number}輪{i}") for i in range(5)
+        ]
         store.record_fetch(ok(feed, *articles, etag=f'"{number}"'), NOW)
         store.set_read([number * 5 + 1], True)
     store.close()
@@ -428,8 +508,9 @@ def test_two_processes_write_at_once_without_losing_anything(tmp_path: Path) -> 
     setup.close()
     context = multiprocessing.get_context("spawn")
     rounds = 60
-    workers = [context.Process(target=_writer_process, args=(str(path), n, rounds))
-               for n in range(2)]
+    workers = [
+        context.Process(target=_writer_process, args=(str(path), n, rounds)) for n in range(2)
+    ]
     for process in workers:
         process.start()
     for process in workers:
@@ -450,8 +531,9 @@ def test_threads_share_one_store(store: Store) -> None:
     def work(worker: int) -> None:
         try:
             for number in range(20):
-                store.record_fetch(ok(NEWS, make_article(NEWS, f"{worker}-{number}", "執行緒")),
-                                   NOW)
+                store.record_fetch(
+                    ok(NEWS, make_article(NEWS, f"{worker}-{number}", "執行緒")), NOW
+                )
                 store.listings("要聞", limit=10)
                 store.search("执行")
         except BaseException as error:  # noqa: BLE001 - reported below
@@ -470,8 +552,10 @@ def test_damage_found_after_opening_is_reported_as_corrupt(tmp_path: Path) -> No
     path = tmp_path / "cache.sqlite3"
     store = Store.open(path)
     store.sync_feeds(SECTIONS)
-    store.record_fetch(ok(NEWS, *(make_article(NEWS, f"e{i}", f"標題{i}", text="黃河" * 3000)
-                                  for i in range(40))), NOW)
+    store.record_fetch(
+        ok(NEWS, *(make_article(NEWS, f"e{i}", f"標題{i}", text="黃河" * 3000) for i in range(40))),
+        NOW,
+    )
     store.close()
     data = bytearray(path.read_bytes())
     page_size = int.from_bytes(data[16:18], "big")

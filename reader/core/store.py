@@ -9,7 +9,6 @@ connection waits up to ``BUSY_TIMEOUT_S`` for another process's write, so a TUI 
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import threading
 import time
@@ -17,26 +16,28 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from reader.core.fold import FOLD_VERSION
 from reader.core.model import (
     Article,
     FeedState,
     FetchResult,
-    Listing,
     Section,
-    StoredArticle,
     Validators,
 )
+from reader.core.store_queries import StoreQueries
 from reader.core.store_schema import (
+    SCHEMA_VERSION,
     CorruptDatabaseError,
     NewerSchemaError,
     StoreError,
+    from_micros,
     header_user_version,
     migrate,
-    SCHEMA_VERSION,
+    to_micros,
 )
-from reader.core.store_search import fts_query, index_words
+from reader.core.store_search import index_words
 
 __all__ = [
     "CorruptDatabaseError",
@@ -50,16 +51,6 @@ BUSY_TIMEOUT_S = 10.0
 _LOCKED_RETRIES = 5  # after the busy timeout itself, for the rare lock SQLite does not wait on
 _PRUNE_BATCH = 500
 _REINDEX_BATCH = 2000
-
-_LISTING_COLUMNS = """
-    a.id, f.url, coalesce(f.configured_title, f.feed_title, f.url), s.name,
-    a.title, a.link, a.author, a.published, a.read, a.starred
-"""
-_LISTING_JOINS = """
-    JOIN feeds AS f ON f.id = a.feed_id
-    LEFT JOIN sections AS s ON s.id = a.section_id
-"""
-
 
 _SQLITE_BUSY = 5
 _SQLITE_LOCKED = 6
@@ -102,25 +93,17 @@ def move_aside(path: Path) -> Path:
     return target
 
 
-def _to_micros(moment: datetime) -> int:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def _from_micros(value: int | None) -> datetime | None:
-    if value is None:
-        return None
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=value)
-
-
 def _article_digest(article: Article) -> str:
     """A hash of every field we store, so an unchanged article costs no writes."""
-    published = "" if article.published is None else str(_to_micros(article.published))
+    published = "" if article.published is None else str(to_micros(article.published))
     parts = (
-        article.title, article.link or "", article.author or "", published,
-        article.summary_html, article.content_html, article.text,
+        article.title,
+        article.link or "",
+        article.author or "",
+        published,
+        article.summary_html,
+        article.content_html,
+        article.text,
     )
     hasher = hashlib.blake2b(digest_size=16)
     for part in parts:
@@ -130,22 +113,7 @@ def _article_digest(article: Article) -> str:
     return hasher.hexdigest()
 
 
-def _listing(row: Sequence[object]) -> Listing:
-    return Listing(
-        id=int(row[0]),  # type: ignore[call-overload]
-        feed_url=str(row[1]),
-        feed_title=str(row[2]),
-        section=str(row[3] or ""),
-        title=str(row[4]),
-        link=row[5],  # type: ignore[arg-type]
-        author=row[6],  # type: ignore[arg-type]
-        published=_from_micros(row[7]),  # type: ignore[arg-type]
-        read=bool(row[8]),
-        starred=bool(row[9]),
-    )
-
-
-class Store:
+class Store(StoreQueries):
     """The article cache in one SQLite file; safe to share between threads and processes."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
@@ -249,16 +217,12 @@ class Store:
                     raise _translated(error, self.path) from error
                 raise
 
-    def _read(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[object, ...]]:
+    def _read(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             try:
                 return self._connection.execute(sql, parameters).fetchall()
             except sqlite3.DatabaseError as error:
                 raise _translated(error, self.path) from error
-
-    def _section_id(self, name: str) -> int | None:
-        rows = self._read("SELECT id FROM sections WHERE name = ?", (name,))
-        return int(rows[0][0]) if rows else None  # type: ignore[call-overload]
 
     def _meta(self, key: str) -> str | None:
         rows = self._read("SELECT value FROM meta WHERE key = ?", (key,))
@@ -275,9 +239,7 @@ class Store:
         if self._meta("fold_version") == str(FOLD_VERSION):
             return
         with self._write() as connection:
-            row = connection.execute(
-                "SELECT value FROM meta WHERE key = 'fold_version'"
-            ).fetchone()
+            row = connection.execute("SELECT value FROM meta WHERE key = 'fold_version'").fetchone()
             if row is not None and row[0] == str(FOLD_VERSION):
                 return
             connection.execute("INSERT INTO article_fts(article_fts) VALUES ('delete-all')")
@@ -360,9 +322,7 @@ class Store:
 
     def sections(self) -> list[str]:
         """The configured sections, in config order."""
-        rows = self._read(
-            "SELECT name FROM sections WHERE position IS NOT NULL ORDER BY position"
-        )
+        rows = self._read("SELECT name FROM sections WHERE position IS NOT NULL ORDER BY position")
         return [str(row[0]) for row in rows]
 
     _FEED_STATE_SQL = """
@@ -373,16 +333,16 @@ class Store:
     """
 
     @staticmethod
-    def _feed_state(row: Sequence[object]) -> FeedState:
+    def _feed_state(row: Sequence[Any]) -> FeedState:
         return FeedState(
             url=str(row[0]),
             section=str(row[1]),
-            title=row[2],  # type: ignore[arg-type]
-            validators=Validators(etag=row[3], last_modified=row[4], body_hash=row[5]),  # type: ignore[arg-type]
-            last_status=row[6],  # type: ignore[arg-type]
-            last_error=row[7],  # type: ignore[arg-type]
-            last_fetched=_from_micros(row[8]),  # type: ignore[arg-type]
-            language=row[9],  # type: ignore[arg-type]
+            title=row[2],
+            validators=Validators(etag=row[3], last_modified=row[4], body_hash=row[5]),
+            last_status=row[6],
+            last_error=row[7],
+            last_fetched=from_micros(row[8]),
+            language=row[9],
         )
 
     def feed_states(self, section: str | None = None) -> list[FeedState]:
@@ -410,19 +370,21 @@ class Store:
         time; "failed" records the error and keeps validators and articles. A feed the config
         does not list yet is remembered but hidden.
         """
-        fetched_micros = _to_micros(fetched_at)
+        fetched_micros = to_micros(fetched_at)
         with self._write() as connection:
             row = connection.execute(
                 "SELECT id, section_id, active FROM feeds WHERE url = ?", (result.url,)
             ).fetchone()
+            feed_id: int
+            section_id: int | None = None
             if row is None:
-                feed_id = connection.execute(
+                inserted = connection.execute(
                     "INSERT INTO feeds(url, active) VALUES (?, 0)", (result.url,)
-                ).lastrowid
-                section_id = None
+                )
+                feed_id = int(inserted.lastrowid or 0)
             else:
-                feed_id, section_id, active = row
-                section_id = section_id if active else None
+                feed_id = int(row[0])
+                section_id = row[1] if row[2] else None
             if result.status == "failed":
                 connection.execute(
                     "UPDATE feeds SET last_status = 'failed', last_error = ?, last_fetched = ?"
@@ -444,12 +406,17 @@ class Store:
                 " feed_title = coalesce(?, feed_title), language = coalesce(?, language)"
                 " WHERE id = ?",
                 (
-                    fetched_micros, validators.etag, validators.last_modified,
-                    validators.body_hash, result.feed_title, result.language, feed_id,
+                    fetched_micros,
+                    validators.etag,
+                    validators.last_modified,
+                    validators.body_hash,
+                    result.feed_title,
+                    result.language,
+                    feed_id,
                 ),
             )
             return self._upsert_articles(
-                connection, int(feed_id), section_id, result.articles, fetched_micros  # type: ignore[arg-type]
+                connection, feed_id, section_id, result.articles, fetched_micros
             )
 
     def _upsert_articles(
@@ -478,16 +445,23 @@ class Store:
                 continue  # a feed repeating an id: the first copy wins
             handled.add(article.entry_id)
             digest = _article_digest(article)
-            published = None if article.published is None else _to_micros(article.published)
+            published = None if article.published is None else to_micros(article.published)
             existing = known.get(article.entry_id)
             if existing is None:
                 article_id = connection.execute(
                     "INSERT INTO articles(feed_id, entry_id, section_id, sort_key, published,"
                     " first_seen, title, link, author, digest) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (
-                        feed_id, article.entry_id, section_id,
-                        seen_micros if published is None else published, published,
-                        seen_micros, article.title, article.link, article.author, digest,
+                        feed_id,
+                        article.entry_id,
+                        section_id,
+                        seen_micros if published is None else published,
+                        published,
+                        seen_micros,
+                        article.title,
+                        article.link,
+                        article.author,
+                        digest,
                     ),
                 ).lastrowid
                 connection.execute(
@@ -505,8 +479,13 @@ class Store:
                     "UPDATE articles SET sort_key = ?, published = ?, title = ?, link = ?,"
                     " author = ?, digest = ? WHERE id = ?",
                     (
-                        first_seen if published is None else published, published,
-                        article.title, article.link, article.author, digest, article_id,
+                        first_seen if published is None else published,
+                        published,
+                        article.title,
+                        article.link,
+                        article.author,
+                        digest,
+                        article_id,
                     ),
                 )
                 connection.execute(
@@ -519,132 +498,6 @@ class Store:
                 (article_id, index_words(article.title, article.text)),
             )
         return new_count
-
-    # ---- reading --------------------------------------------------------------------------
-
-    def _filters(
-        self,
-        section: str | None,
-        feed_url: str | None,
-        unread_only: bool,
-        starred_only: bool,
-    ) -> tuple[str, list[object]] | None:
-        """WHERE terms that let SQLite pick the matching (partial) index; None: nothing matches.
-
-        ``read = 0`` and ``starred = 1`` are written as literals on purpose: a partial index is
-        only used when the query repeats its WHERE term.
-        """
-        terms: list[str] = []
-        parameters: list[object] = []
-        if feed_url is not None:
-            rows = self._read("SELECT id FROM feeds WHERE url = ?", (feed_url,))
-            if not rows:
-                return None
-            terms.append("a.feed_id = ?")
-            parameters.append(rows[0][0])
-        if section is not None:
-            section_id = self._section_id(section)
-            if section_id is None:
-                return None
-            terms.append("a.section_id = ?")
-            parameters.append(section_id)
-        elif feed_url is None:
-            terms.append("a.section_id IS NOT NULL")
-        if unread_only:
-            terms.append("a.read = 0")
-        if starred_only:
-            terms.append("a.starred = 1")
-        return " AND ".join(terms), parameters
-
-    def listings(
-        self,
-        section: str | None = None,
-        *,
-        feed_url: str | None = None,
-        unread_only: bool = False,
-        starred_only: bool = False,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> list[Listing]:
-        """One page of articles, newest first (section None: every configured section)."""
-        filters = self._filters(section, feed_url, unread_only, starred_only)
-        if filters is None:
-            return []
-        where, parameters = filters
-        rows = self._read(
-            f"SELECT {_LISTING_COLUMNS} FROM articles AS a {_LISTING_JOINS}"
-            f" WHERE {where} ORDER BY a.sort_key DESC, a.id DESC LIMIT ? OFFSET ?",
-            (*parameters, limit, offset),
-        )
-        return [_listing(row) for row in rows]
-
-    def count(
-        self, section: str | None = None, *, unread_only: bool = False, starred_only: bool = False
-    ) -> int:
-        """How many articles a listing with the same filters would page through."""
-        filters = self._filters(section, None, unread_only, starred_only)
-        if filters is None:
-            return 0
-        where, parameters = filters
-        rows = self._read(f"SELECT count(*) FROM articles AS a WHERE {where}", parameters)
-        return int(rows[0][0])  # type: ignore[call-overload]
-
-    def unread_counts(self) -> dict[str, int]:
-        """Unread articles per configured section, in config order, zeros included."""
-        rows = self._read(
-            "SELECT s.name, (SELECT count(*) FROM articles AS a"
-            "  WHERE a.section_id = s.id AND a.read = 0)"
-            " FROM sections AS s WHERE s.position IS NOT NULL ORDER BY s.position"
-        )
-        return {str(name): int(count) for name, count in rows}  # type: ignore[call-overload]
-
-    def article(self, article_id: int) -> StoredArticle | None:
-        """Everything needed to read one article, or None if it is not cached."""
-        rows = self._read(
-            f"SELECT {_LISTING_COLUMNS}, b.summary_html, b.content_html, b.text, b.full_html,"
-            f" f.language FROM articles AS a {_LISTING_JOINS}"
-            " JOIN article_bodies AS b ON b.article_id = a.id WHERE a.id = ?",
-            (article_id,),
-        )
-        if not rows:
-            return None
-        row = rows[0]
-        return StoredArticle(
-            listing=_listing(row),
-            summary_html=str(row[10]),
-            content_html=str(row[11]),
-            text=str(row[12]),
-            full_html=row[13],  # type: ignore[arg-type]
-            language=row[14],  # type: ignore[arg-type]
-        )
-
-    def search(
-        self, query: str, *, section: str | None = None, limit: int = 100, offset: int = 0
-    ) -> list[Listing]:
-        """Articles whose title or text holds every word of ``query`` in either script.
-
-        Newest first. A blank query, or one with nothing searchable in it, finds nothing.
-        """
-        match = fts_query(query)
-        if match is None:
-            return []
-        section_term = "a.section_id IS NOT NULL"
-        parameters: list[object] = [match]
-        if section is not None:
-            section_id = self._section_id(section)
-            if section_id is None:
-                return []
-            section_term = "a.section_id = ?"
-            parameters.append(section_id)
-        rows = self._read(
-            "WITH hits AS MATERIALIZED (SELECT rowid AS id FROM article_fts"
-            "  WHERE article_fts MATCH ?)"
-            f" SELECT {_LISTING_COLUMNS} FROM hits JOIN articles AS a ON a.id = hits.id"
-            f" {_LISTING_JOINS} WHERE {section_term}"
-            " ORDER BY a.sort_key DESC, a.id DESC LIMIT ? OFFSET ?",
-            (*parameters, limit, offset),
-        )
-        return [_listing(row) for row in rows]
 
     # ---- state ----------------------------------------------------------------------------
 
@@ -690,7 +543,7 @@ class Store:
         so an old-dated article that just arrived is not deleted (and re-added) at once.
         Deletes in short batches so another process is never kept waiting long.
         """
-        cutoff = _to_micros(now - timedelta(days=max_age_days))
+        cutoff = to_micros(now - timedelta(days=max_age_days))
         doomed = self._read(
             "SELECT id FROM articles WHERE starred = 0 AND sort_key < ? AND first_seen < ?"
             " UNION SELECT id FROM (SELECT id, starred, row_number() OVER"
@@ -698,7 +551,7 @@ class Store:
             "  FROM articles) WHERE newest_rank > ? AND starred = 0",
             (cutoff, cutoff, max_per_feed),
         )
-        article_ids = [int(row[0]) for row in doomed]  # type: ignore[call-overload]
+        article_ids = [int(row[0]) for row in doomed]
         deleted = 0
         for start in range(0, len(article_ids), _PRUNE_BATCH):
             chunk = article_ids[start : start + _PRUNE_BATCH]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 SCHEMA_VERSION = 1
@@ -108,6 +109,21 @@ class NewerSchemaError(StoreError):
 
 class CorruptDatabaseError(StoreError):
     """The file is not a readable SQLite database (garbage, truncated, failed quick_check)."""
+
+
+def to_micros(moment: datetime) -> int:
+    """Our stored form of a time: microseconds since the Unix epoch, UTC (naive means UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_micros(value: int | None) -> datetime | None:
+    """A stored time back as an aware UTC datetime."""
+    if value is None:
+        return None
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=value)
 
 
 def header_user_version(path: Path) -> int | None:
