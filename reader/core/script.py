@@ -34,10 +34,9 @@ CHUNK_CHARS = 2000
 CACHE_ENTRIES = 4096
 
 # A URL runs to whitespace, a quote or angle bracket, or full-width punctuation.
-_URL_RE = re.compile(
-    r"(?:https?|ftp)://[^\s<>\"'，。、；：！？（）「」『』【】《》〈〉]+", re.IGNORECASE
-)
-_CHUNK_BREAK_RE = re.compile(r"(?<=[\n。！？])")
+_URL_PATTERN = r"(?i:https?|ftp)://[^\s<>\"'，。、；：！？（）「」『』【】《》〈〉]+"
+_CHUNK_BREAK_PATTERN = r"(?<=[\n。！？])"
+# Patterns are compiled on first use (re caches them), not at import.
 
 _converters: dict[str, OpenCC] = {}
 _converters_lock = threading.Lock()
@@ -116,7 +115,7 @@ def _chunks(text: str) -> Iterator[str]:
         return
     pending: list[str] = []
     pending_chars = 0
-    for piece in _CHUNK_BREAK_RE.split(text):
+    for piece in re.split(_CHUNK_BREAK_PATTERN, text):
         if pending and pending_chars + len(piece) > CHUNK_CHARS:
             yield "".join(pending)
             pending, pending_chars = [], 0
@@ -139,7 +138,7 @@ def convert_with_config(text: str, config: str) -> str:
         return text
     parts: list[str] = []
     position = 0
-    for url in _URL_RE.finditer(text):
+    for url in re.finditer(_URL_PATTERN, text):
         parts.append(_convert_prose(text[position : url.start()], config))
         parts.append(url.group())
         position = url.end()
