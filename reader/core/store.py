@@ -544,14 +544,29 @@ class Store(StoreQueries):
         Deletes in short batches so another process is never kept waiting long.
         """
         cutoff = to_micros(now - timedelta(days=max_age_days))
-        doomed = self._read(
-            "SELECT id FROM articles WHERE starred = 0 AND sort_key < ? AND first_seen < ?"
-            " UNION SELECT id FROM (SELECT id, starred, row_number() OVER"
-            "  (PARTITION BY feed_id ORDER BY sort_key DESC, id DESC) AS newest_rank"
-            "  FROM articles) WHERE newest_rank > ? AND starred = 0",
-            (cutoff, cutoff, max_per_feed),
+        doomed = {
+            int(row[0])
+            for row in self._read(
+                "SELECT id FROM articles WHERE sort_key < ? AND first_seen < ? AND starred = 0",
+                (cutoff, cutoff),
+            )
+        }
+        # Only feeds over the limit are walked, each through its own index.
+        crowded = self._read(
+            "SELECT feed_id FROM articles GROUP BY feed_id HAVING count(*) > ?",
+            (max_per_feed,),
         )
-        article_ids = [int(row[0]) for row in doomed]
+        for (feed_id,) in crowded:
+            doomed.update(
+                int(row[0])
+                for row in self._read(
+                    "SELECT id, starred FROM articles WHERE feed_id = ?"
+                    " ORDER BY sort_key DESC, id DESC LIMIT -1 OFFSET ?",
+                    (feed_id, max_per_feed),
+                )
+                if not row[1]
+            )
+        article_ids = sorted(doomed)
         deleted = 0
         for start in range(0, len(article_ids), _PRUNE_BATCH):
             chunk = article_ids[start : start + _PRUNE_BATCH]
