@@ -24,7 +24,8 @@ def fetch_settings(config: Config) -> FetchSettings:
         read_timeout=s.read_timeout,
         deadline=s.feed_deadline,
         max_bytes=s.max_feed_bytes,
-        max_items_per_feed=s.max_items_per_feed,
+        # Never keep more per feed than retention allows, or prune and refetch would churn.
+        max_items_per_feed=min(s.max_items_per_feed, s.retention_max_per_feed),
         default_tz=s.zone,
     )
 
