@@ -516,14 +516,23 @@ def blocks_to_text(blocks: Sequence[Block], *, width: int | None = None) -> str:
         if not lines:
             continue
         if previous is not None:
-            together = previous.kind == block.kind == "list_item"
-            chunks.append("\n" if together else "\n\n")
+            chunks.append("\n" if _same_list(previous, block) else "\n\n")
         chunks.append("\n".join(lines))
         previous = block
     if numbers:
         chunks.append("\n\n")
         chunks.append("\n".join(f"[{number}] {url}" for url, number in numbers.items()))
     return "".join(chunks)
+
+
+def _same_list(previous: Block, block: Block) -> bool:
+    """Whether two list items look like one list (no blank line between them): a switch
+    between bulleted and numbered items at the same depth starts a new list."""
+    if previous.kind != "list_item" or block.kind != "list_item":
+        return False
+    if previous.level != block.level:
+        return True
+    return (previous.ordinal is None) == (block.ordinal is None)
 
 
 def _with_link_markers(block: Block, numbers: dict[str, int]) -> str:
