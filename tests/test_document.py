@@ -42,25 +42,38 @@ def test_article_structure_becomes_blocks_in_order() -> None:
         ("龍子湖站", 2, 3),
         ("博學路站", 2, 4),
     ]
-    assert [(b.text, b.level) for b in blocks[7:9]] == [("市民表示出行更方便了。", 1), ("內層引用", 2)]
+    assert [(b.text, b.level) for b in blocks[7:9]] == [
+        ("市民表示出行更方便了。", 1),
+        ("內層引用", 2),
+    ]
     assert blocks[9] == Block("rule", "")
     assert blocks[10].text == "  票價  2元\n  時長  35分"
 
 
 def test_line_breaks_and_entities() -> None:
-    (block,) = html_to_blocks("<p>來源：河南日報 <br/> 編輯：鄧高靖&nbsp;&amp;&nbsp;石麗敏&#x3002;</p>")
+    (block,) = html_to_blocks(
+        "<p>來源：河南日報 <br/> 編輯：鄧高靖&nbsp;&amp;&nbsp;石麗敏&#x3002;</p>"
+    )
     assert block.text == "來源：河南日報\n編輯：鄧高靖\xa0&\xa0石麗敏。"
 
 
 def test_markup_looking_text_stays_literal() -> None:
-    html = "<p>[bold red]緊急[/bold red] [@click=app.quit]點我[/] [link=https://x.test]連結[/link]</p>"
+    html = (
+        "<p>[bold red]緊急[/bold red] [@click=app.quit]點我[/] [link=https://x.test]連結[/link]</p>"
+    )
     (block,) = html_to_blocks(html)
-    assert block.text == "[bold red]緊急[/bold red] [@click=app.quit]點我[/] [link=https://x.test]連結[/link]"
+    assert (
+        block.text
+        == "[bold red]緊急[/bold red] [@click=app.quit]點我[/] [link=https://x.test]連結[/link]"
+    )
     assert block.links == ()
 
 
 def test_escapes_in_text_and_entities_are_removed() -> None:
-    html = "<p>標題\x1b[31m紅\x1b]52;c;ZXZpbA==\x07字&#27;[2J&#x1b;]0;t&#7;\u202e反轉\u200b&#x200e;</p>"
+    html = (
+        "<p>標題\x1b[31m紅\x1b]52;c;ZXZpbA==\x07字&#27;[2J&#x1b;]0;t&#7;"
+        "\u202e反轉\u200b&#x200e;</p>"
+    )
     (block,) = html_to_blocks(html)
     assert block.text == "標題紅字反轉"
     # HTML maps references to C1 codes onto Windows-1252 printable characters: harmless.
@@ -77,7 +90,8 @@ def test_escapes_in_text_and_entities_are_removed() -> None:
         "<iframe src='https://ads.example/'>廣告框</iframe>",
         "<object data='x.swf'><param name=a value=b>插件</object>",
         "<embed src='x.swf'>",
-        "<form action='/login'><input name=pw><button>登入</button><select><option>選項</select></form>",
+        "<form action='/login'><input name=pw><button>登入</button>"
+        "<select><option>選項</select></form>",
         "<noscript>請開啟腳本</noscript>",
         "<svg><text>向量</text></svg>",
         "<template><p>模板</p></template>",
@@ -102,12 +116,18 @@ def test_event_attributes_and_unsafe_links_are_not_offered() -> None:
         Link("己", "https://news.example.cn/news/1.html"),
         Link("庚", "mailto:editor@example.cn"),
     )
-    assert block.spans == ((5, 6, "https://news.example.cn/news/1.html"), (6, 7, "mailto:editor@example.cn"))
+    assert block.spans == (
+        (5, 6, "https://news.example.cn/news/1.html"),
+        (6, 7, "mailto:editor@example.cn"),
+    )
     assert "steal" not in block.text
 
 
 def test_relative_links_resolve_and_spans_point_at_link_text() -> None:
-    html = '<p>詳見<a href="../0316/a.html">昨日<b>報道</b></a>及<a href="//cdn.example.cn/x">附件</a>。</p>'
+    html = (
+        '<p>詳見<a href="../0316/a.html">昨日<b>報道</b></a>'
+        '及<a href="//cdn.example.cn/x">附件</a>。</p>'
+    )
     (block,) = html_to_blocks(html, BASE)
     assert block.links == (
         Link("昨日報道", "https://news.example.cn/henan/2023/0316/a.html"),
@@ -118,7 +138,9 @@ def test_relative_links_resolve_and_spans_point_at_link_text() -> None:
 
 
 def test_relative_links_without_base_are_dropped() -> None:
-    (block,) = html_to_blocks('<p><a href="/a.html">相對</a><a href="https://ok.example/">絕對</a></p>')
+    (block,) = html_to_blocks(
+        '<p><a href="/a.html">相對</a><a href="https://ok.example/">絕對</a></p>'
+    )
     assert block.links == (Link("絕對", "https://ok.example/"),)
 
 
@@ -154,7 +176,10 @@ def test_images_outside_figures_use_alt_and_only_http_sources() -> None:
 
 
 def test_broken_html_is_read_with_implied_end_tags() -> None:
-    html = "<p>第一段<p>第二段<ul><li>甲<li>乙</ul><table><tr><td>項目<td>金額<tr><td>門票<td>80元</table>"
+    html = (
+        "<p>第一段<p>第二段<ul><li>甲<li>乙</ul>"
+        "<table><tr><td>項目<td>金額<tr><td>門票<td>80元</table>"
+    )
     blocks = html_to_blocks(html)
     assert [(b.kind, b.text) for b in blocks] == [
         ("paragraph", "第一段"),
@@ -180,7 +205,9 @@ def test_depth_limit_is_respected_without_losing_text() -> None:
 
 
 def test_five_megabyte_body_is_read_whole() -> None:
-    paragraph = "<p>河南日報訊（記者 李明）今年以來，全省經濟運行穩中向好。<a href='/n.html'>詳情</a></p>\n"
+    paragraph = (
+        "<p>河南日報訊（記者 李明）今年以來，全省經濟運行穩中向好。<a href='/n.html'>詳情</a></p>\n"
+    )
     count = 5_000_000 // len(paragraph.encode()) + 1
     blocks = html_to_blocks(paragraph * count, BASE, max_blocks=count + 1)
     assert len(blocks) == count
@@ -193,7 +220,14 @@ def test_max_blocks_stops_early() -> None:
 
 
 def test_pathological_markup_does_not_crash() -> None:
-    for html in ("<" * 100_000, "</" * 100_000, "<a " + "x='1' " * 50_000, "<!--" + "x" * 100_000, "\x00" * 1000, ""):
+    for html in (
+        "<" * 100_000,
+        "</" * 100_000,
+        "<a " + "x='1' " * 50_000,
+        "<!--" + "x" * 100_000,
+        "\x00" * 1000,
+        "",
+    ):
         blocks = html_to_blocks(html)
         assert all("\x00" not in b.text and "\x1b" not in b.text for b in blocks)
 
@@ -242,7 +276,9 @@ def test_blocks_to_text_renders_every_kind_and_lists_links() -> None:
 
 def test_blocks_to_text_wraps_cjk_by_cells() -> None:
     paragraph = "鄭州市文化廣電和旅遊局發布消息，今年一季度全市接待遊客人次同比增長百分之四十二。"
-    blocks = html_to_blocks(f"<p>{paragraph}</p><ul><li>{paragraph}</li></ul><blockquote>{paragraph}</blockquote>")
+    blocks = html_to_blocks(
+        f"<p>{paragraph}</p><ul><li>{paragraph}</li></ul><blockquote>{paragraph}</blockquote>"
+    )
     lines = blocks_to_text(blocks, width=24).split("\n")
     assert all(cell_len(line) <= 24 for line in lines)
     assert "".join(line for line in lines[: lines.index("")]) == paragraph
@@ -255,7 +291,9 @@ def test_blocks_to_text_wraps_cjk_by_cells() -> None:
 
 
 def test_blocks_to_text_keeps_latin_words_whole() -> None:
-    blocks = html_to_blocks("<p>新華社 Xinhua News Agency reported that Henan province opened a new line.</p>")
+    blocks = html_to_blocks(
+        "<p>新華社 Xinhua News Agency reported that Henan province opened a new line.</p>"
+    )
     lines = blocks_to_text(blocks, width=20).split("\n")
     assert all(cell_len(line) <= 20 for line in lines)
     words = " ".join(lines).split()

@@ -41,8 +41,12 @@ HOSTILE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "hostile", "expected"), HOSTILE_CASES, ids=[c[0] for c in HOSTILE_CASES])
-def test_clean_text_removes_sequences_with_their_payload(name: str, hostile: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "hostile", "expected"), HOSTILE_CASES, ids=[c[0] for c in HOSTILE_CASES]
+)
+def test_clean_text_removes_sequences_with_their_payload(
+    name: str, hostile: str, expected: str
+) -> None:
     assert clean_text(hostile) == expected
 
 
@@ -51,7 +55,12 @@ def test_clean_text_keeps_newlines_and_tabs_and_normalises_line_ends() -> None:
 
 
 def test_clean_text_leaves_markup_looking_text_alone() -> None:
-    for text in ("[bold red]警告[/]", "[@click=app.quit]退出[/]", "[link=http://x.test]連結[/link]", "<b>粗</b>"):
+    for text in (
+        "[bold red]警告[/]",
+        "[@click=app.quit]退出[/]",
+        "[link=http://x.test]連結[/link]",
+        "<b>粗</b>",
+    ):
         assert clean_text(text) == text
         assert clean_line(text) == text
 
@@ -73,7 +82,10 @@ def test_clean_text_on_a_long_hostile_text_removes_every_control() -> None:
 
 
 def test_clean_line_folds_whitespace_and_keeps_inner_ideographic_space() -> None:
-    assert clean_line("  \u3000河南日報\n\n記者\t李明\u3000報道 \u3000") == "河南日報 記者 李明\u3000報道"
+    assert (
+        clean_line("  \u3000河南日報\n\n記者\t李明\u3000報道 \u3000")
+        == "河南日報 記者 李明\u3000報道"
+    )
     assert clean_line(f"{ESC}[1m標題{ESC}[0m\r\n第二行") == "標題 第二行"
 
 

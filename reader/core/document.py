@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from reader.core.text import _WIDE, cell_len, clean_line, clean_text, wrap_cells
 
@@ -54,7 +54,9 @@ _URL_STRIP = "".join(chr(code) for code in range(0x21))
 _URL_INNER_WHITESPACE = re.compile(r"[\t\n\r]")
 
 
-def resolve_url(href: str | None, base_url: str | None = None, *, allow_mailto: bool = False) -> str | None:
+def resolve_url(
+    href: str | None, base_url: str | None = None, *, allow_mailto: bool = False
+) -> str | None:
     """`href` made absolute against `base_url` if it is http(s) (or mailto when allowed),
     else None. Browsers ignore tabs and newlines inside URLs, so ``java\\tscript:`` is
     caught too."""
@@ -74,7 +76,9 @@ def resolve_url(href: str | None, base_url: str | None = None, *, allow_mailto: 
             return None
     elif not (allow_mailto and scheme == "mailto"):
         return None
-    return "".join("%20" if char == " " else char for char in absolute if not char.isspace() or char == " ")
+    return "".join(
+        "%20" if char == " " else char for char in absolute if not char.isspace() or char == " "
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -86,7 +90,9 @@ _DROPPED = frozenset(
     "script style iframe object embed noscript template svg math head title select textarea "
     "button canvas audio video applet frameset frame noembed noframes datalist".split()
 )
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr keygen".split())
+_VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr keygen".split()
+)
 _BLOCK = frozenset(
     "address article aside blockquote caption center dd details dialog div dl dt fieldset "
     "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main menu nav ol p pre "
@@ -340,7 +346,13 @@ class _BlockBuilder:
         if not text and figure.image_url is None:
             return
         self._emit(
-            Block("image", text, url=figure.image_url, links=links + tuple(figure.image_links), spans=spans)
+            Block(
+                "image",
+                text,
+                url=figure.image_url,
+                links=links + tuple(figure.image_links),
+                spans=spans,
+            )
         )
 
     # -- text -> blocks -------------------------------------------------------------
@@ -399,7 +411,7 @@ def _join_segments(
     pieces: list[str] = []
     position = 0
     last_char = "\n"
-    link_ranges: dict[int, list[int | str]] = {}  # link id -> [start, end, url]
+    link_ranges: dict[int, tuple[int, int, str]] = {}  # link id -> (start, end, url)
     for segment in segments:
         text = clean_text(segment.text)
         if not segment.preserve:
@@ -409,8 +421,8 @@ def _join_segments(
         elif text.startswith("\n") and last_char == " " and pieces:
             pieces[-1] = pieces[-1][:-1]
             position -= 1
-            for bounds in link_ranges.values():
-                bounds[1] = min(int(bounds[1]), position)
+            for link_id, (start, end, url) in link_ranges.items():
+                link_ranges[link_id] = (start, min(end, position), url)
         if not text:
             continue
         start = position
@@ -418,11 +430,8 @@ def _join_segments(
         position += len(text)
         last_char = text[-1]
         if segment.link_url is not None and not text.isspace():
-            bounds = link_ranges.get(segment.link_id)
-            if bounds is None:
-                link_ranges[segment.link_id] = [start, position, segment.link_url]
-            else:
-                bounds[1] = position
+            first_start = link_ranges.get(segment.link_id, (start, 0, ""))[0]
+            link_ranges[segment.link_id] = (first_start, position, segment.link_url)
     joined = "".join(pieces)
     if not joined.strip():
         return "", ()
@@ -434,9 +443,9 @@ def _join_segments(
         stripped = joined.strip()
         offset = len(joined) - len(joined.lstrip())
     spans: list[tuple[int, int, str]] = []
-    for start_value, end_value, url in link_ranges.values():
-        start = max(int(start_value) - offset, 0)
-        end = min(int(end_value) - offset, len(stripped))
+    for raw_start, raw_end, url in link_ranges.values():
+        start = max(raw_start - offset, 0)
+        end = min(raw_end - offset, len(stripped))
         while start < end and stripped[start].isspace():
             start += 1
         while end > start and stripped[end - 1].isspace():
@@ -541,7 +550,7 @@ def _with_link_markers(block: Block, numbers: dict[str, int]) -> str:
         numbers.setdefault(link.url, len(numbers) + 1)
     text = block.text
     marked_urls = set()
-    for start, end, url in sorted(block.spans, key=lambda span: span[1], reverse=True):
+    for _start, end, url in sorted(block.spans, key=lambda span: span[1], reverse=True):
         text = f"{text[:end]}[{numbers[url]}]{text[end:]}"
         marked_urls.add(url)
     unmarked = [link.url for link in block.links if link.url not in marked_urls]
@@ -573,5 +582,7 @@ def _render_block(block: Block, text: str, width: int | None) -> list[str]:
 
 def _prefixed(text: str, first: str, rest: str, width: int | None) -> list[str]:
     body_width = None if width is None else max(width - cell_len(first), 2)
-    raw_lines: Iterable[str] = text.split("\n") if body_width is None else wrap_cells(text, body_width)
+    raw_lines: Iterable[str] = (
+        text.split("\n") if body_width is None else wrap_cells(text, body_width)
+    )
     return [(first if index == 0 else rest) + line for index, line in enumerate(raw_lines)]

@@ -121,7 +121,10 @@ def pad_cells(s: str, width: int) -> str:
 
 
 # Characters that may be broken between: Han, kana, Hangul, CJK punctuation, full-width forms.
-_WIDE = "\u2e80-\u2fff\u3001-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
+_WIDE = (
+    "\u2e80-\u2fff\u3001-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+    "\U00020000-\U0003ffff"
+)
 # Punctuation that must not start a line (kinsoku) and that must not end one.
 _NO_LINE_START = "、。，．：；？！）］｝〉》」』】〕〗〙〛”’・ー…‥"
 _NO_LINE_END = "（［｛〈《「『【〔〖〘〚“‘"
