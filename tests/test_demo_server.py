@@ -294,3 +294,35 @@ def test_stop_closes_a_clients_idle_keep_alive_connection() -> None:
         server.stop()
         with pytest.raises(httpx.TransportError):
             held_open.get(server.base_url + "/")
+
+
+def test_the_simplified_feeds_pages_have_simplified_portal_chrome(
+    demo: DemoServer, client: httpx.Client
+) -> None:
+    page = client.get(demo.base_url + "/articles/kj-004.html")
+    assert charset_of(page) == "gbk"
+    html = page.content.decode("gbk")
+    assert "<h1>程序员的“头发焦虑”？一项调查揭示软件从业者的健康状况</h1>" in html
+    assert "原标题：" in html and "版权声明" in html and "未经授权不得转载" in html
+    assert re.search(r"\d\d:\d\d</span><span[^>]*>来源: ", html)
+
+
+def test_every_demo_feed_parses_to_its_articles_with_titles_links_and_dates(
+    demo: DemoServer, client: httpx.Client
+) -> None:
+    parse = pytest.importorskip("reader.core.parse")
+    for feed in load_demo_content().feeds():
+        response = client.get(demo.base_url + feed.path)
+        parsed = parse.parse_feed(
+            response.content, demo.base_url + feed.path, http_charset=charset_of(response)
+        )
+        assert len(parsed.articles) == len(feed.articles), feed.slug
+        assert parsed.title == feed.title
+        expected_titles = {article.title for article in feed.articles}
+        assert {article.title for article in parsed.articles} == expected_titles
+        for article in parsed.articles:
+            assert article.link and article.link.startswith(demo.base_url + "/articles/")
+            assert article.published is not None
+            assert ANCHOR - timedelta(days=5) <= article.published <= ANCHOR
+            if not feed.summary_only:
+                assert han_count(article.text) >= 300, article.entry_id
