@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.core.document import Block, Link, blocks_to_text, html_to_blocks, resolve_url
 from reader.core.text import cell_len
@@ -298,3 +300,50 @@ def test_blocks_to_text_keeps_latin_words_whole() -> None:
     assert all(cell_len(line) <= 20 for line in lines)
     words = " ".join(lines).split()
     assert "Xinhua" in words and "Agency" in words and "province" in words
+
+
+# ---------------------------------------------------------------------------
+# Properties: any markup, well-formed or not, gives safe blocks
+# ---------------------------------------------------------------------------
+
+FORBIDDEN_IN_TEXT = (
+    {chr(code) for code in range(0x20) if chr(code) not in "\n\t"}
+    | {chr(code) for code in range(0x7F, 0xA0)}
+    | set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200e\u200f\ufeff")
+)
+
+html_pieces = st.sampled_from(
+    [
+        "<p>", "</p>", "<div>", "</div>", "<br>", "<li>", "<ol>", "</ol>", "<ul>", "<h2>",
+        "</h2>", "<blockquote>", "<pre>", "</pre>", "<figure>", "</figure>", "<figcaption>",
+        "<img src='/i.jpg' alt='圖'>", "<a href='/x'>", "<a href='javascript:x()'>", "</a>",
+        "<script>", "</script>", "<style>", "<iframe>", "</iframe>", "<table><tr><td>",
+        "&amp;", "&#27;", "&#x202e;", "&nbsp;", "<!--", "-->", "<", ">", "&", "\x1b[31m",
+        "\x1b]52;c;eA==\x07", "\u202e", "\x9b", "[bold]", "[@click=app.quit]", "新聞", "報道",
+        " ", "\n", "Henan",
+    ]
+)  # fmt: skip
+html_documents = st.lists(st.one_of(html_pieces, st.text(max_size=8)), max_size=60).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(html_documents)
+def test_any_markup_gives_safe_blocks_and_safe_links(html: str) -> None:
+    blocks = html_to_blocks(html, BASE)
+    for block in blocks:
+        assert not FORBIDDEN_IN_TEXT & set(block.text)
+        assert block.url is None or block.url.startswith(("http://", "https://"))
+        for link in block.links:
+            assert link.url.startswith(("http://", "https://", "mailto:"))
+        for start, end, url in block.spans:
+            assert 0 <= start < end <= len(block.text)
+            assert any(link.url == url for link in block.links)
+    rendered = blocks_to_text(blocks, width=30)
+    assert not FORBIDDEN_IN_TEXT & set(rendered)
+    if not any(block.kind == "preformatted" for block in blocks):  # kept unwrapped on purpose
+        link_list = {f"[{number}] {url}" for number, url in enumerate(_urls(blocks), start=1)}
+        assert all(cell_len(line) <= 30 for line in rendered.split("\n") if line not in link_list)
+
+
+def _urls(blocks: list[Block]) -> list[str]:
+    return list(dict.fromkeys(link.url for block in blocks for link in block.links))

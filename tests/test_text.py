@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.core.text import (
     cell_len,
@@ -117,6 +119,15 @@ def test_truncate_cells_never_exceeds_width() -> None:
         assert cell_len(truncate_cells("鄭州a開封b洛陽", width)) <= width
 
 
+def test_truncation_keeps_emoji_sequences_whole() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    for text in (f"家庭{family}旅遊", "點讚\u2764\ufe0f很多", "國旗\U0001f1e8\U0001f1f3飄揚"):
+        for width in range(0, cell_len(text) + 1):
+            assert cell_len(truncate_cells(text, width)) <= width
+            assert cell_len(pad_cells(text, width)) == width
+        assert all(cell_len(line) <= 6 for line in wrap_cells(text * 3, 6))
+
+
 def test_pad_cells_gives_exact_width() -> None:
     assert pad_cells("要聞", 6) == "要聞  "
     assert pad_cells("國際播報很長", 7) == "國際播…"
@@ -148,3 +159,61 @@ def test_wrap_cells_cuts_a_word_longer_than_the_line() -> None:
 
 def test_wrap_cells_keeps_existing_line_breaks() -> None:
     assert wrap_cells("第一行\n\n第二行", 20) == ["第一行", "", "第二行"]
+
+
+# ---------------------------------------------------------------------------
+# Properties over arbitrary text
+# ---------------------------------------------------------------------------
+
+FORBIDDEN = (
+    {chr(code) for code in range(0x20) if chr(code) not in "\n\t"}
+    | {chr(code) for code in range(0x7F, 0xA0)}
+    | set("\u061c\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")
+    | {chr(code) for code in range(0x202A, 0x202F)}
+    | {chr(code) for code in range(0x2066, 0x206A)}
+)
+# Text biased towards what attacks are made of: escapes, controls, bidi, CJK, spaces.
+hostile_text = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(sorted(FORBIDDEN) + list("[]]\\;0123456789Pm_^X中文新聞 \n\t\u3000\r")),
+        st.characters(),
+    ),
+    max_size=200,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(hostile_text)
+def test_clean_text_output_never_holds_a_forbidden_character(text: str) -> None:
+    cleaned = clean_text(text)
+    assert not FORBIDDEN & set(cleaned)
+    assert "\r" not in cleaned
+    assert clean_text(cleaned) == cleaned
+
+
+@settings(max_examples=300, deadline=None)
+@given(hostile_text)
+def test_clean_line_is_one_stripped_line(text: str) -> None:
+    line = clean_line(text)
+    assert "\n" not in line and "\t" not in line and "  " not in line
+    assert line == line.strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120), st.integers(min_value=2, max_value=40))
+def test_wrap_cells_fits_and_keeps_every_visible_character(text: str, width: int) -> None:
+    text = clean_text(text)
+    lines = wrap_cells(text, width)
+    assert all(cell_len(line) <= width for line in lines)
+    assert "".join("".join(lines).split()) == "".join(text.split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60), st.integers(min_value=0, max_value=30))
+def test_truncate_and_pad_fit_the_width(text: str, width: int) -> None:
+    text = clean_text(text)
+    truncated = truncate_cells(text, width)
+    assert cell_len(truncated) <= width
+    if cell_len(text) <= width:
+        assert truncated == text
+    assert cell_len(pad_cells(text, width)) == width

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len as _rich_cell_len
-from rich.cells import get_character_cell_size
+from rich.cells import split_graphemes
 
 if TYPE_CHECKING:  # pragma: no cover - names re-exported lazily from document.py
     from reader.core.document import Block, Link  # noqa: F401
@@ -104,14 +104,19 @@ def truncate_cells(s: str, width: int, ellipsis: str = "…") -> str:
     budget = width - cell_len(ellipsis)
     if budget < 0:
         return truncate_cells(ellipsis, width, "")
+    return _fitting_prefix(s, budget) + ellipsis
+
+
+def _fitting_prefix(s: str, width: int) -> str:
+    """The longest prefix of `s` of whole graphemes (an emoji with its joiners and
+    selectors counts as one) that fits in `width` cells."""
+    spans, _total = split_graphemes(s)
     used = 0
-    end = 0
-    for end, char in enumerate(s):  # noqa: B007 - `end` is used after the loop
-        size = get_character_cell_size(char)
-        if used + size > budget:
-            break
+    for start, _end, size in spans:
+        if used + size > width:
+            return s[:start]
         used += size
-    return s[:end] + ellipsis
+    return s
 
 
 def pad_cells(s: str, width: int) -> str:
@@ -185,10 +190,9 @@ def _wrap_paragraph(paragraph: str, width: int) -> list[str]:
 
 
 def _take_cells(s: str, width: int) -> str:
-    """The longest prefix of `s` that fits in `width` cells (at least one character)."""
-    used = 0
-    for index, char in enumerate(s):
-        used += get_character_cell_size(char)
-        if used > width:
-            return s[: max(index, 1)]
-    return s
+    """The longest prefix of `s` that fits in `width` cells, at least one grapheme."""
+    head = _fitting_prefix(s, width)
+    if head:
+        return head
+    spans, _total = split_graphemes(s)
+    return s[: spans[0][1]] if spans else s
