@@ -483,7 +483,10 @@ def cmd_paths(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_demo_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from reader.core.demo_server import serve_forever
 
-    serve_forever(args.port)
+    try:
+        serve_forever(args.port)
+    except OSError as exc:
+        raise CliError(f"cannot serve on 127.0.0.1:{args.port}: {exc.strerror}", EXIT_FAILED) from None
     return EXIT_OK
 
 
