@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from lxml import etree  # type: ignore[import-untyped]
 
@@ -52,6 +53,7 @@ class Block:
 
 _URL_STRIP = "".join(chr(code) for code in range(0x21))
 _URL_INNER_WHITESPACE = re.compile(r"[\t\n\r]")
+_URL_OTHER_WHITESPACE = re.compile(r"\s")
 
 
 def resolve_url(
@@ -62,6 +64,12 @@ def resolve_url(
     caught too."""
     if not href:
         return None
+    return _resolve_url(href, base_url, allow_mailto)
+
+
+@lru_cache(maxsize=4096)
+def _resolve_url(href: str, base_url: str | None, allow_mailto: bool) -> str | None:
+    """resolve_url, cached: pages repeat the same links and image paths many times."""
     href = _URL_INNER_WHITESPACE.sub("", clean_text(href)).strip(_URL_STRIP)
     if not href:
         return None
@@ -76,9 +84,9 @@ def resolve_url(
             return None
     elif not (allow_mailto and scheme == "mailto"):
         return None
-    return "".join(
-        "%20" if char == " " else char for char in absolute if not char.isspace() or char == " "
-    )
+    if _URL_OTHER_WHITESPACE.search(absolute):  # spaces stay part of the URL, encoded
+        absolute = _URL_OTHER_WHITESPACE.sub(lambda match: quote(match.group()), absolute)
+    return absolute
 
 
 # ---------------------------------------------------------------------------
