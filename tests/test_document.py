@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core.document import Block, Link, blocks_to_text, html_to_blocks, resolve_url
+from reader.core.document import (
+    Block,
+    Link,
+    blocks_to_text,
+    html_to_blocks,
+    resolve_url,
+    text_to_blocks,
+)
 from reader.core.text import cell_len
 
 BASE = "https://news.example.cn/henan/2023/0317/index.html"
@@ -274,6 +281,20 @@ def test_blocks_to_text_renders_every_kind_and_lists_links() -> None:
         + "─" * 20
         + "\n\n[1] https://a.example/1\n[2] https://b.example/"
     )
+
+
+def test_blocks_to_text_image_label_can_follow_the_script() -> None:
+    blocks = html_to_blocks("<img src='https://img.example/a.jpg' alt='资料图'>")
+    assert blocks_to_text(blocks, image_label="[图]") == "[图] 资料图 <https://img.example/a.jpg>"
+
+
+def test_text_to_blocks_makes_paragraphs_and_keeps_markup_literal() -> None:
+    text = "第一段 <b>不是標籤</b> &amp;\n同段第二行\r\n\r\n  \n第二段[bold]\x1b[31m\n\n\n"
+    assert text_to_blocks(text) == [
+        Block("paragraph", "第一段 <b>不是標籤</b> &amp;\n同段第二行"),
+        Block("paragraph", "第二段[bold]"),
+    ]
+    assert text_to_blocks("") == []
 
 
 def test_blocks_to_text_wraps_cjk_by_cells() -> None:

@@ -507,6 +507,18 @@ def html_to_blocks(
     return builder.blocks
 
 
+def text_to_blocks(text: str) -> list[Block]:
+    """Paragraph blocks from plain text (a feed that gives no HTML): blank lines separate
+    paragraphs, single newlines stay line breaks. Nothing in `text` is read as markup."""
+    blocks = []
+    for chunk in re.split(r"\n[^\S\n]*\n\s*", clean_text(text)):
+        lines = [_HTML_SPACE_RUN.sub(" ", line).strip() for line in chunk.split("\n")]
+        paragraph = "\n".join(line for line in lines if line)
+        if paragraph:
+            blocks.append(Block("paragraph", paragraph))
+    return blocks
+
+
 def html_to_plain(html: str) -> str:
     """Plain text of an HTML fragment: blocks separated by blank lines, for listing and search."""
     return "\n\n".join(block.text for block in html_to_blocks(html) if block.text)
@@ -516,20 +528,23 @@ def html_to_plain(html: str) -> str:
 # Blocks -> readable text
 # ---------------------------------------------------------------------------
 
-_IMAGE_LABEL = "[圖] "
+IMAGE_LABEL = "[圖]"
 _RULE = "─" * 20
 
 
-def blocks_to_text(blocks: Sequence[Block], *, width: int | None = None) -> str:
+def blocks_to_text(
+    blocks: Sequence[Block], *, width: int | None = None, image_label: str = IMAGE_LABEL
+) -> str:
     """Readable plain text for `reader show`: blank lines between blocks, "• " list items,
     "> " quotes, "[圖] caption <url>" images, "[n]" after link texts and the links listed
-    at the end. With `width`, lines are wrapped by terminal cells."""
+    at the end. With `width`, lines are wrapped by terminal cells. `image_label` lets a
+    简体 view say "[图]"."""
     numbers: dict[str, int] = {}
     chunks: list[str] = []
     previous: Block | None = None
     for block in blocks:
         text = _with_link_markers(block, numbers)
-        lines = _render_block(block, text, width)
+        lines = _render_block(block, text, width, image_label)
         if not lines:
             continue
         if previous is not None:
@@ -565,7 +580,7 @@ def _with_link_markers(block: Block, numbers: dict[str, int]) -> str:
     return text + "".join(f"[{numbers[url]}]" for url in dict.fromkeys(unmarked))
 
 
-def _render_block(block: Block, text: str, width: int | None) -> list[str]:
+def _render_block(block: Block, text: str, width: int | None, image_label: str) -> list[str]:
     """The lines of one block, with its prefix, wrapped to `width` cells when given."""
     if block.kind == "rule":
         return [_RULE[: width or len(_RULE)]]
@@ -579,7 +594,8 @@ def _render_block(block: Block, text: str, width: int | None) -> list[str]:
     elif block.kind == "quote":
         first = rest = "> " * max(block.level, 1)
     elif block.kind == "image":
-        first, rest = _IMAGE_LABEL, " " * cell_len(_IMAGE_LABEL)
+        first = f"{image_label} "
+        rest = " " * cell_len(first)
         text = " ".join(part for part in (text, f"<{block.url}>" if block.url else "") if part)
     lines = _prefixed(text, first, rest, width)
     if block.kind == "heading" and block.level <= 2:

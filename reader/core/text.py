@@ -76,9 +76,16 @@ def html_to_plain(html: str) -> str:
 
 
 def __getattr__(name: str) -> Any:
-    """Re-export the document API (Block, Link, html_to_blocks, blocks_to_text) lazily,
+    """Re-export the document API (Block, Link, html_to_blocks, blocks_to_text, ...) lazily,
     so that document.py can import this module without a cycle."""
-    if name in {"Block", "Link", "html_to_blocks", "blocks_to_text"}:
+    if name in {
+        "Block",
+        "Link",
+        "html_to_blocks",
+        "blocks_to_text",
+        "text_to_blocks",
+        "resolve_url",
+    }:
         from reader.core import document
 
         return getattr(document, name)
