@@ -131,3 +131,17 @@ def test_garbage_gives_a_reason_not_an_exception() -> None:
 def test_opml_that_only_lists_a_url_string_is_not_fetched() -> None:
     result = read_opml(b"https://example.invalid/list.opml")
     assert result.sections == []
+
+
+def test_the_same_url_in_two_sections_is_kept_in_the_first() -> None:
+    data = """<opml version="2.0"><body>
+      <outline text="金融"><outline text="財經日報" xmlUrl="https://money.example.cn/rss"/></outline>
+      <outline text="要聞"><outline text="財經日報" xmlUrl="https://money.example.cn/rss"/>
+        <outline text="要聞快訊" xmlUrl="https://news.example.cn/rss"/></outline>
+    </body></opml>""".encode()
+    result = read_opml(data)
+    assert result.sections == [
+        Section("金融", (FeedConfig("https://money.example.cn/rss", "財經日報"),)),
+        Section("要聞", (FeedConfig("https://news.example.cn/rss", "要聞快訊"),)),
+    ]
+    assert len(result.skipped) == 1 and "要聞" in result.skipped[0] and "金融" in result.skipped[0]
