@@ -163,3 +163,15 @@ def test_meta_beyond_sniff_window_is_ignored_but_trials_still_decide() -> None:
     padding = "<!-- " + "x" * 5000 + " -->"
     data = (padding + _page('<meta charset="big5">', TRADITIONAL)).encode("big5")
     assert TRADITIONAL in decode_html(data)
+
+
+def test_gbk_bytes_labelled_big5_are_read_as_gbk() -> None:
+    # Many GBK byte pairs are also valid Big5: the declared label decodes without error,
+    # as nonsense, so the frequency score must overrule it.
+    data = _rss("big5", SIMPLIFIED).encode("gbk")
+    assert SIMPLIFIED in decode_feed(data)
+
+
+def test_declared_big5_is_kept_for_real_big5() -> None:
+    data = _rss("big5", TRADITIONAL).encode("big5")
+    assert TRADITIONAL in decode_feed(data)

@@ -62,6 +62,7 @@ _COMMON_HANZI = frozenset(
     "間關陳隊際隨雖雙離難電響項須領頭題願類顯風飛館馬驗體鬥麼黃點黨"
 )
 _SCORE_SAMPLE_CHARS = 20000
+_CLEARLY_BETTER_MARGIN = 3
 
 
 def normalise_charset(name: str | None) -> str | None:
@@ -111,10 +112,10 @@ def _decode(data: bytes, declared_labels: list[str | None]) -> str:
         if label_codec and label_codec != "utf-8" and label_codec not in declared:
             declared.append(label_codec)
     strong = [codec for codec in declared if codec not in _WEAK_LABELS]
+    trials = [text for codec in _CJK_TRIALS if (text := _decode_strict(data, codec)) is not None]
     for codec in strong:
         if (text := _decode_strict(data, codec)) is not None:
-            return text
-    trials = [text for codec in _CJK_TRIALS if (text := _decode_strict(data, codec)) is not None]
+            return _unless_clearly_wrong(text, trials)
     if trials:
         return max(trials, key=_common_hanzi_score)
     for codec in declared:
@@ -122,6 +123,18 @@ def _decode(data: bytes, declared_labels: list[str | None]) -> str:
             return text
     lossy = [data.decode(codec, errors="replace") for codec in (*strong, "utf-8", *_CJK_TRIALS)]
     return max(lossy, key=lambda text: _common_hanzi_score(text) - 4 * text.count("\ufffd"))
+
+
+def _unless_clearly_wrong(declared_text: str, trials: list[str]) -> str:
+    """The declared decoding, unless a CJK trial gives far more common characters.
+
+    GBK bytes labelled Big5 (and the reverse) often decode without error as nonsense.
+    """
+    declared_score = _common_hanzi_score(declared_text)
+    best = max(trials, key=_common_hanzi_score, default=declared_text)
+    if _common_hanzi_score(best) > 2 * declared_score + _CLEARLY_BETTER_MARGIN:
+        return best
+    return declared_text
 
 
 def _decode_strict(data: bytes, codec: str) -> str | None:
