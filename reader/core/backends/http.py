@@ -1,0 +1,433 @@
+"""The default backend: RSS, Atom and JSON Feed over HTTP with httpx.
+
+One `httpx.AsyncClient` per refresh is shared by every fetch. Each fetch is bounded three
+ways so no server can hold a refresh or its memory: connect/read timeouts, a total deadline
+covering connect, headers and body, and a cap on the (decompressed) body size. Redirects are
+followed by hand so every hop's scheme is checked. Failures come back as readable messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import http
+import socket
+import ssl
+import zlib
+from collections.abc import AsyncIterator
+from concurrent.futures import Executor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from functools import partial
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from reader import __version__
+from reader.core.model import FetchResult, Validators
+from reader.core.parse import FeedParseError, ParsedFeed, parse_feed
+
+USER_AGENT = f"reader-tui/{__version__} (terminal news reader; feed fetcher)"
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+    "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+)
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECT_CODES = frozenset({301, 308})
+
+
+def _shanghai() -> tzinfo:
+    return ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """Limits and defaults for fetching feeds; the user's config fills these in."""
+
+    concurrency: int = 8  # feeds fetched at once (the refresh enforces it; sizes the pool here)
+    connect_timeout: float = 15.0  # seconds to establish a connection
+    read_timeout: float = 15.0  # seconds of silence allowed while reading
+    deadline: float = 30.0  # total seconds per feed: connect + headers + body, all redirects
+    max_bytes: int = 10 * 1024 * 1024  # body cap after decompression
+    max_redirects: int = 5
+    max_items_per_feed: int = 2000  # newest kept when a feed carries more
+    default_tz: tzinfo = field(default_factory=_shanghai)  # zone for dates given without one
+    user_agent: str = USER_AGENT
+
+
+class FetchFailed(Exception):
+    """A fetch failed for a reason the user should read; carries the HTTP status if any."""
+
+    def __init__(self, message: str, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.http_status = http_status
+
+
+@dataclass(frozen=True)
+class Download:
+    """What came back from the server after redirects: a body, or 'not modified'."""
+
+    http_status: int
+    body: bytes
+    charset: str | None
+    etag: str | None
+    last_modified: str | None
+    moved_to: str | None  # the new address after a permanent redirect
+
+
+def format_size(limit: int) -> str:
+    """`10485760` -> `10 MB`, `204800` -> `200 kB`: sizes as people say them."""
+    if limit >= 1024 * 1024 and limit % (1024 * 1024) == 0:
+        return f"{limit // (1024 * 1024)} MB"
+    if limit >= 1024:
+        return f"{limit / 1024:g} kB"
+    return f"{limit} bytes"
+
+
+def format_seconds(seconds: float) -> str:
+    return f"{seconds:g} s"
+
+
+class _CappedDecoder:
+    """Decompresses gzip/deflate chunk by chunk, refusing to produce more than `limit` bytes.
+
+    Doing this ourselves (instead of httpx's decoders) bounds the output of every single
+    chunk, so a small compressed bomb cannot allocate more than the cap either.
+    """
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        self.encoding = encoding
+        self.limit = limit
+        self.produced = 0
+        self._raw_deflate_tried = False
+        self._decompressor = self._new_decompressor()
+
+    def _new_decompressor(self) -> zlib._Decompress | None:
+        if self.encoding in ("gzip", "x-gzip"):
+            return zlib.decompressobj(16 + zlib.MAX_WBITS)
+        if self.encoding == "deflate":
+            return zlib.decompressobj(zlib.MAX_WBITS)
+        return None
+
+    def _too_large(self) -> FetchFailed:
+        return FetchFailed(f"body larger than {format_size(self.limit)}")
+
+    def feed(self, data: bytes) -> bytes:
+        decompressor = self._decompressor
+        if decompressor is None:
+            self.produced += len(data)
+            if self.produced > self.limit:
+                raise self._too_large()
+            return data
+        pieces: list[bytes] = []
+        while data:
+            room = self.limit - self.produced + 1
+            try:
+                piece = decompressor.decompress(data, room)
+            except zlib.error as error:
+                if self.encoding == "deflate" and not self._raw_deflate_tried and not pieces:
+                    # Some servers send raw deflate without the zlib header.
+                    self._raw_deflate_tried = True
+                    decompressor = self._decompressor = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise FetchFailed(f"could not decompress body ({error})") from error
+            self.produced += len(piece)
+            if self.produced > self.limit:
+                raise self._too_large()
+            pieces.append(piece)
+            if decompressor.unconsumed_tail:
+                data = decompressor.unconsumed_tail
+            elif decompressor.eof and decompressor.unused_data:
+                data = decompressor.unused_data  # another gzip member follows
+                decompressor = self._decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            else:
+                data = b""
+        return b"".join(pieces)
+
+
+class HttpFeedSession:
+    """Fetches feeds through one shared client; see `fetch`."""
+
+    def __init__(
+        self, client: httpx.AsyncClient, settings: FetchSettings, executor: Executor | None
+    ) -> None:
+        self.client = client
+        self.settings = settings
+        self.executor = executor
+
+    async def fetch(self, url: str, validators: Validators) -> FetchResult:
+        """Download and parse one feed; never raises for the feed's own problems."""
+        settings = self.settings
+        try:
+            async with asyncio.timeout(settings.deadline):
+                download = await self._download(url, validators)
+        except FetchFailed as failure:
+            return FetchResult(
+                url,
+                "failed",
+                validators=validators,
+                error=failure.message,
+                http_status=failure.http_status,
+            )
+        except TimeoutError:
+            message = f"timed out after {format_seconds(settings.deadline)} (deadline)"
+            return FetchResult(url, "failed", validators=validators, error=message)
+        except httpx.InvalidURL as error:
+            message = f"invalid address: {error}"
+            return FetchResult(url, "failed", validators=validators, error=message)
+        except httpx.HTTPError as error:
+            return FetchResult(
+                url, "failed", validators=validators, error=describe_error(error, settings)
+            )
+        except OSError as error:
+            return FetchResult(
+                url, "failed", validators=validators, error=f"network error: {error}"
+            )
+        return await self._result_from(url, validators, download)
+
+    async def _result_from(
+        self, url: str, validators: Validators, download: Download
+    ) -> FetchResult:
+        """Turn a download into a result: not modified, parsed articles, or a parse failure."""
+        moved = f"feed moved permanently to {download.moved_to}" if download.moved_to else None
+        etag = download.etag or validators.etag
+        last_modified = download.last_modified or validators.last_modified
+        if download.http_status == 304:
+            kept = Validators(etag, last_modified, validators.body_hash)
+            return FetchResult(url, "not_modified", validators=kept, http_status=304, notice=moved)
+        body_hash = hashlib.sha256(download.body).hexdigest()
+        new_validators = Validators(download.etag, download.last_modified, body_hash)
+        if validators.body_hash == body_hash:
+            return FetchResult(
+                url,
+                "not_modified",
+                validators=new_validators,
+                http_status=download.http_status,
+                notice=moved,
+            )
+        try:
+            parsed = await self._parse(download.body, url, download.charset)
+        except FeedParseError as error:
+            return FetchResult(
+                url,
+                "failed",
+                validators=validators,
+                error=str(error),
+                http_status=download.http_status,
+                notice=moved,
+            )
+        except Exception as error:  # a parser bug must not end the refresh
+            message = f"could not parse feed ({type(error).__name__}: {error})"
+            return FetchResult(
+                url,
+                "failed",
+                validators=validators,
+                error=message,
+                http_status=download.http_status,
+                notice=moved,
+            )
+        notice = "; ".join(n for n in (moved, parsed.notice) if n) or None
+        return FetchResult(
+            url,
+            "ok",
+            articles=parsed.articles,
+            validators=new_validators,
+            feed_title=parsed.title,
+            language=parsed.language,
+            http_status=download.http_status,
+            notice=notice,
+        )
+
+    async def _parse(self, body: bytes, url: str, charset: str | None) -> ParsedFeed:
+        """Parse off the event loop: in the given executor (a process pool), else a thread."""
+        job = partial(
+            parse_feed,
+            body,
+            url,
+            http_charset=charset,
+            default_tz=self.settings.default_tz,
+            max_items=self.settings.max_items_per_feed,
+        )
+        if self.executor is not None:
+            return await asyncio.get_running_loop().run_in_executor(self.executor, job)
+        return await asyncio.to_thread(job)
+
+    def _request_headers(self, validators: Validators) -> dict[str, str]:
+        headers = {"Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
+        if validators.etag:
+            headers["If-None-Match"] = validators.etag
+        if validators.last_modified:
+            headers["If-Modified-Since"] = validators.last_modified
+        return headers
+
+    async def _download(self, url: str, validators: Validators) -> Download:
+        """GET `url`, following at most `max_redirects` http(s) redirects by hand."""
+        current = httpx.URL(url)
+        if current.scheme not in ("http", "https"):
+            raise FetchFailed(f"not an http(s) address: {url}")
+        seen = {str(current)}
+        moved_to: str | None = None  # set while every hop so far was permanent
+        all_permanent = True
+        headers = self._request_headers(validators)
+        for _hop in range(self.settings.max_redirects + 1):
+            async with self.client.stream("GET", current, headers=headers) as response:
+                status = response.status_code
+                if status in REDIRECT_CODES:
+                    target = redirect_target(response)
+                    if str(target) in seen:
+                        raise FetchFailed(f"redirect loop at {target}", status)
+                    seen.add(str(target))
+                    all_permanent = all_permanent and status in PERMANENT_REDIRECT_CODES
+                    if all_permanent:
+                        moved_to = str(target)
+                    current = target
+                    continue
+                if status == 304:
+                    return Download(
+                        304,
+                        b"",
+                        None,
+                        response.headers.get("etag"),
+                        response.headers.get("last-modified"),
+                        moved_to,
+                    )
+                if not 200 <= status < 300:
+                    raise FetchFailed(f"HTTP {status} {reason_phrase(response)}".rstrip(), status)
+                body = await self._read_body(response)
+                return Download(
+                    status,
+                    body,
+                    response.charset_encoding,
+                    response.headers.get("etag"),
+                    response.headers.get("last-modified"),
+                    moved_to,
+                )
+        raise FetchFailed(f"too many redirects (more than {self.settings.max_redirects})")
+
+    async def _read_body(self, response: httpx.Response) -> bytes:
+        """Stream the body, decompressing ourselves, and stop at the size cap."""
+        limit = self.settings.max_bytes
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in ("identity", "", "gzip", "x-gzip", "deflate"):
+            raise FetchFailed(f"unsupported content encoding: {encoding}")
+        declared = response.headers.get("content-length", "")
+        if encoding in ("identity", "") and declared.isdigit() and int(declared) > limit:
+            raise FetchFailed(f"body larger than {format_size(limit)}")
+        decoder = _CappedDecoder(encoding, limit)
+        chunks: list[bytes] = []
+        async for raw in response.aiter_raw():
+            chunks.append(decoder.feed(raw))
+        return b"".join(chunks)
+
+
+def redirect_target(response: httpx.Response) -> httpx.URL:
+    """Where a redirect points, resolved against the current URL; only http(s) is accepted."""
+    location = response.headers.get("location", "").strip()
+    if not location:
+        raise FetchFailed(f"HTTP {response.status_code} redirect without a Location header")
+    try:
+        scheme = urlsplit(urljoin(str(response.url), location)).scheme.lower()
+    except ValueError as error:
+        raise FetchFailed(f"redirect to an invalid address ({error})") from error
+    if scheme not in ("http", "https"):
+        raise FetchFailed(f"redirect to {scheme or 'nowhere'}: refused")
+    try:
+        return response.url.join(location)
+    except httpx.InvalidURL as error:
+        raise FetchFailed(f"redirect to an invalid address ({error})") from error
+
+
+async def _vet_redirect(response: httpx.Response) -> None:
+    """Response hook: check a redirect's target before httpx itself builds the next request
+    (it does so even when not following, and raises on odd schemes)."""
+    if response.status_code in REDIRECT_CODES:
+        redirect_target(response)
+
+
+def reason_phrase(response: httpx.Response) -> str:
+    """The server's reason phrase, else the standard one for the status code."""
+    if response.reason_phrase:
+        return response.reason_phrase
+    try:
+        return http.HTTPStatus(response.status_code).phrase
+    except ValueError:
+        return ""
+
+
+def describe_error(error: httpx.HTTPError, settings: FetchSettings) -> str:
+    """A short readable message for a transport-level failure."""
+    text = str(error) or type(error).__name__
+    if isinstance(error, httpx.ConnectTimeout):
+        return f"timed out connecting after {format_seconds(settings.connect_timeout)}"
+    if isinstance(error, httpx.ReadTimeout):
+        return f"timed out: no data for {format_seconds(settings.read_timeout)}"
+    if isinstance(error, httpx.TimeoutException):
+        return f"timed out ({text})"
+    if isinstance(error, httpx.ConnectError):
+        return describe_connect_error(error)
+    if isinstance(error, httpx.RemoteProtocolError):
+        return f"server broke the connection: {text}"
+    if isinstance(error, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return f"invalid address: {text}"
+    return f"network error: {text}"
+
+
+def describe_connect_error(error: BaseException) -> str:
+    """Why a connection failed, from the OS error at the bottom of the exception chain."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, socket.gaierror):
+            return "host not found"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS error: {cause}"
+        cause = cause.__cause__ or cause.__context__
+    return f"could not connect: {error}"
+
+
+class HttpBackend:
+    """The default `Backend`: each `session()` opens one `httpx.AsyncClient` for all fetches.
+
+    `parse_executor`, when given (e.g. a process pool), runs the CPU-bound parsing; without
+    it parsing runs in a thread so downloads keep flowing.
+    """
+
+    def __init__(
+        self,
+        settings: FetchSettings | None = None,
+        *,
+        parse_executor: Executor | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.settings = settings if settings is not None else FetchSettings()
+        self.parse_executor = parse_executor
+        self.transport = transport
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[HttpFeedSession]:
+        settings = self.settings
+        timeout = httpx.Timeout(
+            connect=settings.connect_timeout,
+            read=settings.read_timeout,
+            write=settings.read_timeout,
+            pool=settings.deadline,
+        )
+        pool_size = max(settings.concurrency, 1)
+        limits = httpx.Limits(
+            max_connections=max(pool_size, 100), max_keepalive_connections=max(pool_size, 20)
+        )
+        async with httpx.AsyncClient(
+            timeout=timeout,
+            limits=limits,
+            follow_redirects=False,
+            headers={"User-Agent": settings.user_agent},
+            transport=self.transport,
+            event_hooks={"response": [_vet_redirect]},
+        ) as client:
+            yield HttpFeedSession(client, settings, self.parse_executor)
