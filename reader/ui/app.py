@@ -1,0 +1,116 @@
+"""The reader's Textual app: wires the library, remembered state and the main screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.worker import Worker, WorkerState
+
+from reader.core.library import Library
+from reader.core.script import next_mode
+from reader.core.scriptview import ScriptView
+from reader.ui.commands import ReaderCommands
+from reader.ui.screens.main import MainScreen
+from reader.ui.state import load_ui_state, save_ui_state
+from reader.ui.strings import label
+
+
+class ReaderApp(App[None]):
+    """A terminal news reader over one Library (config, cache and backend)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "reader"
+    COMMANDS = App.COMMANDS | {ReaderCommands}
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        refresh_on_start: bool | None = None,
+        clock: Callable[[], datetime] | None = None,
+        zone: tzinfo | None = None,
+        warm_up: bool = True,
+    ) -> None:
+        super().__init__()
+        settings = library.config.settings
+        self.library = library
+        self.ui_state = load_ui_state(library.paths.ui_state_file)
+        self.ui_language = settings.ui_language
+        self.keymap = dict(library.config.keys)
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.zone = zone  # None: the computer's local zone
+        self.refresh_on_start = settings.refresh_on_start if refresh_on_start is None else refresh_on_start
+        self.warm_up = warm_up
+        self.opened_links: list[str] = []  # what open_link was asked to open, newest last
+        languages = {state.url: state.language for state in library.store.feed_states()}
+        self.view = ScriptView(
+            mode=self.ui_state.script_mode or settings.script,
+            variant=settings.traditional_variant,
+            feeds={feed.url: feed for feed in library.feeds()},
+            languages=languages,
+        )
+        theme = settings.theme or self.ui_state.theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+
+    def on_mount(self) -> None:
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        self.theme_changed_signal.subscribe(self, lambda theme: self.remember(theme=theme.name))
+        main = MainScreen()
+        self.push_screen(main)
+        if self.warm_up:
+            self.call_after_refresh(self.warm_up_converter)
+        if self.refresh_on_start:
+            self.call_after_refresh(main.start_refresh, None)
+        minutes = self.library.config.settings.refresh_interval
+        if minutes > 0:
+            self.set_interval(minutes * 60, lambda: main.start_refresh(None), name="auto-refresh")
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def warm_up_converter(self) -> None:
+        """Load OpenCC's dictionaries after the first paint, so the first `t` is quick."""
+        from reader.core.script import warm_up
+
+        warm_up(self.view.variant)  # type: ignore[arg-type]
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def t(self, key: str, **values: Any) -> str:
+        """A UI label in the current script or language."""
+        return label(key, self.view.mode, self.ui_language, **values)
+
+    def remember(self, **changes: Any) -> None:
+        """Update and save the remembered state (a tiny JSON file: written inline)."""
+        for name, value in changes.items():
+            setattr(self.ui_state, name, value)
+        save_ui_state(self.library.paths.ui_state_file, self.ui_state)
+
+    def cycle_script(self) -> None:
+        """original -> 简体 -> 繁體 -> original, everywhere at once."""
+        self.view.mode = next_mode(self.view.mode)  # type: ignore[arg-type]
+        self.remember(script_mode=self.view.mode)
+        self.notify(self.t("script_now", script=self.t(f"mode_{self.view.mode}")))
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.redraw_for_script()
+
+    def open_link(self, url: str) -> None:
+        """Open a URL from the feed in the browser (only http(s) and mailto reach here)."""
+        if not url.startswith(("http://", "https://", "mailto:")):
+            return
+        self.opened_links.append(url)
+        self.open_url(url)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place an unexpected failure in a worker becomes something readable."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            message = f"{type(error).__name__}: {error}".replace("\x1b", "")
+            self.notify(message[:500], title=self.t("error_title"), severity="error", markup=False,
+                        timeout=10)

@@ -1,0 +1,153 @@
+"""Articles and list rows as rich Text built from plain strings: feed text is never markup.
+
+Pure functions, so the reading pane and the list can be tested without a screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.style import Style
+from rich.text import Text
+
+from reader.core.document import Block
+from reader.core.fold import fold_for_search
+from reader.core.model import Listing
+from reader.core.scriptview import ScriptView
+from reader.core.text import clean_line, truncate_cells
+from reader.ui.timefmt import relative_time
+
+LINK_STYLE = Style(underline=True, color="cyan")
+MATCH_STYLE = Style(reverse=True, bold=True)
+
+
+def link_style(url: str) -> Style:
+    """A clickable link: the terminal's own hyperlink plus a click action for Textual."""
+    return LINK_STYLE + Style(link=url) + Style.from_meta({"@click": f"app.open_link({url!r})"})
+
+
+def highlight_matches(text: Text, query: str | None) -> None:
+    """Reverse every match of the query's words in `text`, whatever the script or width.
+
+    fold_for_search maps one character to one character, so offsets found in the folded
+    text are offsets in the original."""
+    if not query:
+        return
+    folded = fold_for_search(text.plain)
+    for word in {fold_for_search(w) for w in query.split() if w}:
+        start = folded.find(word)
+        while start != -1:
+            text.stylize(MATCH_STYLE, start, start + len(word))
+            start = folded.find(word, start + len(word))
+
+
+def block_text(block: Block, image_label: str) -> Text:
+    """One block as Text: links styled, prefixes for lists and quotes, images as a label."""
+    if block.kind == "rule":
+        return Text("─" * 20, style="dim")
+    if block.kind == "image":
+        line = Text(image_label + " ", style="bold")
+        if block.text:
+            line.append(block.text, style="italic")
+        if block.url:
+            line.append("\n")
+            line.append(block.url, style=link_style(block.url) + Style(dim=True))
+        return line
+    body = Text(block.text)
+    for start, end, url in block.spans:
+        body.stylize(link_style(url), start, end)
+    if block.kind == "heading":
+        body.stylize("bold")
+        return body
+    if block.kind == "list_item":
+        marker = f"{block.ordinal}. " if block.ordinal is not None else "• "
+        indent = "  " * max(0, block.level - 1)
+        return Text(indent + marker) + body
+    if block.kind == "quote":
+        body.stylize("italic")
+        return Text("▎ " * max(1, block.level), style="dim") + body
+    if block.kind == "preformatted":
+        body.no_wrap = True
+        return body
+    return body
+
+
+def article_text(
+    title: str,
+    meta: str,
+    blocks: Sequence[Block],
+    image_label: str,
+    query: str | None = None,
+) -> Text:
+    """The whole reading pane: title, meta line, blank-line separated blocks."""
+    document = Text(title, style="bold")
+    document.append("\n")
+    document.append(meta, style="dim")
+    for block in blocks:
+        document.append("\n\n")
+        document.append_text(block_text(block, image_label))
+    highlight_matches(document, query)
+    return document
+
+
+class ArticleRow:
+    """One list row laid out to the width it is drawn at: marks, title, then feed and age
+    on the right. A Rich renderable, so the OptionList only builds rows it shows."""
+
+    def __init__(self, listing: Listing, title: str, feed: str, age: str,
+                 query: str | None = None) -> None:
+        self.listing = listing
+        self.title = clean_line(title)
+        self.meta = clean_line(f"{feed} · {age}" if age else feed)
+        self.query = query
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, options.max_width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.line(options.max_width)
+
+    def line(self, width: int) -> Text:
+        """The row as one line of exactly `width` cells (or less when very narrow)."""
+        unread = "●" if not self.listing.read else " "
+        star = "★" if self.listing.starred else " "
+        row = Text(unread, style="bold" if not self.listing.read else "")
+        row.append(star, style="yellow")
+        row.append(" ")
+        meta_width = min(cell_len(self.meta), max(0, width // 3))
+        title_width = max(1, width - 3 - meta_width - (1 if meta_width else 0))
+        title = truncate_cells(self.title, title_width)
+        title_text = Text(title, style="bold" if not self.listing.read else "")
+        highlight_matches(title_text, self.query)
+        row.append_text(title_text)
+        row.append(" " * max(0, title_width - cell_len(title)))
+        if meta_width:
+            row.append(" ")
+            row.append(truncate_cells(self.meta, meta_width), style="dim")
+        row.no_wrap = True
+        row.overflow = "crop"
+        return row
+
+
+
+def make_rows(
+    listings: Sequence[Listing],
+    view: ScriptView,
+    now: datetime,
+    ui_language: str,
+    query: str | None = None,
+) -> list[ArticleRow]:
+    """List rows in the current script, with ages at `now`; run it in a worker (OpenCC)."""
+    return [
+        ArticleRow(
+            item,
+            view.text(item.title, item.feed_url),
+            view.text(item.feed_title, item.feed_url),
+            relative_time(item.published, now, view.mode, ui_language),
+            query,
+        )
+        for item in listings
+    ]

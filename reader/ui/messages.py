@@ -1,0 +1,71 @@
+"""Messages that workers post when their work is done; handlers on the screen update widgets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+from textual.message import Message
+
+from reader.core.model import FetchResult, StoredArticle
+from reader.core.refresh import RefreshSummary
+from reader.ui.article_text import ArticleRow
+
+
+@dataclass
+class ListingsLoaded(Message):
+    """A page of the article list arrived from the cache, as rows in the current script."""
+
+    section: str
+    offset: int
+    rows: list[ArticleRow]
+    total: int
+    keep_id: int | None = None  # the article to keep selected (after a refresh), if any
+
+
+@dataclass
+class CountsLoaded(Message):
+    """Unread counts per section arrived from the cache."""
+
+    unread_counts: dict[str, int]
+    failed_feeds: int
+    section_names: dict[str, str]  # section name -> name in the current script
+    last_refreshed: datetime | None  # the latest fetch of any feed
+
+
+@dataclass
+class ArticleLoaded(Message):
+    """An article was read from the cache and converted to the current script."""
+
+    article: StoredArticle
+    text: Text  # the whole pane, built in the worker
+    query: str | None = None
+
+
+@dataclass
+class RefreshProgressed(Message):
+    """One more feed of a running refresh is done."""
+
+    done: int
+    total: int
+    result: FetchResult
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RefreshProgressed)
+
+
+@dataclass
+class RefreshFinished(Message):
+    """A refresh is over; the list and counts should be reloaded."""
+
+    section: str | None
+    summary: RefreshSummary
+
+
+@dataclass
+class SearchFinished(Message):
+    """Search results arrived."""
+
+    query: str
+    rows: list[ArticleRow]

@@ -1,0 +1,71 @@
+"""Search: a query box over a result list; Enter on a result opens it in the main screen."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+
+from reader.ui.article_text import make_rows
+from reader.ui.messages import SearchFinished
+from reader.ui.widgets.article_list import ArticleList
+
+SEARCH_LIMIT = 200
+
+
+class SearchScreen(ModalScreen[tuple[int, str] | None]):
+    """Dismisses with (article id, query) when a result is chosen, None on Escape."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="search_close"),
+        Binding("down", "to_results", "Results", show=False, id="search_results"),
+    ]
+
+    def __init__(self, prompt: str, query: str = "") -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.initial_query = query
+        self.query_text = query
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-dialog", classes="dialog"):
+            yield Input(value=self.initial_query, placeholder=self.prompt, id="search-input")
+            yield Static("", id="search-count", markup=False)
+            yield ArticleList(id="search-results")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_text = event.value.strip()
+        self.run_search(self.query_text)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, query: str) -> None:
+        """Search the cache and convert the results' titles off the event loop."""
+        app = self.app
+        listings = app.library.store.search(query, limit=SEARCH_LIMIT) if query else []  # type: ignore[attr-defined]
+        rows = make_rows(listings, app.view, app.now(), app.ui_language, query)  # type: ignore[attr-defined]
+        self.post_message(SearchFinished(query, rows))
+
+    def on_search_finished(self, message: SearchFinished) -> None:
+        app = self.app
+        rows = message.rows
+        results = self.query_one("#search-results", ArticleList)
+        results.replace_rows(rows, len(rows), None)
+        key = "search_count" if rows else "search_none"
+        self.query_one("#search-count", Static).update(app.t(key, count=len(rows)))  # type: ignore[attr-defined]
+        if rows:
+            results.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        results = self.query_one("#search-results", ArticleList)
+        listing = results.listings[event.option_index]
+        self.dismiss((listing.id, self.query_text))
+
+    def action_to_results(self) -> None:
+        self.query_one("#search-results", ArticleList).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,53 @@
+"""What the UI remembers between runs: last section, last article, script mode, theme.
+
+A small JSON file in the data dir; a missing or corrupt file gives the defaults, never an error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass
+class UiState:
+    """The remembered parts of a session."""
+
+    section: str | None = None  # section name, or STARRED for the starred tab
+    article_id: int | None = None  # the article selected last
+    script_mode: str | None = None  # None: the config's script setting
+    theme: str | None = None  # None: the config's theme, else Textual's default
+
+
+def load_ui_state(path: Path) -> UiState:
+    """Read the state file; anything unreadable or of the wrong shape is ignored."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return UiState()
+    if not isinstance(raw, dict):
+        return UiState()
+    state = UiState()
+    if isinstance(raw.get("section"), str):
+        state.section = raw["section"]
+    if isinstance(raw.get("article_id"), int) and not isinstance(raw.get("article_id"), bool):
+        state.article_id = raw["article_id"]
+    if raw.get("script_mode") in ("original", "hans", "hant"):
+        state.script_mode = raw["script_mode"]
+    if isinstance(raw.get("theme"), str):
+        state.theme = raw["theme"]
+    return state
+
+
+def save_ui_state(path: Path, state: UiState) -> None:
+    """Write the state file atomically (a temp file renamed over it); failures are ignored,
+    since losing the last position must never stop the reader from closing."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(asdict(state), ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass

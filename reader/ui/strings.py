@@ -1,0 +1,102 @@
+"""Every label the UI shows, in 繁體, 简体 and English; chosen by script mode and ui_language.
+
+Labels follow the script mode: 简体 labels in 简体 mode, 繁體 labels in 繁體 and original mode,
+English whenever the config says ``ui_language = "en"``.
+"""
+
+from __future__ import annotations
+
+# key -> (繁體, 简体, English)
+LABELS: dict[str, tuple[str, str, str]] = {
+    "starred": ("★ 星標", "★ 星标", "★ Starred"),
+    "search_results": ("搜尋結果", "搜索结果", "Search results"),
+    "no_articles": ("這裡還沒有文章。按 r 更新。", "这里还没有文章。按 r 更新。",
+                    "No articles here yet. Press r to refresh."),
+    "no_article_selected": ("選一篇文章，按 Enter 閱讀。", "选一篇文章，按 Enter 阅读。",
+                            "Select an article and press Enter to read it."),
+    "online": ("線上", "在线", "online"),
+    "offline": ("離線", "离线", "offline"),
+    "never_refreshed": ("尚未更新", "尚未更新", "not refreshed yet"),
+    "refreshed_at": ("{time}更新", "{time}更新", "refreshed {time}"),
+    "refreshing": ("更新中 {done}/{total} 個來源", "更新中 {done}/{total} 个来源",
+                   "refreshing {done}/{total} feeds"),
+    "failed_feeds": ("{count} 個來源失敗", "{count} 个来源失败", "{count} feeds failed"),
+    "refresh_done": ("更新完成：{new} 篇新文章", "更新完成：{new} 篇新文章",
+                     "Refresh done: {new} new articles"),
+    "refresh_failed": ("{count} 個來源無法更新，按 F 查看", "{count} 个来源无法更新，按 F 查看",
+                       "{count} feeds could not be refreshed; press F to see why"),
+    "refresh_busy": ("正在更新，請稍候", "正在更新，请稍候", "A refresh is already running"),
+    "mode_original": ("原文", "原文", "as published"),
+    "mode_hans": ("简体", "简体", "简体 (Simplified)"),
+    "mode_hant": ("繁體", "繁體", "繁體 (Traditional)"),
+    "script_now": ("文字：{script}", "文字：{script}", "Script: {script}"),
+    "confirm_mark_section": ("把「{section}」全部標為已讀？", "把“{section}”全部标为已读？",
+                             "Mark everything in “{section}” read?"),
+    "yes": ("是 (y)", "是 (y)", "Yes (y)"),
+    "no": ("否 (n)", "否 (n)", "No (n)"),
+    "marked_read": ("已標為已讀：{count} 篇", "已标为已读：{count} 篇", "Marked {count} read"),
+    "no_link": ("這篇文章沒有連結", "这篇文章没有链接", "This article has no link"),
+    "copied": ("已複製連結", "已复制链接", "Link copied"),
+    "opening": ("在瀏覽器中打開", "在浏览器中打开", "Opening in the browser"),
+    "no_more_unread": ("沒有未讀文章了", "没有未读文章了", "No more unread articles"),
+    "full_text_later": ("全文擷取尚未提供", "全文提取尚未提供",
+                        "Full text is not available yet"),
+    "full_text_shown": ("已顯示網頁全文", "已显示网页全文", "Showing the full text from the web page"),
+    "search_prompt": ("搜尋（簡繁皆可）", "搜索（简繁皆可）", "Search (either script)"),
+    "search_none": ("找不到符合的文章", "找不到符合的文章", "Nothing found"),
+    "search_count": ("找到 {count} 篇", "找到 {count} 篇", "{count} found"),
+    "help_title": ("按鍵說明", "按键说明", "Keys"),
+    "help_close": ("按 Esc 或 ? 關閉", "按 Esc 或 ? 关闭", "Esc or ? closes this"),
+    "failed_title": ("失敗的來源", "失败的来源", "Failed feeds"),
+    "failed_none": ("所有來源都正常", "所有来源都正常", "Every feed is fine"),
+    "never_fetched": ("從未抓取", "从未抓取", "never fetched"),
+    "image": ("[圖]", "[图]", "[image]"),
+    "error_title": ("出了點問題", "出了点问题", "Something went wrong"),
+    "unstarred": ("已取消星標", "已取消星标", "Unstarred"),
+    "starred_note": ("已加星標", "已加星标", "Starred"),
+    "just_now": ("剛剛", "刚刚", "just now"),
+    "minutes_ago": ("{n} 分鐘前", "{n} 分钟前", "{n}m ago"),
+    "hours_ago": ("{n} 小時前", "{n} 小时前", "{n}h ago"),
+    "days_ago": ("{n} 天前", "{n} 天前", "{n}d ago"),
+    "by_author": ("作者：{author}", "作者：{author}", "by {author}"),
+    # Key descriptions (footer, help screen, command palette)
+    "key_section": ("跳到分欄", "跳到栏目", "Go to section"),
+    "key_next_section": ("下一欄", "下一栏", "Next section"),
+    "key_prev_section": ("上一欄", "上一栏", "Previous section"),
+    "key_down": ("下一篇", "下一篇", "Down"),
+    "key_up": ("上一篇", "上一篇", "Up"),
+    "key_first": ("第一篇", "第一篇", "First"),
+    "key_last": ("最後一篇", "最后一篇", "Last"),
+    "key_open": ("閱讀", "阅读", "Open"),
+    "key_back": ("返回", "返回", "Back"),
+    "key_page": ("翻頁", "翻页", "Page"),
+    "key_next_unread": ("下篇未讀", "下篇未读", "Next unread"),
+    "key_prev_unread": ("上篇未讀", "上篇未读", "Previous unread"),
+    "key_toggle_read": ("已讀/未讀", "已读/未读", "Read/unread"),
+    "key_mark_section": ("全部已讀", "全部已读", "Mark section read"),
+    "key_star": ("星標", "星标", "Star"),
+    "key_browser": ("瀏覽器", "浏览器", "Browser"),
+    "key_copy": ("複製連結", "复制链接", "Copy link"),
+    "key_script": ("簡/繁", "简/繁", "Script"),
+    "key_full_text": ("全文", "全文", "Full text"),
+    "key_refresh": ("更新", "更新", "Refresh"),
+    "key_refresh_all": ("全部更新", "全部更新", "Refresh all"),
+    "key_search": ("搜尋", "搜索", "Search"),
+    "key_help": ("說明", "说明", "Help"),
+    "key_quit": ("離開", "退出", "Quit"),
+    "key_failed": ("失敗來源", "失败来源", "Failed feeds"),
+    "key_palette": ("命令", "命令", "Commands"),
+}
+
+
+def label_index(mode: str, ui_language: str) -> int:
+    """Which of the three forms to use: 0 繁體, 1 简体, 2 English."""
+    if ui_language == "en":
+        return 2
+    return 1 if mode == "hans" else 0
+
+
+def label(key: str, mode: str = "original", ui_language: str = "zh", **values: object) -> str:
+    """The label `key` in the right form, with `{name}` fields filled from `values`."""
+    text = LABELS[key][label_index(mode, ui_language)]
+    return text.format(**values) if values else text

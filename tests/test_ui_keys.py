@@ -1,0 +1,447 @@
+"""Every key of the main screen, driven through Pilot against a cache filled over loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC
+from pathlib import Path
+
+import pytest
+from textual.worker import WorkerCancelled
+
+from reader.core.library import Library
+from reader.ui.app import ReaderApp
+from reader.ui.screens.confirm import ConfirmScreen
+from reader.ui.screens.failed_feeds import FailedFeedsScreen
+from reader.ui.screens.help import HelpScreen
+from reader.ui.screens.main import MainScreen
+from reader.ui.screens.search import SearchScreen
+from reader.ui.widgets.section_tabs import STARRED
+from tests.feedserver import FeedServer
+from tests.test_ui_fixtures import NOW, make_library
+
+WIDE = (140, 40)
+NARROW = (80, 24)
+
+
+@pytest.fixture
+def library(tmp_path: Path, feed_server: FeedServer) -> Iterator[Library]:
+    library = make_library(tmp_path, feed_server)
+    yield library
+    library.close()
+
+
+def build(library: Library) -> ReaderApp:
+    return ReaderApp(library, refresh_on_start=False, clock=lambda: NOW, zone=UTC, warm_up=False)
+
+
+async def settle(app: ReaderApp, pilot: object) -> None:
+    """Let workers finish and their messages land."""
+    for _ in range(4):
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive worker replaced by a newer one
+            pass
+        await pilot.pause()  # type: ignore[attr-defined]
+
+
+def main_screen(app: ReaderApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def titles(app: ReaderApp) -> list[str]:
+    return [item.title for item in main_screen(app).article_list.listings]
+
+
+async def test_starts_from_cache_newest_first_with_counts(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        screen = main_screen(app)
+        assert screen.section == "要聞"
+        assert titles(app)[:3] == ["鄭州地鐵新線開通試運營", "郑州发布高温预警", "河南麥收進度過半"]
+        assert screen.unread_counts == {"要聞": 6, "財經": 2, "國際": 1}
+        tab_labels = [tab.label.plain for tab in screen.query("Tab")]
+        assert tab_labels[0] == "要聞 6" and tab_labels[-1] == "★ 星標"
+
+
+async def test_digit_keys_jump_to_sections(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        assert main_screen(app).section == "財經"
+        assert titles(app) == ["央行公布五月貨幣數據", "軟體產業營收創新高"]
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert main_screen(app).section == STARRED
+        assert titles(app) == []
+        await pilot.press("9")  # no ninth section: nothing changes
+        await settle(app, pilot)
+        assert main_screen(app).section == STARRED
+
+
+@pytest.mark.parametrize(("keys", "expected"), [
+    (["tab"], "財經"), (["right_square_bracket"], "財經"), (["tab", "tab"], "國際"),
+    (["shift+tab"], STARRED), (["left_square_bracket"], STARRED),
+])
+async def test_next_and_previous_section(library: Library, keys: list[str], expected: str) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(app, pilot)
+        assert main_screen(app).section == expected
+
+
+async def test_clicking_a_tab_switches_section(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#section-2")
+        await settle(app, pilot)
+        assert main_screen(app).section == "國際"
+
+
+async def test_moving_in_the_list(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        articles = main_screen(app).article_list
+        assert articles.highlighted == 0
+        await pilot.press("j", "j")
+        assert articles.highlighted == 2
+        await pilot.press("k")
+        assert articles.highlighted == 1
+        await pilot.press("down")
+        assert articles.highlighted == 2
+        await pilot.press("up")
+        assert articles.highlighted == 1
+        await pilot.press("G")
+        await settle(app, pilot)
+        assert articles.highlighted == len(articles.listings) - 1
+        await pilot.press("g")
+        assert articles.highlighted == 0
+
+
+async def test_enter_opens_and_marks_read(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = main_screen(app)
+        body = screen.pane.body_text
+        assert body.startswith("鄭州地鐵新線開通試運營")
+        assert "2024-05-01 11:00" in body and "城市日報" in body and "李記者" in body
+        assert "[圖] 新線列車進站" in body and "https://example.org/metro.jpg" in body
+        assert "• 早班六點發車" in body
+        assert screen.article_list.listings[0].read
+        assert library.store.article(screen.article_list.listings[0].id).listing.read  # type: ignore[union-attr]
+        assert screen.unread_counts["要聞"] == 5
+
+
+async def test_clicking_a_row_opens_it(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#articles", offset=(10, 2))
+        await settle(app, pilot)
+        assert main_screen(app).pane.body_text.startswith("河南麥收進度過半")
+
+
+async def test_feed_text_is_never_markup_or_control(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        screen = main_screen(app)
+        index = next(i for i, t in enumerate(titles(app)) if "方括號" in t)
+        screen.article_list.highlighted = index
+        await pilot.press("enter")
+        await settle(app, pilot)
+        body = screen.pane.body_text
+        assert body.startswith("[bold red]標題裡的方括號[/]")
+        assert "[link]" in body and "\x1b" not in body
+
+
+async def test_space_pages_then_moves_to_next_article(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        screen = main_screen(app)
+        await pilot.press("space")  # nothing open yet: opens the selected article
+        await settle(app, pilot)
+        first = screen.pane.article_id
+        assert first == screen.article_list.listings[0].id
+        await pilot.press("space")  # short article: already at its end, so the next one
+        await settle(app, pilot)
+        assert screen.pane.article_id == screen.article_list.listings[1].id
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert screen.pane.article_id == screen.article_list.listings[2].id
+
+
+async def test_next_and_previous_unread_cross_sections(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        screen = main_screen(app)
+        for _ in range(6):
+            await pilot.press("n")
+            await settle(app, pilot)
+        assert screen.section == "要聞"
+        await pilot.press("n")  # none left in 要聞: the next section with unread articles
+        await settle(app, pilot)
+        assert screen.section == "財經"
+        assert screen.pane.article_id == screen.article_list.listings[0].id
+        await pilot.press("j")
+        await pilot.press("n")  # the second 財經 article is selected and unread: opens it
+        await settle(app, pilot)
+        assert screen.pane.article_id == screen.article_list.listings[1].id
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert screen.section == "國際"
+        await pilot.press("p")  # nothing above in 國際, 財經 and 要聞 are read: says so
+        await settle(app, pilot)
+        assert screen.section == "國際"
+        assert any("沒有未讀" in n.message for n in app._notifications)
+
+
+async def test_m_toggles_read_and_s_stars(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        screen = main_screen(app)
+        first = screen.article_list.listings[0]
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert screen.article_list.listings[0].read
+        assert library.store.article(first.id).listing.read  # type: ignore[union-attr]
+        assert screen.unread_counts["要聞"] == 5
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert not library.store.article(first.id).listing.read  # type: ignore[union-attr]
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert library.store.article(first.id).listing.starred  # type: ignore[union-attr]
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert titles(app) == [first.title]
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert not library.store.article(first.id).listing.starred  # type: ignore[union-attr]
+
+
+async def test_mark_section_read_asks_first(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("A")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert main_screen(app).unread_counts["要聞"] == 6
+        await pilot.press("A")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        screen = main_screen(app)
+        assert screen.unread_counts["要聞"] == 0
+        assert all(item.read for item in screen.article_list.listings)
+        assert screen.unread_counts["財經"] == 2
+
+
+async def test_open_in_browser_and_copy_link(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("o")
+        assert app.opened_links == ["https://city.example/a/0"]
+        await pilot.press("j", "y")
+        assert app.clipboard == "https://prov.example/a/0"
+
+
+async def test_t_cycles_the_script_of_feed_text_and_labels(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = main_screen(app)
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert app.view.mode == "hans"
+        assert titles(app)[0] == "鄭州地鐵新線開通試運營"  # listings keep the original
+        row = screen.article_list.get_option_at_index(0).prompt
+        assert row.title == "郑州地铁新线开通试运营"  # type: ignore[attr-defined]
+        assert screen.pane.body_text.startswith("郑州地铁新线开通试运营")
+        assert [tab.label.plain for tab in screen.query("Tab")][0] == "要闻 5"
+        assert "文字：简体" in str(screen.query_one("#status").content)
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert app.view.mode == "hant"
+        row = screen.article_list.get_option_at_index(1).prompt
+        assert row.title == "鄭州發佈高溫預警"  # type: ignore[attr-defined]
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert app.view.mode == "original"
+        assert app.ui_state.script_mode == "original"
+
+
+async def test_f_without_full_text_says_so(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert any("全文" in n.message for n in app._notifications)
+
+
+async def test_f_shows_stored_full_text(library: Library) -> None:
+    first = library.store.listings("要聞", limit=1)[0]
+    library.store.set_full_text(first.id, "<p>網頁上的完整報導全文。</p>")
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert "網頁上的完整報導全文。" in main_screen(app).pane.body_text
+
+
+async def test_refresh_keeps_selection_and_counts_progress(
+    library: Library, feed_server: FeedServer
+) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        screen = main_screen(app)
+        await pilot.press("j", "j")
+        selected = screen.article_list.current
+        from tests.test_ui_fixtures import CITY_NEWS, rss
+
+        newer = [("突發：暴雨預警升級", "<p>今晚有大暴雨。</p>", 0, None), *CITY_NEWS]
+        feed_server.add("/city.xml", rss("城市日報", newer, "https://city.example/v2"),
+                        content_type="application/rss+xml")
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert screen.progress is None
+        assert "突發：暴雨預警升級" in titles(app)
+        assert screen.article_list.current == library.store.article(selected.id).listing  # type: ignore[union-attr]
+        assert len(feed_server.requests_for("/broken.xml")) == 1  # r refreshed only 要聞
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert len(feed_server.requests_for("/broken.xml")) == 2
+        assert screen.failed_count == 1
+        assert "1 個來源失敗" in str(screen.query_one("#status").content)
+
+
+async def test_failed_feeds_screen_shows_last_error(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("F")
+        assert isinstance(app.screen, FailedFeedsScreen)
+        text = app.screen.text.plain
+        assert "壞掉的來源" in text and "500" in text and "Traceback" not in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_search_finds_either_script_and_opens(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"郑州", "enter")
+        await settle(app, pilot)
+        results = app.screen.query_one("#search-results")
+        found = {item.title for item in results.listings}  # type: ignore[attr-defined]
+        assert found == {"鄭州地鐵新線開通試運營", "郑州发布高温预警"}
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = main_screen(app)
+        assert screen.pane.article_id == results.listings[0].id  # type: ignore[attr-defined]
+        assert screen.search_query == "郑州"
+
+
+async def test_help_lists_every_key(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.text.plain
+        for keys in ["1-9", "Tab ]", "j ↓", "Enter", "Space PgDn", "n", "p", "m", "A", "s", "o",
+                     "y", "t", "f", "r", "R", "/", "?", "q", "F", "Ctrl+P"]:
+            assert f"\n{keys} " in text, keys
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_narrow_layout_enter_and_escape(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(app, pilot)
+        screen = main_screen(app)
+        assert screen.narrow and not screen.pane.display
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.pane.display and not screen.article_list.display
+        await pilot.press("j")
+        await settle(app, pilot)
+        assert screen.pane.article_id == screen.article_list.listings[1].id
+        await pilot.press("escape")
+        assert screen.article_list.display and not screen.pane.display
+
+
+async def test_quit_remembers_section_article_and_mode(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2", "enter")
+        await settle(app, pilot)
+        await pilot.press("t")
+        await settle(app, pilot)
+        opened = main_screen(app).pane.article_id
+        await pilot.press("q")
+    again = build(library)
+    async with again.run_test(size=WIDE) as pilot:
+        await settle(again, pilot)
+        screen = main_screen(again)
+        assert screen.section == "財經"
+        assert again.view.mode == "hans"
+        assert screen.pane.article_id == opened
+
+
+async def test_keys_remap_by_id(library: Library) -> None:
+    from dataclasses import replace
+
+    library.config = replace(library.config, keys={"refresh_all": "ctrl+r", "cursor_down": "x"})
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("x")
+        assert main_screen(app).article_list.highlighted == 1
+
+
+async def test_palette_runs_reader_commands(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Search")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SearchScreen)
