@@ -244,6 +244,18 @@ async def test_redirects_are_followed(feed_server: FeedServer) -> None:
     assert moved.notice == f"feed moved permanently to {feed_server.url('/new.xml')}"
 
 
+async def test_relative_links_resolve_against_the_final_address(feed_server: FeedServer) -> None:
+    feed_server.add("/feeds/v2/rss.xml", feed_bytes("rss20.xml"))
+    url = feed_server.add_handler("/rss", redirect("/feeds/v2/rss.xml"))
+    result = await fetch(url)
+    assert result.articles[1].feed_url == url
+    assert result.articles[1].link == feed_server.url("/yaowen/2023/0317/1002.html")
+    relative = feed_bytes("rss20.xml").replace(b"<link>/yaowen/", b"<link>../")
+    feed_server.add("/feeds/v2/rss.xml", relative)
+    moved = await fetch(url)
+    assert moved.articles[1].link == feed_server.url("/feeds/2023/0317/1002.html")
+
+
 async def test_validators_are_sent_after_a_redirect(feed_server: FeedServer) -> None:
     feed_server.add("/target.xml", feed_bytes("rss10.rdf"), etag='"t1"')
     url = feed_server.add_handler("/start.xml", redirect("/target.xml"))

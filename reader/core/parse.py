@@ -60,20 +60,22 @@ def parse_feed(
     http_charset: str | None = None,
     default_tz: tzinfo = SHANGHAI,
     max_items: int = 2000,
+    base_url: str | None = None,
 ) -> ParsedFeed:
     """Parse a feed document fetched from `url` into articles, newest `max_items` kept.
 
-    Dates without a zone are taken in `default_tz`. Raises FeedParseError when the body is
-    empty or is not a feed at all (an HTML page, broken JSON); a feed that merely breaks
-    off keeps the items that were complete.
+    Dates without a zone are taken in `default_tz`. Relative links resolve against
+    `base_url` (where the body really came from, after redirects), else `url`. Raises
+    FeedParseError when the body is empty or is not a feed at all (an HTML page, broken
+    JSON); a feed that merely breaks off keeps the items that were complete.
     """
     if not body.strip():
         raise FeedParseError("empty response: the server sent no feed")
     text = decode_feed(body, http_charset)
     if text.lstrip().startswith("{"):
-        title, language, drafts = _read_json_feed(text, url, default_tz)
+        title, language, drafts = _read_json_feed(text, url, base_url or url, default_tz)
     else:
-        title, language, drafts = _read_xml_feed(text, url, default_tz)
+        title, language, drafts = _read_xml_feed(text, url, base_url or url, default_tz)
     unique = _unique_by_id(drafts)
     kept, notice = _keep_newest(unique, max_items)
     # Bodies are only turned into text for the items we keep: that is most of the work.
@@ -147,12 +149,12 @@ def _as_utf8_xml(text: str) -> bytes:
 
 
 def _read_xml_feed(
-    text: str, url: str, default_tz: tzinfo
+    text: str, url: str, base: str, default_tz: tzinfo
 ) -> tuple[str | None, str | None, list[_Draft]]:
     feedparser = _feedparser()
     headers = dict(_FEED_HEADERS_TEMPLATE)
-    if urlsplit(url).scheme in ("http", "https"):
-        headers["content-location"] = url
+    if urlsplit(base).scheme in ("http", "https"):
+        headers["content-location"] = base
     result = feedparser.parse(
         io.BytesIO(_as_utf8_xml(text)),
         response_headers=headers,
@@ -169,7 +171,9 @@ def _read_xml_feed(
     feed = result.get("feed") or {}
     title = _plain_title(feed.get("title_detail"), feed.get("title")) or None
     language = clean_line(str(feed.get("language") or ""))[:35] or None
-    drafts = [draft for entry in entries if (draft := _draft_from_entry(entry, url, default_tz))]
+    drafts = [
+        draft for entry in entries if (draft := _draft_from_entry(entry, url, base, default_tz))
+    ]
     return title, language, drafts
 
 
@@ -253,10 +257,12 @@ def _entry_date(entry: Mapping[str, Any], default_tz: tzinfo) -> datetime | None
     return None
 
 
-def _draft_from_entry(entry: Mapping[str, Any], url: str, default_tz: tzinfo) -> _Draft | None:
+def _draft_from_entry(
+    entry: Mapping[str, Any], url: str, base: str, default_tz: tzinfo
+) -> _Draft | None:
     """Id, date, title and link of an entry; None for an entry with neither title nor link."""
     title = _plain_title(entry.get("title_detail"), entry.get("title"))
-    link = _http_link(entry.get("link"), url)
+    link = _http_link(entry.get("link"), base)
     if not title and not link:
         return None
     published = _entry_date(entry, default_tz)
@@ -342,7 +348,7 @@ def _json_author(item: Mapping[str, Any]) -> str | None:
 
 
 def _read_json_feed(
-    text: str, url: str, default_tz: tzinfo
+    text: str, url: str, base: str, default_tz: tzinfo
 ) -> tuple[str | None, str | None, list[_Draft]]:
     try:
         document = json.loads(text)
@@ -355,7 +361,7 @@ def _read_json_feed(
     drafts: list[_Draft] = []
     for item in document["items"]:
         if isinstance(item, dict):
-            article = _article_from_json_item(item, url, default_tz)
+            article = _article_from_json_item(item, url, base, default_tz)
             if article is not None:
                 drafts.append(_Draft(article.entry_id, article.published, partial(_same, article)))
     return title, language, drafts
@@ -366,11 +372,11 @@ def _same(article: Article) -> Article:
 
 
 def _article_from_json_item(
-    item: Mapping[str, Any], url: str, default_tz: tzinfo
+    item: Mapping[str, Any], url: str, base: str, default_tz: tzinfo
 ) -> Article | None:
     title = clean_line(_text_field(item, "title"))
-    link = _http_link(_text_field(item, "url"), url) or _http_link(
-        _text_field(item, "external_url"), url
+    link = _http_link(_text_field(item, "url"), base) or _http_link(
+        _text_field(item, "external_url"), base
     )
     if not title and not link:
         return None

@@ -76,6 +76,7 @@ class Download:
     etag: str | None
     last_modified: str | None
     moved_to: str | None  # the new address after a permanent redirect
+    final_url: str  # where the body came from: the base for relative links
 
 
 def format_size(limit: int) -> str:
@@ -209,7 +210,7 @@ class HttpFeedSession:
                 notice=moved,
             )
         try:
-            parsed = await self._parse(download.body, url, download.charset)
+            parsed = await self._parse(download.body, url, download.charset, download.final_url)
         except FeedParseError as error:
             return FetchResult(
                 url,
@@ -241,7 +242,7 @@ class HttpFeedSession:
             notice=notice,
         )
 
-    async def _parse(self, body: bytes, url: str, charset: str | None) -> ParsedFeed:
+    async def _parse(self, body: bytes, url: str, charset: str | None, base_url: str) -> ParsedFeed:
         """Parse off the event loop: in the given executor (a process pool), else a thread."""
         job = partial(
             parse_feed,
@@ -250,6 +251,7 @@ class HttpFeedSession:
             http_charset=charset,
             default_tz=self.settings.default_tz,
             max_items=self.settings.max_items_per_feed,
+            base_url=base_url,
         )
         if self.executor is not None:
             return await asyncio.get_running_loop().run_in_executor(self.executor, job)
@@ -293,6 +295,7 @@ class HttpFeedSession:
                         response.headers.get("etag"),
                         response.headers.get("last-modified"),
                         moved_to,
+                        str(current),
                     )
                 if not 200 <= status < 300:
                     raise FetchFailed(f"HTTP {status} {reason_phrase(response)}".rstrip(), status)
@@ -304,6 +307,7 @@ class HttpFeedSession:
                     response.headers.get("etag"),
                     response.headers.get("last-modified"),
                     moved_to,
+                    str(current),
                 )
         raise FetchFailed(f"too many redirects (more than {self.settings.max_redirects})")
 
