@@ -21,7 +21,7 @@ from reader.core.config import SCRIPT_MODES, Config, ConfigError, load_config
 from reader.core.model import FeedConfig, Listing
 from reader.core.paths import Paths, default_paths, demo_paths
 from reader.core.scriptview import ScriptView
-from reader.core.store import CorruptDatabaseError, Store, StoreError, move_aside
+from reader.core.store import CorruptDatabaseError, NewerSchemaError, Store, StoreError, move_aside
 from reader.core.text import blocks_to_text, clean_line, html_to_blocks, pad_cells, truncate_cells
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -137,20 +137,46 @@ def resolve_paths(args: argparse.Namespace) -> Paths:
     return default_paths(getattr(args, "config", None))
 
 
+def store_problem(error: Exception, path: Path) -> str:
+    """The store's message without the path it starts with (ours already names the file)."""
+    text = str(error)
+    while text.startswith(f"{path}: "):
+        text = text[len(f"{path}: "):]
+    return text
+
+
 def open_store(path: Path, err: TextIO) -> Store:
-    """Open the cache; a corrupt file is moved aside (never deleted) and a fresh cache started."""
+    """Open the cache; a corrupt file is moved aside (never deleted) and a fresh cache started.
+    A cache from a newer reader is refused and left exactly as it is."""
     try:
         return Store.open(path)
+    except NewerSchemaError as exc:
+        raise CliError(
+            f"the cache {path} cannot be used: {store_problem(exc, path)}. It was left untouched; "
+            "use a newer reader, or move the file away to start a fresh cache.",
+            EXIT_FAILED,
+        ) from None
     except CorruptDatabaseError as exc:
         moved = move_aside(path)
         print(
-            f"reader: the cache {path} could not be read ({exc}); it was moved to {moved} "
-            "and a fresh cache was started.",
+            f"reader: the cache {path} could not be read ({store_problem(exc, path)}); it was moved "
+            f"to {moved} and a fresh cache was started.",
             file=err,
         )
         return Store.open(path)
     except StoreError as exc:
-        raise CliError(f"the cache {path} cannot be used: {exc}", EXIT_FAILED) from None
+        raise CliError(f"the cache {path} cannot be used: {store_problem(exc, path)}", EXIT_FAILED) from None
+
+
+def damaged_store_message(args: argparse.Namespace, error: CorruptDatabaseError) -> str:
+    """Damage found in the middle of a command (open found the file sound): move the file aside
+    now, after the command closed it, so the next run starts a fresh cache; say where it went."""
+    path = resolve_paths(args).database
+    moved = move_aside(path)
+    return (
+        f"the cache {path} is damaged ({store_problem(error, path)}); it was moved to {moved}. "
+        "Run the command again to start a fresh cache."
+    )
 
 
 DEMO_PORT = 47821  # a fixed port keeps the demo's feed URLs, and so its cache, the same across runs
@@ -532,6 +558,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except CliError as exc:
         print(f"reader: {exc}", file=err)
         return exc.code
+    except CorruptDatabaseError as exc:
+        print(f"reader: {damaged_store_message(args, exc)}", file=err)
+        return EXIT_FAILED
+    except StoreError as exc:  # disk full, read-only file, a lock held too long: nothing was lost
+        path = resolve_paths(args).database
+        print(f"reader: the cache {path} could not be written: {store_problem(exc, path)}; "
+              "what was cached before is kept.", file=err)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
