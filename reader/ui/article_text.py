@@ -101,7 +101,8 @@ class ArticleRow:
                  query: str | None = None) -> None:
         self.listing = listing
         self.title = clean_line(title)
-        self.meta = clean_line(f"{feed} · {age}" if age else feed)
+        self.feed = clean_line(feed)
+        self.age = age
         self.query = query
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
@@ -111,26 +112,31 @@ class ArticleRow:
         yield self.line(options.max_width)
 
     def line(self, width: int) -> Text:
-        """The row as one line of exactly `width` cells (or less when very narrow)."""
+        """The row as one line of `width` cells: the age is never cut, the feed name is cut
+        to a quarter of the width, the title gets the rest."""
         unread = "●" if not self.listing.read else " "
         star = "★" if self.listing.starred else " "
         row = Text(unread, style="bold" if not self.listing.read else "")
         row.append(star, style="yellow")
         row.append(" ")
-        meta_width = min(cell_len(self.meta), max(0, width // 3))
-        title_width = max(1, width - 3 - meta_width - (1 if meta_width else 0))
+        age = self.age
+        feed = truncate_cells(self.feed, max(0, min(cell_len(self.feed), width // 4)))
+        if width < 40:
+            feed = ""
+        meta = f"{feed} {age}".strip()
+        meta_width = cell_len(meta)
+        title_width = max(1, width - 3 - meta_width - (2 if meta_width else 0))
         title = truncate_cells(self.title, title_width)
         title_text = Text(title, style="bold" if not self.listing.read else "")
         highlight_matches(title_text, self.query)
         row.append_text(title_text)
         row.append(" " * max(0, title_width - cell_len(title)))
         if meta_width:
-            row.append(" ")
-            row.append(truncate_cells(self.meta, meta_width), style="dim")
+            row.append("  ")
+            row.append(meta, style="dim")
         row.no_wrap = True
         row.overflow = "crop"
         return row
-
 
 
 def make_rows(

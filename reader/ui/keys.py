@@ -25,7 +25,7 @@ class Key:
 
 MAIN_KEYS: tuple[Key, ...] = (
     Key("open", "enter", "open_article", "key_open", show=True, help_keys="Enter"),
-    Key("back", "escape", "back", "key_back", help_keys="Esc"),
+    Key("back", "escape", "back", "key_back", show=True, help_keys="Esc"),
     Key("cursor_down", "j,down", "cursor_down", "key_down", help_keys="j ↓"),
     Key("cursor_up", "k,up", "cursor_up", "key_up", help_keys="k ↑"),
     Key("first", "g,home", "first", "key_first", help_keys="g Home"),

@@ -96,6 +96,9 @@ class MainScreen(Screen[None]):
 
     def _layout_for(self, width: int) -> None:
         self.set_class(width < WIDE_COLUMNS, "-narrow")
+        if width >= WIDE_COLUMNS and self.has_class("-reading"):
+            self.remove_class("-reading")
+            self.refresh_bindings()
 
     @property
     def narrow(self) -> bool:
@@ -245,6 +248,7 @@ class MainScreen(Screen[None]):
         self.pane.show_article(listing.id, message.text)
         if self.narrow:
             self.add_class("-reading")
+            self.refresh_bindings()
         articles = self.article_list
         index = articles.index_of(listing.id)
         if index is not None:
@@ -263,9 +267,7 @@ class MainScreen(Screen[None]):
         old = articles.get_option_at_index(index).prompt
         listing = replace(articles.listings[index], **changes)
         if isinstance(old, ArticleRow):
-            row = ArticleRow(listing, old.title, "", "", old.query)
-            row.meta = old.meta
-            articles.update_row(index, row)
+            articles.update_row(index, ArticleRow(listing, old.title, old.feed, old.age, old.query))
 
     def _current_id(self) -> int | None:
         current = self.article_list.current
@@ -387,10 +389,17 @@ class MainScreen(Screen[None]):
         event.stop()
         self.action_open_article()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc (back to the list) exists only while an article fills a narrow screen."""
+        if action == "back":
+            return self.has_class("-reading")
+        return True
+
     def action_back(self) -> None:
         if self.has_class("-reading"):
             self.remove_class("-reading")
             self.article_list.focus()
+            self.refresh_bindings()
 
     def action_page(self) -> None:
         pane = self.pane
