@@ -22,7 +22,14 @@ from reader.core.model import FeedConfig, Listing
 from reader.core.paths import Paths, default_paths, demo_paths
 from reader.core.scriptview import ScriptView
 from reader.core.store import CorruptDatabaseError, NewerSchemaError, Store, StoreError, move_aside
-from reader.core.text import blocks_to_text, clean_line, html_to_blocks, pad_cells, truncate_cells
+from reader.core.text import (
+    blocks_to_text,
+    cell_len,
+    clean_line,
+    html_to_blocks,
+    pad_cells,
+    truncate_cells,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -278,13 +285,13 @@ def print_listings(items: Sequence[Listing], view: ScriptView, out: TextIO, as_j
         return
     width = shutil.get_terminal_size((100, 24)).columns
     id_width = max(len(str(i.id)) for i in items)
-    feed_width = min(16, max(len(clean_line(i.feed_title)) * 2 for i in items))
+    feed_width = min(16, max(cell_len(clean_line(view.text(i.feed_title, i.feed_url))) for i in items))
     for item in items:
         marks = ("★" if item.starred else " ") + (" " if item.read else "●")
         feed = pad_cells(truncate_cells(clean_line(view.text(item.feed_title, item.feed_url)), feed_width), feed_width)
         head = f"{item.id:>{id_width}} {marks} {local_time(item.published)}  {feed}  "
         title = clean_line(view.text(item.title, item.feed_url))
-        print(head + truncate_cells(title, max(20, width - len(head) - feed_width // 2)), file=out)
+        print(head + truncate_cells(title, max(20, width - cell_len(head))), file=out)
 
 
 # ---- commands ----

@@ -7,10 +7,11 @@ Mixed into Store, which provides the connection (``_read``) and section lookup.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from reader.core.model import Listing, StoredArticle
-from reader.core.store_schema import from_micros
+from reader.core.store_schema import from_micros, to_micros
 from reader.core.store_search import fts_query
 
 _LISTING_COLUMNS = """
@@ -173,3 +174,17 @@ class StoreQueries:
             (*parameters, limit, offset),
         )
         return [_listing(row) for row in rows]
+
+    def missing_full_text(self, feed_url: str, seen_since: datetime, limit: int = 50) -> list[tuple[int, str]]:
+        """(id, link) of a feed's articles first seen since `seen_since` that have a web link but
+        no full text yet, newest first: what a `full_text = true` feed still needs fetched."""
+        rows = self._read(
+            """SELECT a.id, a.link FROM articles AS a
+               JOIN feeds AS f ON f.id = a.feed_id
+               JOIN article_bodies AS b ON b.article_id = a.id
+               WHERE f.url = ? AND a.first_seen >= ? AND a.link IS NOT NULL
+                     AND b.full_html IS NULL
+               ORDER BY a.sort_key DESC, a.id DESC LIMIT ?""",
+            (feed_url, to_micros(seen_since), limit),
+        )
+        return [(int(row[0]), str(row[1])) for row in rows]
