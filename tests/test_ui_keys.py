@@ -445,3 +445,21 @@ async def test_palette_runs_reader_commands(library: Library) -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, SearchScreen)
+
+
+async def test_clicking_a_link_in_the_article_opens_it(library: Library) -> None:
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        region = main_screen(app).pane.region
+        target = next(
+            (x, y)
+            for y in range(region.y, region.bottom)
+            for x in range(region.x, region.right)
+            if "open_link" in str(app.screen.get_style_at(x, y).meta.get("@click", ""))
+        )
+        await pilot.click(offset=target)
+        await settle(app, pilot)
+        assert app.opened_links == ["https://example.org/map"]

@@ -107,6 +107,10 @@ class ReaderApp(App[None]):
         self.opened_links.append(url)
         self.open_url(url)
 
+    def action_open_link(self, url: str) -> None:
+        """Target of a click on a link in the reading pane."""
+        self.open_link(url)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place an unexpected failure in a worker becomes something readable."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
