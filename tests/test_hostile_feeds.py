@@ -113,12 +113,6 @@ def test_big5_without_any_declaration_reads_correctly() -> None:
     assert parsed.title == "香港日報"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="decode.py trusts a declared CJK charset whenever it decodes without error; GBK bytes "
-    "labelled big5 decode as valid nonsense. Scoring the declared codec against the other CJK "
-    "trial (as the undeclared path does) would fix it.",
-)
 def test_gbk_bytes_declared_as_big5_read_correctly() -> None:
     parsed = parse_file("gbk_declared_big5.xml")
     assert titles(parsed) == ["郑州市发布暴雨预警信号"]
