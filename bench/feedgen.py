@@ -6,8 +6,10 @@ many servers that have none) and can add a fixed latency to every request.
 
 from __future__ import annotations
 
-import hashlib
+import argparse
+import json
 import random
+import sys
 import threading
 import time
 from email.utils import format_datetime
@@ -65,15 +67,35 @@ def rss_feed(feed_index: int, items: int, seed: int = 1, body_chars: tuple[int, 
 
 
 class BenchServer:
-    """Serves /feed{N}.xml for N in range(feeds); `validators=False` makes every answer a 200."""
+    """Serves /feed{N}.xml for N in range(feeds); `validators=False` makes every answer a 200.
 
-    def __init__(self, feeds: int, items: int, latency: float = 0.05, validators: bool = True, seed: int = 1):
-        self.bodies = {f"/feed{i}.xml": rss_feed(i, items, seed) for i in range(feeds)}
-        self.etags = {path: '"' + hashlib.sha1(body).hexdigest()[:16] + '"' for path, body in self.bodies.items()}
+    Bodies are generated up front and kept (`keep_bodies=False` generates each on request, for caches of 1,000 feeds x 100 items that would not fit in memory comfortably).
+    ETags depend only on the feed's arguments, so they never need the body. GET
+    /_control/validators/on|off switches validators while the server runs, so one server
+    (and one set of URLs) can answer a refresh with 304s and the next with unchanged 200s.
+    """
+
+    def __init__(
+        self,
+        feeds: int,
+        items: int,
+        latency: float = 0.05,
+        validators: bool = True,
+        seed: int = 1,
+        keep_bodies: bool = True,
+        port: int = 0,
+    ):
+        self.feeds = feeds
+        self.items = items
+        self.seed = seed
+        self.keep_bodies = keep_bodies
+        # Generated up front, so a cold refresh never waits for the generator.
+        self.bodies = {i: rss_feed(i, items, seed) for i in range(feeds)} if keep_bodies else {}
         self.latency = latency
         self.validators = validators
         self.requests = 0
         self.not_modified = 0
+        self._lock = threading.Lock()
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -83,22 +105,33 @@ class BenchServer:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802
-                owner.requests += 1
+                if self.path.startswith("/_control/"):
+                    answer = owner.control(self.path).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
+                    return
+                with owner._lock:
+                    owner.requests += 1
                 time.sleep(owner.latency)
-                body = owner.bodies.get(self.path)
-                if body is None:
+                index = owner.feed_index(self.path)
+                if index is None:
                     self.send_response(404)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                etag = owner.etags[self.path]
+                etag = owner.etag(index)
                 if owner.validators and self.headers.get("If-None-Match") == etag:
-                    owner.not_modified += 1
+                    with owner._lock:
+                        owner.not_modified += 1
                     self.send_response(304)
                     self.send_header("ETag", etag)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
+                body = owner.body(index)
                 self.send_response(200)
                 self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
                 if owner.validators:
@@ -108,15 +141,78 @@ class BenchServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.httpd.daemon_threads = True
         self.httpd.request_queue_size = 256
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
+    @property
+    def port(self) -> int:
+        return int(self.httpd.server_address[1])
+
+    def feed_index(self, path: str) -> int | None:
+        """`/feed12.xml` -> 12, when that feed exists."""
+        if not (path.startswith("/feed") and path.endswith(".xml")):
+            return None
+        number = path[5:-4]
+        if not number.isdigit() or int(number) >= self.feeds:
+            return None
+        return int(number)
+
+    def etag(self, index: int) -> str:
+        return f'"s{self.seed}-i{self.items}-f{index}"'
+
+    def body(self, index: int) -> bytes:
+        if self.keep_bodies:
+            return self.bodies[index]
+        return rss_feed(index, self.items, self.seed)
+
+    def control(self, path: str) -> str:
+        """Handle /_control/validators/on|off, /_control/latency/<seconds> and /_control/stats
+        (request counts since the last stats call, as JSON)."""
+        parts = path.strip("/").split("/")
+        if len(parts) == 3 and parts[1] == "validators":
+            self.validators = parts[2] == "on"
+        elif len(parts) == 3 and parts[1] == "latency":
+            self.latency = float(parts[2])
+        elif parts[1:] == ["stats"]:
+            with self._lock:
+                counts = {"requests": self.requests, "not_modified": self.not_modified}
+                self.requests = self.not_modified = 0
+            return json.dumps(counts)
+        return "{}"
+
     def url(self, index: int) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/feed{index}.xml"
+        return f"http://127.0.0.1:{self.port}/feed{index}.xml"
 
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def main() -> None:
+    """Serve feeds in a process of its own: prints `port N`, serves until stdin closes."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--items", type=int, default=30)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-validators", action="store_true")
+    parser.add_argument("--regenerate", action="store_true", help="do not keep bodies in memory")
+    args = parser.parse_args()
+    server = BenchServer(
+        args.feeds,
+        args.items,
+        args.latency,
+        validators=not args.no_validators,
+        seed=args.seed,
+        keep_bodies=not args.regenerate,
+    )
+    print(f"port {server.port}", flush=True)
+    sys.stdin.read()  # the harness closes our stdin to stop us
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()

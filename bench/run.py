@@ -1,0 +1,436 @@
+"""reader against newsboat on the same generated feeds: one Markdown table and a JSON file.
+
+    python -m bench                          # everything (refresh 3 runs each, start-up, search)
+    python -m bench --only refresh --reps 1  # a quick look
+    python -m bench --only startup --sizes 1000,10000
+
+Scenarios: refresh (cold, all-304, unchanged-200) of 200 feeds x 30 items served with 50 ms
+latency; start-up on caches of 1k/10k/100k articles (time to the first list drawn in a
+120x40 tmux terminal; newsboat: time to its feed list and `-x print-unread`); search on the
+largest cache; peak RSS; cache size on disk. The feed server runs in a process of its own so
+its memory and CPU are never counted as ours. reader and newsboat runs alternate (A B A B).
+Start-up caches are built once through each program's own refresh and kept in --cache-dir.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import newsboat as nb
+from bench.measure import Measurement, run_measured
+from bench.startup import time_to_screen
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+SECTIONS = 10
+STARTUP_ITEMS = 100
+SEARCH_QUERIES = ("鄭州", "郑州", "地鐵", "地铁", "金融", "公共服務", "年度報告", "示范项目", "国", "記者獲悉")
+
+
+# ---- the feed server, in its own process ----------------------------------------------------
+
+
+class FeedServer:
+    """`python -m bench.feedgen` in a child process; `control()` switches it while it runs."""
+
+    def __init__(self, feeds: int, items: int, latency: float, *, regenerate: bool = False):
+        argv = [sys.executable, "-m", "bench.feedgen", "--feeds", str(feeds), "--items", str(items),
+                "--latency", str(latency)]  # fmt: skip
+        if regenerate:
+            argv.append("--regenerate")
+        self.feeds = feeds
+        self.process = subprocess.Popen(
+            argv, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        line = self.process.stdout.readline() if self.process.stdout else ""
+        if not line.startswith("port "):
+            self.process.kill()
+            raise RuntimeError(f"feed server did not start: {line!r}")
+        self.port = int(line.split()[1])
+
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{self.port}/feed{i}.xml" for i in range(self.feeds)]
+
+    def control(self, command: str) -> dict[str, int]:
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_control/{command}") as answer:
+            return json.loads(answer.read() or b"{}")
+
+    def stop(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@contextmanager
+def feed_server(feeds: int, items: int, latency: float, **options: Any) -> Iterator[FeedServer]:
+    server = FeedServer(feeds, items, latency, **options)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+# ---- reader as the user runs it ---------------------------------------------------------------
+
+
+class Reader:
+    """reader with its config and cache in `folder` (XDG_* point there)."""
+
+    def __init__(self, folder: Path, urls: Sequence[str] | None = None, concurrency: int | None = None):
+        """Write a config for `urls` in ten sections; without `urls`, use the folder as it is."""
+        self.folder = folder
+        if urls is None:
+            return
+        lines = ["[settings]", "refresh_on_start = false"]
+        if concurrency is not None:
+            lines.append(f"concurrency = {concurrency}")
+        for k in range(SECTIONS):
+            lines += ["", "[[section]]", f'name = "分區{k}"']
+            for url in urls[k::SECTIONS]:
+                lines += ["[[section.feed]]", f'url = "{url}"']
+        config = folder / "config" / "reader" / "config.toml"
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def env(self) -> dict[str, str]:
+        return {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.folder),
+            "LANG": "C.UTF-8",
+            "TERM": "tmux-256color",
+            "COLORTERM": "truecolor",
+            "PYTHONPATH": str(ROOT),
+            "XDG_CONFIG_HOME": str(self.folder / "config"),
+            "XDG_DATA_HOME": str(self.folder / "data"),
+            "XDG_CACHE_HOME": str(self.folder / "cache"),
+            "XDG_STATE_HOME": str(self.folder / "state"),
+        }
+
+    def command(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "reader", *args]
+
+    def fetch(self) -> Measurement:
+        measured = run_measured(self.command("fetch"), env=self.env(), cwd=ROOT, timeout=3600)
+        if measured.returncode not in (0, 1):
+            raise RuntimeError(f"reader fetch failed: {measured.stderr[-2000:]}")
+        return measured
+
+    def database(self) -> Path:
+        return next((self.folder / "data").rglob("*.sqlite3"))
+
+    def cache_bytes(self) -> int:
+        return sum(p.stat().st_size for p in (self.folder / "data").rglob("*") if p.is_file())
+
+
+# ---- figures ------------------------------------------------------------------------------------
+
+
+def summary(values: Sequence[float]) -> dict[str, float] | None:
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def cell(stats: dict[str, float] | None, digits: int) -> str:
+    if stats is None:
+        return "–"
+    if stats["n"] == 1:
+        return f"{stats['median']:.{digits}f}"
+    return f"{stats['median']:.{digits}f} [{stats['min']:.{digits}f}-{stats['max']:.{digits}f}]"
+
+
+class Table:
+    """Rows of (scenario, unit, reader values, newsboat values, digits)."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, scenario: str, unit: str, ours: Sequence[float], theirs: Sequence[float], digits: int = 2) -> None:
+        self.rows.append(
+            {"scenario": scenario, "unit": unit, "reader": summary(ours), "newsboat": summary(theirs),
+             "digits": digits, "reader_runs": list(ours), "newsboat_runs": list(theirs)}
+        )  # fmt: skip
+
+    def markdown(self) -> str:
+        lines = ["| scenario | reader median [min-max] | newsboat median [min-max] | ratio |",
+                 "| --- | ---: | ---: | ---: |"]  # fmt: skip
+        for row in self.rows:
+            ours, theirs = row["reader"], row["newsboat"]
+            ratio = "–"
+            if ours and theirs and theirs["median"] > 0:
+                ratio = f"{ours['median'] / theirs['median']:.2f}x"
+            scenario = f"{row['scenario']} ({row['unit']})"
+            lines.append(
+                f"| {scenario} | {cell(ours, row['digits'])} | {cell(theirs, row['digits'])} | {ratio} |"
+            )
+        return "\n".join(lines)
+
+
+# ---- scenarios -----------------------------------------------------------------------------------
+
+
+def refresh_scenarios(options: argparse.Namespace, table: Table, raw: dict[str, Any]) -> None:
+    """Cold, all-304 and unchanged-200 refreshes, reader and newsboat alternating."""
+    runs: dict[str, list[Measurement]] = {}
+    checks: list[dict[str, Any]] = []
+    with feed_server(options.feeds, options.items, options.latency) as server:
+        urls = server.urls()
+
+        def record(tool: str, scenario: str, measured: Measurement) -> None:
+            stats = server.control("stats")
+            runs.setdefault(f"{tool} {scenario}", []).append(measured)
+            checks.append({"tool": tool, "scenario": scenario, **stats, "wall_s": measured.wall_s,
+                           "cpu_s": measured.cpu_s, "peak_rss_mb": measured.peak_rss_mb,
+                           "peak_tree_rss_mb": measured.peak_tree_rss_mb, "rc": measured.returncode})  # fmt: skip
+            log(f"  {tool:8} {scenario:14} {measured.wall_s:6.2f} s wall {measured.cpu_s:6.2f} s CPU "
+                f"{measured.peak_rss_mb:6.1f} MB ({measured.peak_tree_rss_mb:.1f} tree) {stats}")  # fmt: skip
+
+        def run_reader() -> None:
+            with tempfile.TemporaryDirectory(prefix="bench-reader-") as tmp:
+                reader = Reader(Path(tmp), urls, options.concurrency)
+                server.control("validators/on")
+                server.control("stats")
+                record("reader", "cold", reader.fetch())
+                record("reader", "all-304", reader.fetch())
+                server.control("validators/off")
+                record("reader", "unchanged-200", reader.fetch())
+
+        def run_newsboat() -> None:
+            with tempfile.TemporaryDirectory(prefix="bench-newsboat-") as tmp:
+                boat = nb.Newsboat(Path(tmp), urls)
+                server.control("validators/on")
+                server.control("stats")
+                record("newsboat", "cold", boat.reload())
+                # newsboat 2.21 stores a feed's validators only from its second fetch on, so
+                # the second refresh still gets 200s; the third is the all-304 one.
+                record("newsboat", "second", boat.reload())
+                record("newsboat", "all-304", boat.reload())
+                server.control("validators/off")
+                record("newsboat", "unchanged-200", boat.reload())
+
+        alternate(options, run_reader, run_newsboat)
+
+    def walls(key: str) -> list[float]:
+        return [m.wall_s for m in runs.get(key, [])]
+
+    label = f"{options.feeds}x{options.items} at {options.latency * 1000:g} ms"
+    table.add(f"cold refresh {label}", "wall s", walls("reader cold"), walls("newsboat cold"))
+    table.add("cold refresh", "CPU s", [m.cpu_s for m in runs.get("reader cold", [])],
+              [m.cpu_s for m in runs.get("newsboat cold", [])])  # fmt: skip
+    table.add("cold refresh peak RSS", "MB, largest process",
+              [m.peak_rss_mb for m in runs.get("reader cold", [])],
+              [m.peak_rss_mb for m in runs.get("newsboat cold", [])], 0)  # fmt: skip
+    table.add("cold refresh peak RSS", "MB, all processes",
+              [m.peak_tree_rss_mb for m in runs.get("reader cold", [])],
+              [m.peak_tree_rss_mb for m in runs.get("newsboat cold", [])], 0)  # fmt: skip
+    table.add("refresh, all 304", "wall s", walls("reader all-304"), walls("newsboat all-304"))
+    table.add("refresh, unchanged 200", "wall s", walls("reader unchanged-200"), walls("newsboat unchanged-200"))
+    raw["refresh_runs"] = checks
+
+
+def alternate(options: argparse.Namespace, ours: Callable[[], None], theirs: Callable[[], None]) -> None:
+    for rep in range(options.reps):
+        log(f"run {rep + 1}/{options.reps}")
+        ours()
+        if options.newsboat:
+            theirs()
+
+
+def startup_caches(options: argparse.Namespace, size: int) -> tuple[Reader, nb.Newsboat | None]:
+    """Caches of `size` articles (size/100 feeds x 100), built once through each program's refresh."""
+    feeds = max(1, size // STARTUP_ITEMS)
+    folder = options.cache_dir / f"startup-{feeds}x{STARTUP_ITEMS}"
+    reader_dir, boat_dir = folder / "reader", folder / "newsboat"
+    need_reader = not (reader_dir / "done").exists()
+    need_boat = options.newsboat and not (boat_dir / "done").exists()
+    if need_reader or need_boat:
+        with feed_server(feeds, STARTUP_ITEMS, 0.0, regenerate=True) as server:
+            if need_reader:
+                shutil.rmtree(reader_dir, ignore_errors=True)
+                reader_dir.mkdir(parents=True)
+                log(f"  building reader cache of {size:,} articles ...")
+                built = Reader(reader_dir, server.urls()).fetch()
+                log(f"  built in {built.wall_s:.0f} s, {built.peak_rss_mb:.0f} MB")
+                (reader_dir / "done").write_text(json.dumps({"build_s": built.wall_s}))
+            if need_boat:
+                shutil.rmtree(boat_dir, ignore_errors=True)
+                log(f"  building newsboat cache of {size:,} articles ...")
+                built = nb.Newsboat(boat_dir, server.urls()).reload(timeout=3600)
+                log(f"  built in {built.wall_s:.0f} s, {built.peak_rss_mb:.0f} MB")
+                (boat_dir / "done").write_text(json.dumps({"build_s": built.wall_s}))
+    # Both configs keep the URLs (and port) of the server that built them; start-up never fetches.
+    return Reader(reader_dir), (nb.Newsboat(boat_dir) if options.newsboat else None)
+
+
+def first_titles(database: Path) -> list[str]:
+    """Titles the first list can show: the newest of the first section and of all sections."""
+    sys.path.insert(0, str(ROOT))
+    from reader.core.store import Store
+
+    with Store.open(database) as store:
+        first_section = store.sections()[0]
+        listings = store.listings(first_section, limit=10) + store.listings(None, limit=10)
+    return list(dict.fromkeys(item.title for item in listings))
+
+
+def search_times(database: Path) -> list[float]:
+    """Milliseconds per search over SEARCH_QUERIES, three rounds, in this process."""
+    from reader.core.store import Store
+
+    times = []
+    with Store.open(database) as store:
+        for _ in range(3):
+            for query in SEARCH_QUERIES:
+                started = time.perf_counter()
+                store.search(query)
+                times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def startup_scenarios(options: argparse.Namespace, table: Table, raw: dict[str, Any]) -> None:
+    sizes = options.sizes
+    details: list[dict[str, Any]] = []
+    rss_ours: list[float] = []
+    rss_theirs: list[float] = []
+    for size in sizes:
+        log(f"start-up on {size:,} articles")
+        reader, boat = startup_caches(options, size)
+        titles = first_titles(reader.database())
+        ours: list[float] = []
+        theirs: list[float] = []
+        unread: list[float] = []
+        largest = size == max(sizes)
+
+        def run_reader() -> None:
+            result = time_to_screen(reader.command("--no-refresh"), titles, env=reader.env(), cwd=ROOT,
+                                    timeout=options.startup_timeout)  # fmt: skip
+            log(f"  reader   first list {result.seconds} s, {result.peak_rss_mb} MB")
+            details.append({"tool": "reader", "size": size, "seconds": result.seconds,
+                            "peak_rss_mb": result.peak_rss_mb, "matched": result.matched})  # fmt: skip
+            if result.seconds is None:
+                log("  reader never showed a known title; last screen:\n" + result.screen)
+                return
+            ours.append(result.seconds)
+            if largest and result.peak_rss_mb:
+                rss_ours.append(result.peak_rss_mb)
+
+        def run_newsboat() -> None:
+            if boat is None or len(theirs) >= options.newsboat_startup_reps:
+                return
+            result = time_to_screen(boat.argv(), ["測試源"], env=boat.env(), timeout=options.startup_timeout)
+            log(f"  newsboat feed list {result.seconds} s, {result.peak_rss_mb} MB")
+            printed = boat.print_unread(timeout=options.startup_timeout)
+            log(f"  newsboat print-unread {printed.wall_s:.2f} s, {printed.peak_rss_mb:.0f} MB")
+            details.append({"tool": "newsboat", "size": size, "seconds": result.seconds,
+                            "peak_rss_mb": result.peak_rss_mb, "print_unread_s": printed.wall_s,
+                            "print_unread_rss_mb": printed.peak_rss_mb})  # fmt: skip
+            if result.seconds is not None:
+                theirs.append(result.seconds)
+            unread.append(printed.wall_s)
+            if largest and result.peak_rss_mb:
+                rss_theirs.append(max(result.peak_rss_mb, printed.peak_rss_mb))
+
+        saved_reps = options.reps
+        options.reps = options.startup_reps
+        alternate(options, run_reader, run_newsboat)
+        options.reps = saved_reps
+        table.add(f"start-up, {size:,} articles", "s to first list", ours, theirs)
+        if unread:
+            cli = run_measured(reader.command("list", "--limit", "20"), env=reader.env(), cwd=ROOT)
+            table.add(f"CLI start-up, {size:,} articles", "s; reader list / newsboat print-unread",
+                      [cli.wall_s], unread)  # fmt: skip
+        if largest:
+            table.add(f"start-up peak RSS, {size:,} articles", "MB", rss_ours, rss_theirs, 0)
+            searched = search_times(reader.database())
+            table.add(f"search p50, {size:,} articles", "ms", [statistics.median(searched)], [], 1)
+            raw["search_ms"] = searched
+            table.add(f"cache size on disk, {size:,} articles", "MB", [reader.cache_bytes() / 1e6],
+                      [boat.cache_bytes() / 1e6] if boat else [], 0)  # fmt: skip
+    raw["startup_runs"] = details
+
+
+# ---- the command ---------------------------------------------------------------------------------
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def machine() -> dict[str, Any]:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu": model, "python": platform.python_version(),
+            "newsboat": nb.version(), "kernel": platform.release()}  # fmt: skip
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser.add_argument("--only", default="refresh,startup", help="refresh, startup (comma-separated)")
+    parser.add_argument("--reps", type=int, default=3, help="refresh runs per program")
+    parser.add_argument("--startup-reps", type=int, default=3, help="start-up runs per size (reader)")
+    parser.add_argument("--newsboat-startup-reps", type=int, default=1,
+                        help="newsboat start-up runs per size (about 75 s each on 100k)")  # fmt: skip
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--items", type=int, default=30)
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
+    parser.add_argument("--concurrency", type=int, default=None, help="reader's; default: its own")
+    parser.add_argument("--sizes", default="1000,10000,100000", help="start-up cache sizes")
+    parser.add_argument("--startup-timeout", type=float, default=300.0)
+    parser.add_argument("--cache-dir", type=Path, default=RESULTS / "caches")
+    parser.add_argument("--no-newsboat", dest="newsboat", action="store_false")
+    options = parser.parse_args(argv)
+    options.only = {part.strip() for part in options.only.split(",") if part.strip()}
+    options.sizes = [int(size) for size in options.sizes.split(",") if size.strip()]
+    if options.newsboat and not nb.available():
+        log("newsboat is not installed (apt-get install newsboat): measuring reader only")
+        options.newsboat = False
+    return options
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    options = parse_args(argv)
+    table = Table()
+    raw: dict[str, Any] = {"machine": machine(), "started": datetime.now(UTC).isoformat(),
+                           "options": {k: str(v) for k, v in vars(options).items()}}  # fmt: skip
+    if "refresh" in options.only:
+        refresh_scenarios(options, table, raw)
+    if "startup" in options.only:
+        startup_scenarios(options, table, raw)
+    raw["table"] = table.rows
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
+    out.write_text(json.dumps(raw, ensure_ascii=False, indent=1), encoding="utf-8")
+    info = raw["machine"]
+    print(f"{info['nproc']} cores, {info['cpu']}, Python {info['python']}, {info['newsboat']}\n")
+    print(table.markdown())
+    print(f"\nraw figures: {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
