@@ -46,13 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
     # Global options are accepted both before and after the subcommand (SUPPRESS keeps the
     # subparser from overwriting a value given before it).
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="use this config file")
     common.add_argument(
-        "--demo", action="store_true", default=argparse.SUPPRESS,
+        "--config", type=Path, default=argparse.SUPPRESS, help="use this config file"
+    )
+    common.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
         help="use the embedded demo feeds and the demo's own cache",
     )
     parser = argparse.ArgumentParser(
-        prog="reader", parents=[common],
+        prog="reader",
+        parents=[common],
         description="A keyboard-driven terminal news reader for Chinese-language news.",
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
@@ -65,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
 
     def script_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--script", choices=SCRIPT_MODES, help="show feed text as published, 简体 or 繁體")
+        p.add_argument(
+            "--script", choices=SCRIPT_MODES, help="show feed text as published, 简体 or 繁體"
+        )
 
     p = command("fetch", "refresh feeds into the cache")
     p.add_argument("--section", help="only this section")
@@ -81,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("show", "print one article as text and mark it read")
     p.add_argument("id", type=int)
+    p.add_argument(
+        "--full", action="store_true", help="fetch the whole story from the article's web page"
+    )
     script_option(p)
     p.add_argument("--json", action="store_true")
 
@@ -148,7 +158,7 @@ def store_problem(error: Exception, path: Path) -> str:
     """The store's message without the path it starts with (ours already names the file)."""
     text = str(error)
     while text.startswith(f"{path}: "):
-        text = text[len(f"{path}: "):]
+        text = text[len(f"{path}: ") :]
     return text
 
 
@@ -172,7 +182,9 @@ def open_store(path: Path, err: TextIO) -> Store:
         )
         return Store.open(path)
     except StoreError as exc:
-        raise CliError(f"the cache {path} cannot be used: {store_problem(exc, path)}", EXIT_FAILED) from None
+        raise CliError(
+            f"the cache {path} cannot be used: {store_problem(exc, path)}", EXIT_FAILED
+        ) from None
 
 
 def damaged_store_message(args: argparse.Namespace, error: CorruptDatabaseError) -> str:
@@ -285,10 +297,15 @@ def print_listings(items: Sequence[Listing], view: ScriptView, out: TextIO, as_j
         return
     width = shutil.get_terminal_size((100, 24)).columns
     id_width = max(len(str(i.id)) for i in items)
-    feed_width = min(16, max(cell_len(clean_line(view.text(i.feed_title, i.feed_url))) for i in items))
+    feed_width = min(
+        16, max(cell_len(clean_line(view.text(i.feed_title, i.feed_url))) for i in items)
+    )
     for item in items:
         marks = ("★" if item.starred else " ") + (" " if item.read else "●")
-        feed = pad_cells(truncate_cells(clean_line(view.text(item.feed_title, item.feed_url)), feed_width), feed_width)
+        feed = pad_cells(
+            truncate_cells(clean_line(view.text(item.feed_title, item.feed_url)), feed_width),
+            feed_width,
+        )
         head = f"{item.id:>{id_width}} {marks} {local_time(item.published)}  {feed}  "
         title = clean_line(view.text(item.title, item.feed_url))
         print(head + truncate_cells(title, max(20, width - cell_len(head))), file=out)
@@ -319,14 +336,24 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 {
                     "ok": len(summary.ok),
                     "not_modified": len(summary.not_modified),
-                    "failed": [{"url": r.url, "error": clean_line(r.error or "")} for r in summary.failed],
+                    "failed": [
+                        {"url": r.url, "error": clean_line(r.error or "")} for r in summary.failed
+                    ],
                     "new_articles": summary.new_articles,
                     "feeds": [
-                        {"url": r.url, "status": r.status, "error": r.error, "articles": len(r.articles), "notice": r.notice}
+                        {
+                            "url": r.url,
+                            "status": r.status,
+                            "error": r.error,
+                            "articles": len(r.articles),
+                            "notice": r.notice,
+                        }
                         for r in summary.results
                     ],
                 },
-                out, ensure_ascii=False, indent=1,
+                out,
+                ensure_ascii=False,
+                indent=1,
             )
             out.write("\n")
         else:
@@ -336,7 +363,10 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 file=out,
             )
             for result in summary.failed:
-                print(f"  failed: {result.url}: {clean_line(result.error or 'unknown error')}", file=out)
+                print(
+                    f"  failed: {result.url}: {clean_line(result.error or 'unknown error')}",
+                    file=out,
+                )
             for result in summary.results:
                 if result.notice:
                     print(f"  note: {result.url}: {clean_line(result.notice)}", file=out)
@@ -367,10 +397,17 @@ def cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    with opened(args, err) as library:
+    with opened(args, err, serve_demo=args.full) as library:
         article = library.store.article(args.id)
         if article is None:
             raise CliError(f"no article with id {args.id} (see `reader list`)", EXIT_FAILED)
+        if args.full and not article.full_html:
+            from reader.core.fulltext import FullTextError
+
+            try:
+                article = library.full_text(args.id)
+            except FullTextError as error:
+                print(f"reader: full text not available, showing the feed's text: {error}", file=err)
         library.store.set_read([args.id], True)
         view = script_view(library, args.script)
         item = article.listing
@@ -519,7 +556,9 @@ def cmd_demo_server(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         serve_forever(args.port)
     except OSError as exc:
-        raise CliError(f"cannot serve on 127.0.0.1:{args.port}: {exc.strerror}", EXIT_FAILED) from None
+        raise CliError(
+            f"cannot serve on 127.0.0.1:{args.port}: {exc.strerror}", EXIT_FAILED
+        ) from None
     return EXIT_OK
 
 
@@ -545,15 +584,17 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
 }
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     args = build_parser().parse_args(argv)
     if args.command == "extract":
         from reader import cli_extract
 
-        handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = (
-            lambda a, o, e: cli_extract.run(a, o)
+        handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = lambda a, o, e: (
+            cli_extract.run(a, o)
         )
     else:
         handler = COMMANDS.get(args.command, cmd_tui)
@@ -570,8 +611,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return EXIT_FAILED
     except StoreError as exc:  # disk full, read-only file, a lock held too long: nothing was lost
         path = resolve_paths(args).database
-        print(f"reader: the cache {path} could not be written: {store_problem(exc, path)}; "
-              "what was cached before is kept.", file=err)
+        print(
+            f"reader: the cache {path} could not be written: {store_problem(exc, path)}; "
+            "what was cached before is kept.",
+            file=err,
+        )
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130

@@ -277,9 +277,9 @@ async def test_fetch_page_refuses_redirect_to_file(feed_server) -> None:  # type
 
     url = feed_server.add_handler("/sneaky", redirect)
     async with httpx.AsyncClient() as client:
-        with pytest.raises(ExtractError, match="only http and https") as caught:
+        with pytest.raises(ExtractError, match="redirect to file: refused") as caught:
             await fetch_page(url, client)
-    assert "file:///etc/passwd" in str(caught.value)
+    assert url in str(caught.value)
 
 
 async def test_fetch_page_size_cap_on_endless_body(feed_server) -> None:  # type: ignore[no-untyped-def]
@@ -306,7 +306,7 @@ async def test_fetch_page_redirect_loop(feed_server) -> None:  # type: ignore[no
 
     url = feed_server.add_handler("/loop", loop)
     async with httpx.AsyncClient() as client:
-        with pytest.raises(ExtractError, match="redirects"):
+        with pytest.raises(ExtractError, match="redirect loop"):
             await fetch_page(url, client)
 
 

@@ -188,7 +188,9 @@ def parse_config(text: str, path: Path) -> Config:
     sections = _sections(data.get("section", []), path, locate)
     keys = data.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
-        raise ConfigError(path, "[keys] must map binding ids to key names (strings)", locate.key("keys"))
+        raise ConfigError(
+            path, "[keys] must map binding ids to key names (strings)", locate.key("keys")
+        )
     return Config(path=path, sections=sections, settings=settings, keys=dict(keys))
 
 
@@ -225,7 +227,9 @@ def _settings(raw: Any, path: Path, locate: _Locator) -> Settings:
             )
     for key in ("concurrency", "max_feed_bytes", "max_items_per_feed", "retention_max_per_feed"):
         if key in values and values[key] < 1:
-            raise ConfigError(path, f"settings.{key}: must be at least 1", locate.key(key, "settings"))
+            raise ConfigError(
+                path, f"settings.{key}: must be at least 1", locate.key(key, "settings")
+            )
     if "timezone" in values:
         try:
             ZoneInfo(values["timezone"])
@@ -243,7 +247,9 @@ _FEED_KEYS = {"url", "title", "region", "full_text", "script"}
 
 def _sections(raw: Any, path: Path, locate: _Locator) -> tuple[Section, ...]:
     if not isinstance(raw, list):
-        raise ConfigError(path, "'section' must be an array of tables: [[section]]", locate.key("section"))
+        raise ConfigError(
+            path, "'section' must be an array of tables: [[section]]", locate.key("section")
+        )
     sections: list[Section] = []
     seen_urls: set[str] = set()
     for index, table in enumerate(raw):
@@ -260,14 +266,18 @@ def _sections(raw: Any, path: Path, locate: _Locator) -> tuple[Section, ...]:
             raise ConfigError(path, f"section.name: the section {name!r} appears twice", line)
         feeds_raw = table.get("feed", [])
         if not isinstance(feeds_raw, list):
-            raise ConfigError(path, f"section {name!r}: 'feed' must be [[section.feed]] tables", line)
+            raise ConfigError(
+                path, f"section {name!r}: 'feed' must be [[section.feed]] tables", line
+            )
         feeds: list[FeedConfig] = []
         for feed in feeds_raw:
             feed_line = locate.next_header("section.feed", line)
             feeds.append(_feed(feed, name, path, locate, feed_line))
             line = feed_line or line
             if feeds[-1].url in seen_urls:
-                raise ConfigError(path, f"section.feed.url: {feeds[-1].url} is listed twice", feed_line)
+                raise ConfigError(
+                    path, f"section.feed.url: {feeds[-1].url} is listed twice", feed_line
+                )
             seen_urls.add(feeds[-1].url)
         sections.append(Section(name=name.strip(), feeds=tuple(feeds)))
     return tuple(sections)
@@ -282,11 +292,15 @@ def _feed(raw: Any, section: str, path: Path, locate: _Locator, line: int | None
     url = raw.get("url")
     if not isinstance(url, str) or not re.match(r"(?i)^https?://[^\s/]+", url):
         raise ConfigError(
-            path, f"section.feed.url: expected an http(s) URL, got {url!r}", locate.key_after("url", line)
+            path,
+            f"section.feed.url: expected an http(s) URL, got {url!r}",
+            locate.key_after("url", line),
         )
     title = raw.get("title")
     if title is not None and not isinstance(title, str):
-        raise ConfigError(path, "section.feed.title: expected text", locate.key_after("title", line))
+        raise ConfigError(
+            path, "section.feed.title: expected text", locate.key_after("title", line)
+        )
     region = raw.get("region")
     if region is not None and region not in REGIONS:
         raise ConfigError(
@@ -297,7 +311,9 @@ def _feed(raw: Any, section: str, path: Path, locate: _Locator, line: int | None
     full_text = raw.get("full_text", False)
     if not isinstance(full_text, bool):
         raise ConfigError(
-            path, "section.feed.full_text: expected true or false", locate.key_after("full_text", line)
+            path,
+            "section.feed.full_text: expected true or false",
+            locate.key_after("full_text", line),
         )
     script = raw.get("script")
     if script is not None and script not in SCRIPT_MODES:
@@ -408,7 +424,9 @@ def _feed_table(feed: FeedConfig) -> Any:
     return table
 
 
-def add_feeds(path: Path, section_name: str, feeds: Sequence[FeedConfig]) -> tuple[Config, list[str]]:
+def add_feeds(
+    path: Path, section_name: str, feeds: Sequence[FeedConfig]
+) -> tuple[Config, list[str]]:
     """Add feeds to a section (created at the end if new); returns the config and skipped URLs."""
     skipped: list[str] = []
 

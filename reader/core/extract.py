@@ -8,12 +8,11 @@ hop, a size cap and a total deadline.
 
 from __future__ import annotations
 
-import asyncio
 import html as html_escaping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -34,8 +33,6 @@ from reader.core.extract_meta import (
 
 __all__ = ["ExtractError", "Image", "Story", "extract_story", "fetch_page"]
 
-_MAX_REDIRECTS = 5
-_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _TITLE_SEPARATORS = ("_", "|", "｜", " - ", " – ", " — ", "-", "—")
 _MACHINE_DATE_KEYS = (
     "article:published_time", "og:article:published_time", "og:release_date", "pubdate",
@@ -162,57 +159,18 @@ async def fetch_page(
     max_bytes: int = 10 * 1024 * 1024,
     deadline: float = 30.0,
 ) -> tuple[bytes, str | None, str]:
-    """Download a page: (body, HTTP charset, final URL). Raise ExtractError on any failure."""
+    """Download a page: (body, HTTP charset, final URL). Raise ExtractError on any failure.
+
+    The feed backend's downloader does the work, so pages get the same limits as feeds:
+    http(s) only at every redirect hop, a total deadline, a size cap on the decompressed body."""
+    from reader.core.backends.http import FetchFailed, FetchSettings, HttpFeedSession
+
+    session = HttpFeedSession(client, FetchSettings(max_bytes=max_bytes, deadline=deadline), None)
     try:
-        return await asyncio.wait_for(_fetch(url, client, max_bytes), timeout=deadline)
-    except TimeoutError:
-        raise ExtractError(f"{url}: no complete answer within {deadline:g} s") from None
-    except httpx.HTTPError as error:
-        raise ExtractError(f"{url}: {_describe_http_error(error)}") from None
-
-
-async def _fetch(
-    url: str, client: httpx.AsyncClient, max_bytes: int
-) -> tuple[bytes, str | None, str]:
-    current = url
-    for _hop in range(_MAX_REDIRECTS + 1):
-        _require_web_url(current, url)
-        request = client.build_request("GET", current)
-        response = await client.send(request, stream=True, follow_redirects=False)
-        try:
-            if response.status_code in _REDIRECT_STATUSES:
-                location = response.headers.get("location")
-                if not location:
-                    raise ExtractError(f"{url}: redirect without a Location header")
-                current = urljoin(current, location)
-                continue
-            if response.status_code >= 400:
-                reason = response.reason_phrase or "error"
-                raise ExtractError(f"{url}: HTTP {response.status_code} {reason}")
-            body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body.extend(chunk)
-                if len(body) > max_bytes:
-                    raise ExtractError(f"{url}: page larger than {max_bytes:,} bytes")
-            return bytes(body), response.charset_encoding, current
-        finally:
-            await response.aclose()
-    raise ExtractError(f"{url}: more than {_MAX_REDIRECTS} redirects")
-
-
-def _require_web_url(candidate: str, original: str) -> None:
-    scheme = urlsplit(candidate).scheme.lower()
-    if scheme not in ("http", "https"):
-        where = "" if candidate == original else f" (redirected to {candidate})"
-        raise ExtractError(f"{original}: only http and https pages can be fetched{where}")
-
-
-def _describe_http_error(error: httpx.HTTPError) -> str:
-    if isinstance(error, httpx.TimeoutException):
-        return "timed out"
-    if isinstance(error, httpx.ConnectError):
-        return f"cannot connect ({error})"
-    return f"{type(error).__name__}: {error}"
+        page = await session.fetch_page(url)
+    except FetchFailed as failure:
+        raise ExtractError(f"{url}: {failure.message}") from None
+    return page.body, page.charset, page.url
 
 
 def _find_title(root: lxml.html.HtmlElement) -> str | None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from reader.core.backends.base import Backend
 from reader.core.backends.http import FetchSettings, HttpBackend
 from reader.core.config import Config, load_config
-from reader.core.model import FeedConfig
+from reader.core.model import FeedConfig, StoredArticle
 from reader.core.paths import Paths
 from reader.core.refresh import ProgressCallback, RefreshSummary, refresh_feeds
 from reader.core.store import Store
@@ -60,10 +60,33 @@ class Library:
                 self.feeds(section),
                 concurrency=self.config.settings.concurrency,
                 progress=progress,
+                default_tz=self.config.settings.zone,
             )
         )
         self.prune()
         return summary
+
+    def full_text(self, article_id: int) -> StoredArticle:
+        """Fetch, extract and cache the story of one article from its web page; blocking (call it
+        from a worker). Raises FullTextError with a readable reason; the summary is kept."""
+        from reader.core.fulltext import FullTextError, fetch_story
+
+        article = self.store.article(article_id)
+        if article is None:
+            raise FullTextError(f"no article with id {article_id}")
+        link = article.listing.link
+        if not link:
+            raise FullTextError("this article has no web page to fetch")
+
+        async def run() -> str:
+            async with self.backend.session() as session:
+                story = await fetch_story(session, link, self.config.settings.zone)
+                return story.to_html()
+
+        self.store.set_full_text(article_id, asyncio.run(run()))
+        stored = self.store.article(article_id)
+        assert stored is not None
+        return stored
 
     def prune(self) -> int:
         s = self.config.settings

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from reader.core.backends.base import Backend
 from reader.core.model import FeedConfig, FetchResult, Validators
 from reader.core.store import Store
+
+MAX_FULL_TEXTS_PER_FEED = 30  # a feed that suddenly lists 500 new items must not stall a refresh
 
 ProgressCallback = Callable[[int, int, FetchResult], None]
 """Called after each feed is stored: (feeds done, feeds in all, that feed's result)."""
@@ -21,6 +23,8 @@ class RefreshSummary:
 
     results: list[FetchResult] = field(default_factory=list)
     new_articles: int = 0
+    full_texts: int = 0  # stories fetched for `full_text = true` feeds
+    full_text_failures: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> list[FetchResult]:
@@ -42,9 +46,12 @@ async def refresh_feeds(
     *,
     concurrency: int = 8,
     progress: ProgressCallback | None = None,
+    default_tz: tzinfo = UTC,
 ) -> RefreshSummary:
-    """Fetch `feeds` with at most `concurrency` at once, storing each as soon as it arrives."""
+    """Fetch `feeds` with at most `concurrency` at once, storing each as soon as it arrives;
+    then the web pages of new articles in feeds that ask for full text."""
     summary = RefreshSummary()
+    started = datetime.now(UTC)
     limit = asyncio.Semaphore(max(1, concurrency))
     total = len(feeds)
 
@@ -62,6 +69,19 @@ async def refresh_feeds(
                 progress(len(summary.results), total, result)
 
         await asyncio.gather(*(one(feed) for feed in feeds))
+
+        wanted = [
+            item
+            for feed in feeds
+            if feed.full_text
+            for item in store.missing_full_text(feed.url, started, limit=MAX_FULL_TEXTS_PER_FEED)
+        ]
+        if wanted:
+            from reader.core.fulltext import fill_full_texts  # extraction libraries load only now
+
+            summary.full_texts, summary.full_text_failures = await fill_full_texts(
+                store, session, wanted, default_tz, concurrency=min(4, concurrency)
+            )
     order = {feed.url: index for index, feed in enumerate(feeds)}
     summary.results.sort(key=lambda r: order.get(r.url, total))
     return summary

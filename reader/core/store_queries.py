@@ -175,7 +175,9 @@ class StoreQueries:
         )
         return [_listing(row) for row in rows]
 
-    def missing_full_text(self, feed_url: str, seen_since: datetime, limit: int = 50) -> list[tuple[int, str]]:
+    def missing_full_text(
+        self, feed_url: str, seen_since: datetime, limit: int = 50
+    ) -> list[tuple[int, str]]:
         """(id, link) of a feed's articles first seen since `seen_since` that have a web link but
         no full text yet, newest first: what a `full_text = true` feed still needs fetched."""
         rows = self._read(

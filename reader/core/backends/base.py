@@ -8,9 +8,19 @@ with a readable message, so one broken feed cannot stop the rest.
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from typing import Protocol
 
 from reader.core.model import FetchResult, Validators
+
+
+@dataclass(frozen=True)
+class Page:
+    """A web page (not a feed) as downloaded, for full-text extraction."""
+
+    body: bytes
+    charset: str | None
+    url: str  # after redirects, so relative links resolve right
 
 
 class FeedSession(Protocol):
@@ -18,6 +28,10 @@ class FeedSession(Protocol):
 
     async def fetch(self, url: str, validators: Validators) -> FetchResult:
         """Fetch one feed, sending `validators` so an unchanged feed costs next to nothing."""
+        ...
+
+    async def fetch_page(self, url: str) -> Page:
+        """Download an article's web page for its full text; raises with a readable message."""
         ...
 
 

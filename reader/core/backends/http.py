@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from reader import __version__
+from reader.core.backends.base import Page
 from reader.core.model import FetchResult, Validators
 from reader.core.parse import FeedParseError, ParsedFeed, parse_feed
 
@@ -77,6 +78,9 @@ class Download:
     last_modified: str | None
     moved_to: str | None  # the new address after a permanent redirect
     final_url: str  # where the body came from: the base for relative links
+
+
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
 
 def format_size(limit: int) -> str:
@@ -189,6 +193,23 @@ class HttpFeedSession:
             )
         return await self._result_from(url, validators, download)
 
+    async def fetch_page(self, url: str) -> Page:
+        """Download a web page under the same limits as a feed; raise FetchFailed on failure."""
+        settings = self.settings
+        try:
+            async with asyncio.timeout(settings.deadline):
+                download = await self._download(url, Validators(), accept=PAGE_ACCEPT)
+        except TimeoutError:
+            message = f"timed out after {format_seconds(settings.deadline)} (deadline)"
+            raise FetchFailed(message) from None
+        except httpx.InvalidURL as error:
+            raise FetchFailed(f"invalid address: {error}") from None
+        except httpx.HTTPError as error:
+            raise FetchFailed(describe_error(error, settings)) from None
+        except OSError as error:
+            raise FetchFailed(f"network error: {error}") from None
+        return Page(download.body, download.charset, download.final_url)
+
     async def _result_from(
         self, url: str, validators: Validators, download: Download
     ) -> FetchResult:
@@ -257,15 +278,15 @@ class HttpFeedSession:
             return await asyncio.get_running_loop().run_in_executor(self.executor, job)
         return await asyncio.to_thread(job)
 
-    def _request_headers(self, validators: Validators) -> dict[str, str]:
-        headers = {"Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"}
+    def _request_headers(self, validators: Validators, accept: str = ACCEPT) -> dict[str, str]:
+        headers = {"Accept": accept, "Accept-Encoding": "gzip, deflate"}
         if validators.etag:
             headers["If-None-Match"] = validators.etag
         if validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
         return headers
 
-    async def _download(self, url: str, validators: Validators) -> Download:
+    async def _download(self, url: str, validators: Validators, accept: str = ACCEPT) -> Download:
         """GET `url`, following at most `max_redirects` http(s) redirects by hand."""
         current = httpx.URL(url)
         if current.scheme not in ("http", "https"):
@@ -273,7 +294,7 @@ class HttpFeedSession:
         seen = {str(current)}
         moved_to: str | None = None  # set while every hop so far was permanent
         all_permanent = True
-        headers = self._request_headers(validators)
+        headers = self._request_headers(validators, accept)
         for _hop in range(self.settings.max_redirects + 1):
             async with self.client.stream("GET", current, headers=headers) as response:
                 status = response.status_code
