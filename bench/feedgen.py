@@ -66,6 +66,14 @@ def rss_feed(feed_index: int, items: int, seed: int = 1, body_chars: tuple[int, 
     ).encode("utf-8")
 
 
+class _Server(ThreadingHTTPServer):
+    """A deep listen backlog: it must be set before listen(), i.e. on the class. With the
+    default of 5, a burst of new connections loses SYNs and waits a 1 s retransmit."""
+
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 class BenchServer:
     """Serves /feed{N}.xml for N in range(feeds); `validators=False` makes every answer a 200.
 
@@ -141,9 +149,7 @@ class BenchServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.httpd.daemon_threads = True
-        self.httpd.request_queue_size = 256
+        self.httpd = _Server(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 

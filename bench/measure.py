@@ -31,29 +31,19 @@ class Measurement:
 
 
 def tree_rss_kb(root: int) -> int:
-    """Sum of VmRSS (kB) over `root` and its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            status = Path(f"/proc/{entry}/status").read_text()
-        except OSError:
-            continue
-        parent = resident = 0
-        for line in status.splitlines():
-            if line.startswith("PPid:"):
-                parent = int(line.split()[1])
-            elif line.startswith("VmRSS:"):
-                resident = int(line.split()[1])
-        children.setdefault(parent, []).append(int(entry))
-        rss[int(entry)] = resident
+    """Sum of VmRSS (kB) over `root` and its descendants, following /proc/PID/task/*/children."""
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, ()))
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+                    break
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                stack.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, ValueError):
+            continue
     return total
 
 
