@@ -293,18 +293,72 @@ async def test_t_cycles_the_script_of_feed_text_and_labels(library: Library) -> 
         assert app.ui_state.script_mode == "original"
 
 
-async def test_f_without_full_text_says_so(library: Library) -> None:
+@pytest.fixture
+def full_text_library(tmp_path: Path, feed_server: FeedServer) -> Iterator[Library]:
+    """One feed whose articles link to pages on the loopback server: one real, one missing."""
+    from reader.core.config import Config, Settings
+    from reader.core.library import open_library
+    from reader.core.model import FeedConfig, Section
+    from reader.core.paths import Paths
+    from tests.test_ui_fixtures import rss
+
+    server = feed_server
+    page = (Path(__file__).parent / "pages" / "footer-hant.html").read_bytes()
+    server.add("/story.html", page, content_type="text/html; charset=utf-8")
+    base = server.url("")
+    feed = rss("河南頻道", [("鄭州地鐵十號線開通", "<p>一句話摘要。</p>", 1, None),
+                           ("找不到的網頁", "<p>只有摘要。</p>", 2, None)], base)
+    feed = feed.replace(f"{base}/a/0", f"{base}/story.html").replace(f"{base}/a/1", f"{base}/gone")
+    url = server.add("/feed.xml", feed, content_type="application/rss+xml")
+    paths = Paths(tmp_path / "config.toml", tmp_path / "data", tmp_path / "cache")
+    config = Config(paths.config_file, (Section("河南", (FeedConfig(url),)),),
+                    Settings(refresh_on_start=False, refresh_interval=0))
+    library = open_library(paths, config)
+    library.refresh()
+    yield library
+    library.close()
+
+
+async def test_f_fetches_the_story_caches_it_and_toggles(
+    full_text_library: Library, feed_server: FeedServer
+) -> None:
+    library = full_text_library
     app = build(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
+        pane = main_screen(app).pane
+        assert "一句話摘要" in pane.body_text
         await pilot.press("f")
         await settle(app, pilot)
-        assert any("全文" in n.message for n in app._notifications)
+        assert "從鄭州西站到二七廣場只要三十分鐘左右" in pane.body_text
+        assert "相關新聞" not in pane.body_text
+        assert len(feed_server.requests_for("/story.html")) == 1
+        await pilot.press("f")  # back to the feed's own text, without fetching again
+        await settle(app, pilot)
+        assert "一句話摘要" in pane.body_text
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert "二七廣場" in pane.body_text
+        assert len(feed_server.requests_for("/story.html")) == 1
+    assert library.store.article(library.store.listings(limit=1)[0].id).full_html
 
 
-async def test_f_shows_stored_full_text(library: Library) -> None:
+async def test_f_failure_keeps_the_summary_and_says_why(full_text_library: Library) -> None:
+    library = full_text_library
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "enter")
+        await settle(app, pilot)
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert "只有摘要" in main_screen(app).pane.body_text
+        assert any("404" in str(n.message) for n in app._notifications)
+
+
+async def test_stored_full_text_is_shown_first_and_f_toggles(library: Library) -> None:
     first = library.store.listings("要聞", limit=1)[0]
     library.store.set_full_text(first.id, "<p>網頁上的完整報導全文。</p>")
     app = build(library)
@@ -312,9 +366,10 @@ async def test_f_shows_stored_full_text(library: Library) -> None:
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
+        assert "網頁上的完整報導全文。" in main_screen(app).pane.body_text
         await pilot.press("f")
         await settle(app, pilot)
-        assert "網頁上的完整報導全文。" in main_screen(app).pane.body_text
+        assert "全長二十八公里" in main_screen(app).pane.body_text
 
 
 async def test_refresh_keeps_selection_and_counts_progress(

@@ -69,3 +69,10 @@ class SearchFinished(Message):
 
     query: str
     rows: list[ArticleRow]
+
+
+@dataclass
+class FullTextFetched(Message):
+    """An article's story was fetched from its web page and cached."""
+
+    article_id: int

@@ -25,6 +25,7 @@ from reader.ui.keys import main_bindings
 from reader.ui.messages import (
     ArticleLoaded,
     CountsLoaded,
+    FullTextFetched,
     ListingsLoaded,
     RefreshFinished,
     RefreshProgressed,
@@ -60,7 +61,8 @@ class MainScreen(Screen[None]):
         self.progress: tuple[int, int] | None = None
         self.offline = False
         self.search_query: str | None = None  # search words to highlight in the open article
-        self.show_full_text = False
+        self.show_full_text = True  # the web page's story when we have it; `f` toggles
+        self.open_has_full_text = False
         self.pending_select: str | None = None  # "first_unread" or "last" once rows arrive
 
     # ---- layout -------------------------------------------------------------------------
@@ -245,6 +247,7 @@ class MainScreen(Screen[None]):
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         listing = message.article.listing
+        self.open_has_full_text = message.article.full_html is not None
         self.pane.show_article(listing.id, message.text)
         if self.narrow:
             self.add_class("-reading")
@@ -528,17 +531,36 @@ class MainScreen(Screen[None]):
             self.load_article(self.pane.article_id, self.search_query, self.show_full_text)
 
     def action_full_text(self) -> None:
+        """Show the stored story, or back to the feed's text; fetch the story when there is none."""
         article_id = self.pane.article_id
         if article_id is None:
             return
-        article = self.app.library.store.article(article_id)
-        if article is None or not article.full_html:
-            self.notify(self.app.t("full_text_later"))
+        if self.open_has_full_text:
+            self.show_full_text = not self.show_full_text
+            self.notify(self.app.t("full_text_shown" if self.show_full_text else "feed_text_shown"))
+            self.load_article(article_id, self.search_query, self.show_full_text)
             return
-        self.show_full_text = not self.show_full_text
-        if self.show_full_text:
+        self.notify(self.app.t("full_text_fetching"))
+        self.fetch_full_text(article_id)
+
+    @work(thread=True, exclusive=True, group="full-text", exit_on_error=False)
+    def fetch_full_text(self, article_id: int) -> None:
+        """Download and extract the article's web page (blocking; in a thread) and cache it."""
+        from reader.core.fulltext import FullTextError
+
+        try:
+            self.app.library.full_text(article_id)
+        except FullTextError as error:
+            message = self.app.t("full_text_failed", reason=clean_line(str(error)))
+            self.app.call_from_thread(self.notify, message, severity="warning")
+            return
+        self.post_message(FullTextFetched(article_id))
+
+    def on_full_text_fetched(self, message: FullTextFetched) -> None:
+        self.show_full_text = True
+        if self.pane.article_id == message.article_id:
             self.notify(self.app.t("full_text_shown"))
-        self.load_article(article_id, self.search_query, self.show_full_text)
+            self.load_article(message.article_id, self.search_query, True)
 
     def action_refresh(self) -> None:
         self.start_refresh(None if self.section in (None, STARRED) else self.section)
