@@ -73,6 +73,10 @@ def _translated(error: sqlite3.DatabaseError, path: Path) -> Exception:
     return error
 
 
+def _decode_text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
+
+
 def move_aside(path: Path) -> Path:
     """Rename a bad cache file (and its -wal/-shm) with a timestamp suffix; never delete it.
 
@@ -144,6 +148,9 @@ class Store(StoreQueries):
             connection = sqlite3.connect(
                 path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
+            # Damaged pages can hold invalid UTF-8: read it with replacement characters
+            # rather than failing the whole query.
+            connection.text_factory = _decode_text
             connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA synchronous = NORMAL")
