@@ -34,8 +34,10 @@ class ReaderApp(App[None]):
         clock: Callable[[], datetime] | None = None,
         zone: tzinfo | None = None,
         warm_up: bool = True,
+        startup_notices: list[str] | None = None,
     ) -> None:
         super().__init__()
+        self.startup_notices = startup_notices or []  # shown once the screen is up
         settings = library.config.settings
         self.library = library
         self.ui_state = load_ui_state(library.paths.ui_state_file)
@@ -63,6 +65,8 @@ class ReaderApp(App[None]):
         self.theme_changed_signal.subscribe(self, lambda theme: self.remember(theme=theme.name))
         main = MainScreen()
         self.push_screen(main)
+        for notice in self.startup_notices:
+            self.notify(notice, severity="warning", timeout=30, markup=False)
         if self.warm_up:
             self.call_after_refresh(self.warm_up_converter)
         if self.refresh_on_start:

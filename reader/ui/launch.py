@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 from typing import TextIO
 
 from reader.core.config import ConfigError
@@ -29,15 +30,21 @@ def run_tui(args: argparse.Namespace, err: TextIO) -> int:
         print(f"reader: config error: {error}", file=err)
         return 2
     try:
-        library = open_library(paths, config, store=open_store(paths.database, err))
+        # What opening the cache has to say (e.g. a damaged file moved aside) would scroll away
+        # under the full-screen app: show it inside the app, and again on exit.
+        notices = io.StringIO()
+        library = open_library(paths, config, store=open_store(paths.database, notices))
         try:
             from reader.ui.app import ReaderApp
 
             refresh = False if getattr(args, "no_refresh", False) else None
             if getattr(args, "demo", False) and refresh is None:
                 refresh = True
-            app = ReaderApp(library, refresh_on_start=refresh)
+            startup = [line for line in notices.getvalue().splitlines() if line.strip()]
+            app = ReaderApp(library, refresh_on_start=refresh, startup_notices=startup)
             app.run()
+            for line in startup:
+                print(line, file=err)
             return app.return_code or 0
         finally:
             library.close()
