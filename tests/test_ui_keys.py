@@ -185,6 +185,29 @@ async def test_space_pages_then_moves_to_next_article(library: Library) -> None:
         assert screen.pane.article_id == screen.article_list.listings[2].id
 
 
+async def test_space_scrolls_a_long_article_before_moving_on(library: Library) -> None:
+    first = library.store.listings("要聞", limit=1)[0]
+    long_story = "".join(f"<p>第{n}段：鄭州地鐵新線沿線的居民生活正在改變。</p>" for n in range(80))
+    library.store.set_full_text(first.id, long_story)
+    app = build(library)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(app, pilot)
+        screen = main_screen(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.pane.article_id == first.id and screen.pane.scroll_y == 0
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert screen.pane.article_id == first.id
+        assert screen.pane.scroll_y > 0
+        for _ in range(30):  # bounded: 80 short paragraphs take well under 30 pages
+            if screen.pane.article_id != first.id:
+                break
+            await pilot.press("space")
+            await settle(app, pilot)
+        assert screen.pane.article_id == screen.article_list.listings[1].id
+
+
 async def test_next_and_previous_unread_cross_sections(library: Library) -> None:
     app = build(library)
     async with app.run_test(size=WIDE) as pilot:

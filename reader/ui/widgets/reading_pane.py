@@ -34,7 +34,7 @@ class ReadingPane(VerticalScroll, can_focus=False):
         return self.scroll_y >= self.max_scroll_y
 
     def page_down(self) -> None:
-        self.scroll_page_down(animate=False, immediate=True)
+        self.scroll_page_down(animate=False)
 
     @property
     def body_text(self) -> str:
