@@ -541,3 +541,29 @@ async def test_clicking_a_link_in_the_article_opens_it(library: Library) -> None
         await pilot.click(offset=target)
         await settle(app, pilot)
         assert app.opened_links == ["https://example.org/map"]
+
+
+async def test_an_empty_section_says_what_to_do_even_when_narrow(tmp_path: Path) -> None:
+    from reader.core.config import Config, Settings
+    from reader.core.library import open_library
+    from reader.core.model import FeedConfig, Section
+    from reader.core.paths import Paths
+
+    paths = Paths(tmp_path / "config.toml", tmp_path / "data", tmp_path / "cache")
+    config = Config(paths.config_file, (Section("要聞", (FeedConfig("http://127.0.0.1:9/x"),)),),
+                    Settings(refresh_on_start=False, refresh_interval=0))
+    library = open_library(paths, config)
+    app = build(library)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(app, pilot)
+        articles = main_screen(app).article_list
+        assert articles.option_count == 1
+        assert "reader add" in str(articles.get_option_at_index(0).prompt)
+        assert articles.current is None
+        await pilot.press("enter", "m", "s", "j")  # nothing to act on: nothing breaks
+        await settle(app, pilot)
+        await pilot.press("4")  # no such section: ignored
+        await pilot.press("2")  # the starred tab
+        await settle(app, pilot)
+        assert "還沒有星標文章" in str(articles.get_option_at_index(0).prompt)
+    library.close()

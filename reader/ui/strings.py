@@ -10,8 +10,12 @@ from __future__ import annotations
 LABELS: dict[str, tuple[str, str, str]] = {
     "starred": ("★ 星標", "★ 星标", "★ Starred"),
     "search_results": ("搜尋結果", "搜索结果", "Search results"),
-    "no_articles": ("這裡還沒有文章。按 r 更新。", "这里还没有文章。按 r 更新。",
-                    "No articles here yet. Press r to refresh."),
+    "no_articles": ("這裡還沒有文章。按 r 更新；用 reader add 網址 --section 名稱 加入來源。",
+                    "这里还没有文章。按 r 更新；用 reader add 网址 --section 名称 加入来源。",
+                    "No articles here yet. Press r to refresh; add feeds with "
+                    "reader add URL --section NAME."),
+    "no_starred": ("還沒有星標文章。在文章上按 s 加星標。", "还没有星标文章。在文章上按 s 加星标。",
+                   "No starred articles yet. Press s on an article to star it."),
     "no_article_selected": ("選一篇文章，按 Enter 閱讀。", "选一篇文章，按 Enter 阅读。",
                             "Select an article and press Enter to read it."),
     "online": ("線上", "在线", "online"),

@@ -157,7 +157,9 @@ class MainScreen(Screen[None]):
         if message.offset == 0:
             articles.replace_rows(message.rows, message.total, message.keep_id)
             if not message.rows:
-                self.pane.show_hint(self.app.t("no_articles"))
+                hint = self.app.t("no_starred" if message.section == STARRED else "no_articles")
+                articles.show_empty(hint)
+                self.pane.show_hint(hint)
             elif message.keep_id is not None and not self.narrow:
                 if self.pane.article_id != message.keep_id:
                     self.open_article(message.keep_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -60,6 +61,15 @@ class ArticleList(OptionList):
         if old_index is not None:
             # The same article stays on the same screen line: new rows above push the view down.
             self.scroll_to(y=old_scroll + (new_index - old_index), animate=False, immediate=True)
+
+    def show_empty(self, hint: str) -> None:
+        """No articles: one greyed, unselectable line that says what to do."""
+        self.clear_options()
+        self.listings = []
+        self.total = 0
+        self._asked_for = None
+        self.add_option(Option(Text(hint, style="dim"), disabled=True))
+        self.highlighted = None
 
     def append_rows(self, rows: list[ArticleRow], total: int) -> None:
         """Add the next page at the end."""
