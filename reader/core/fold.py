@@ -42,6 +42,11 @@ def fold_for_search(text: str) -> str:
     return text.translate(table)
 
 
+def fold_table() -> dict[int, int]:
+    """The folding table itself (loaded on first use), for callers that build on it."""
+    return _table if _table is not None else _load_table()
+
+
 def is_table_loaded() -> bool:
     """Whether the folding table has been loaded (it must not be at start-up)."""
     return _table is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -121,5 +122,5 @@ def open_library(
         paths=paths,
         config=config,
         store=store,
-        backend=backend or HttpBackend(fetch_settings(config)),
+        backend=backend or HttpBackend(fetch_settings(config), parse_processes=os.cpu_count() or 1),
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 
 from reader.core.backends.base import Backend
@@ -23,6 +24,7 @@ class RefreshSummary:
 
     results: list[FetchResult] = field(default_factory=list)
     new_articles: int = 0
+    received: dict[str, int] = field(default_factory=dict)  # feed URL -> articles it gave
     full_texts: int = 0  # stories fetched for `full_text = true` feeds
     full_text_failures: list[str] = field(default_factory=list)
 
@@ -55,20 +57,39 @@ async def refresh_feeds(
     limit = asyncio.Semaphore(max(1, concurrency))
     total = len(feeds)
 
+    # Every feed's validators in one query up front: the loop never waits on the store's lock
+    # while the writer thread holds it.
+    known = {state.url: state.validators for state in store.feed_states()}
+    loop = asyncio.get_running_loop()
+    # One writer thread: SQLite releases the GIL, so downloads and parsing go on while a feed is
+    # written, and writes stay one at a time (one transaction per feed).
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-store")
+
     async with backend.session() as session:
 
         async def one(feed: FeedConfig) -> None:
-            state = store.feed_state(feed.url)
-            validators = state.validators if state else Validators()
+            validators = known.get(feed.url)
+            if validators is None:
+                state = await loop.run_in_executor(writer, store.feed_state, feed.url)
+                validators = state.validators if state else Validators()
             async with limit:
                 result = await session.fetch(feed.url, validators)
-            # Storing is quick (one transaction) and keeps memory flat: no result waits for the rest.
-            summary.new_articles += store.record_fetch(result, datetime.now(UTC))
+            # Stored at once, so no result waits for the rest and memory stays flat; the summary
+            # keeps each result without its articles (their bodies are in the cache now).
+            now = datetime.now(UTC)
+            added = await loop.run_in_executor(writer, store.record_fetch, result, now)
+            summary.new_articles += added  # not `+= await`: that would read the total first
+            summary.received[result.url] = len(result.articles)
+            if result.articles:
+                result = replace(result, articles=())
             summary.results.append(result)
             if progress is not None:
                 progress(len(summary.results), total, result)
 
-        await asyncio.gather(*(one(feed) for feed in feeds))
+        try:
+            await asyncio.gather(*(one(feed) for feed in feeds))
+        finally:
+            writer.shutdown(wait=True)
 
         wanted = [
             item

