@@ -1,0 +1,105 @@
+"""The refresh's speed-ups keep its results: writes on a writer thread, parsing in a process
+pool, and the one-pass search words (same tokens as the per-run regex they replaced)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+
+from reader.core.backends.http import HttpBackend
+from reader.core.fold import fold_for_search
+from reader.core.model import FeedConfig, Section
+from reader.core.refresh import refresh_feeds
+from reader.core.store import Store
+from reader.core.store_search import _spaced, index_words
+from tests.feedserver import FeedServer
+
+CITIES = ("鄭州", "洛陽", "開封", "高雄", "香港", "深圳")
+THINGS = ("地鐵新線通車", "夜市延長營業", "圖書館擴建完工", "港口貨運創新高")
+
+
+def city_feed(number: int, items: int) -> str:
+    """An RSS feed of `items` short stories for feed `number`."""
+    entries = []
+    for index in range(items):
+        title = f"{CITIES[(number + index) % len(CITIES)]}{THINGS[index % len(THINGS)]}（{number}-{index}）"
+        body = f"<p>本報訊：{title}，市民反應熱烈。</p><p>第{number}號來源第{index}則。</p>"
+        entries.append(
+            f"<item><title>{escape(title)}</title><guid>feed{number}-item{index}</guid>"
+            f"<link>http://127.0.0.1/{number}/{index}.html</link>"
+            f"<pubDate>Mon, 02 Nov 2026 0{index % 10}:00:00 +0800</pubDate>"
+            f"<description>{escape(body)}</description></item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>城市快訊 {number}</title><language>zh-TW</language>{''.join(entries)}</channel></rss>"
+    )
+
+
+def serve_feeds(feed_server: FeedServer, feeds: int, items: int) -> list[FeedConfig]:
+    return [
+        FeedConfig(feed_server.add(f"/city{n}.xml", city_feed(n, items), etag=f'"c{n}"'))
+        for n in range(feeds)
+    ]
+
+
+async def refresh_into(path: Path, feeds: list[FeedConfig], backend: HttpBackend):  # type: ignore[no-untyped-def]
+    store = Store.open(path)
+    store.sync_feeds([Section("城市", tuple(feeds))])
+    summary = await refresh_feeds(store, backend, feeds, concurrency=6)
+    titles = sorted(item.title for item in store.listings(None, limit=1000))
+    return store, summary, titles
+
+
+async def test_many_feeds_at_once_count_and_store_every_article(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    feeds = serve_feeds(feed_server, feeds=15, items=7)
+    store, summary, titles = await refresh_into(tmp_path / "c.sqlite3", feeds, HttpBackend())
+    try:
+        assert summary.new_articles == 15 * 7
+        assert len(titles) == 15 * 7
+        assert summary.received == {feed.url: 7 for feed in feeds}
+        assert [r.url for r in summary.results] == [feed.url for feed in feeds]
+        # The summary does not hold the articles: they are in the cache.
+        assert all(result.status == "ok" and result.articles == () for result in summary.results)
+        again = await refresh_feeds(store, HttpBackend(), feeds, concurrency=6)
+        assert again.new_articles == 0 and len(again.not_modified) == 15
+    finally:
+        store.close()
+
+
+async def test_process_pool_parsing_stores_the_same_articles(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    feeds = serve_feeds(feed_server, feeds=6, items=5)
+    threaded, _, thread_titles = await refresh_into(tmp_path / "t.sqlite3", feeds, HttpBackend())
+    pooled, summary, pool_titles = await refresh_into(
+        tmp_path / "p.sqlite3", feeds, HttpBackend(parse_processes=2)
+    )
+    try:
+        assert summary.new_articles == 30
+        assert pool_titles == thread_titles and len(pool_titles) == 30
+        assert [item.id for item in pooled.search("洛陽")] != []
+        assert len(pooled.search("洛阳")) == len(threaded.search("洛陽")) > 0
+    finally:
+        threaded.close()
+        pooled.close()
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("鄭州地鐵", "本報訊 Metro line 3 開通，ＡＢＣ測試。"),
+        ("", "한글 뉴스와 かな カナ 混在"),
+        ("𠀀𪚥 罕用字", "擴展B區的字：𠀋𡈽，以及普通字。"),
+        ("Only Latin", "no CJK at all, 123 numbers_and_underscores"),
+        ("⺀部首⿟", "\u3100\u312f注音ㄅㄆ與豈更"),
+    ],
+)
+def test_index_words_gives_the_same_tokens_as_the_regex_path(title: str, text: str) -> None:
+    fast = index_words(title, text).split()
+    reference = _spaced(fold_for_search(f"{title}\n{text}")).split()
+    assert fast == reference
