@@ -16,6 +16,13 @@ import pytest
 from reader import cli_extract
 from reader.core.boilerplate import is_boilerplate_line, is_section_end_line
 from reader.core.extract import ExtractError, Story, extract_story, fetch_page
+from reader.core.extract_blocks import (
+    Block,
+    choose_candidate,
+    html_blocks,
+    parse_page,
+    prose_holder_blocks,
+)
 from reader.core.extract_meta import find_datetime, is_meta_line, parse_credit, parse_meta_line
 
 PAGES = Path(__file__).parent / "pages"
@@ -150,6 +157,99 @@ def test_gbk_page_without_charset_declaration() -> None:
 def test_page_without_story_raises() -> None:
     with pytest.raises(ExtractError, match="no story"):
         extract_story(b"<html><body><a href='/'>\xe9\xa6\x96\xe9\xa1\xb5</a></body></html>")
+
+
+# A thread of an old bulletin board: the first post is loose text cut by <br> in a table cell,
+# the replies are <p>s ending in a signature (tests/pages/forum-thread.html, written here).
+POST_OPENING = "去年春天，住了三十多年的老街区开始改造"
+POST_CLOSING = (
+    "写这些不是为了抱怨，只是想把这一年的变化记下来。"
+    "等到明年再看，也许又会有新的想法，到时候再来跟大家聊。"
+)
+REPLY_SIGNATURE = "[签名] 生活就是一碗热汤面"
+
+
+def _blocks_of(markup: str) -> list[Block]:
+    return html_blocks(parse_page(markup), None)
+
+
+def _thread_page() -> str:
+    return (PAGES / "forum-thread.html").read_text(encoding="utf-8")
+
+
+def test_reply_with_signature_gives_way_to_the_thread_that_holds_it() -> None:
+    page = parse_page(_thread_page())
+    reply_cell = [cell for cell in page.iter("td") if REPLY_SIGNATURE in cell.text_content()][-1]
+    reply = html_blocks(reply_cell, None)
+    thread = html_blocks(page, None)
+    assert sum(len(block.text or "") for block in reply) >= 200  # not short: no length fallback
+    chosen = choose_candidate(reply, thread)
+    assert chosen is thread
+    assert any(POST_OPENING in (block.text or "") for block in chosen)
+
+
+def test_short_story_kept_over_a_list_of_reply_titles() -> None:
+    story = (
+        "<div><p>导游的收入有一部分来自购物点的返点，这在行业里并不是秘密。旅行团进店以后，"
+        "商店按人头和消费额付钱，所以行程里总会安排几个购物点，停留的时间也比景点还长。"
+        "我的经验是出发前把合同看清楚，写明不进店或者进几家店，遇到强迫购物可以拒绝。</p>"
+        "<p>还有一点，遇到所谓的抽奖和免费鉴定要格外小心，这些往往是购物的开场白。"
+        "到了店里，导游和店员一唱一和，很多人就在这种气氛里买了根本用不上的东西。"
+        "回家以后冷静下来再看，才发现价格比商场里贵了好几倍，想退也找不到人了。</p></div>"
+    )
+    titles = "".join(
+        f"<li><a href=/t/{number}>第{number}个回复：我也遇到过这种事吗？</a>【网友{number}】"
+        f"04-0{number % 9 + 1} 10:{number:02d} {number * 7}字</li>"
+        for number in range(1, 40)
+    )
+    first = _blocks_of(story)
+    second = _blocks_of(f"<div>{story}<ul>{titles}</ul></div>")
+    assert sum(len(block.text or "") for block in first) >= 200  # not short: no length fallback
+    assert choose_candidate(first, second) is first
+
+
+def test_candidates_about_different_things_keep_the_first() -> None:
+    first = _blocks_of(
+        "<p>"
+        + "市图书馆新馆今天开放，新馆有六层，藏书两百万册，设有少儿阅览区和自习室。" * 8
+        + "</p>"
+    )
+    second = _blocks_of(
+        "<p>"
+        + "今年的龙舟赛在江边举行，二十支队伍参加，岸边挤满了看热闹的市民和游客。" * 20
+        + "</p>"
+    )
+    assert choose_candidate(first, second) is first
+
+
+def test_too_short_first_candidate_gives_way_to_a_longer_one() -> None:
+    first = _blocks_of("<p>顶一下！</p>")
+    second = _blocks_of("<p>" + "社区食堂开业一个月，每天中午有三百多位老人来吃饭。" * 10 + "</p>")
+    assert choose_candidate(first, second) is second
+    assert choose_candidate(second, first) is second
+
+
+def test_prose_holder_is_the_post_not_the_signature_or_the_links() -> None:
+    blocks = prose_holder_blocks(parse_page(_thread_page()), None)
+    texts = [block.text for block in blocks if block.text]
+    assert texts[0].startswith(POST_OPENING)
+    assert POST_CLOSING in texts
+    assert not any(REPLY_SIGNATURE in text or "论坛首页" in text for text in texts)
+
+
+def test_prose_holder_of_a_page_without_prose_is_empty() -> None:
+    assert (
+        prose_holder_blocks(parse_page("<div><a href=/>首页</a> <a href=/n>新闻</a></div>"), None)
+        == []
+    )
+
+
+def test_forum_post_among_badges_kept_without_the_page_around_it() -> None:
+    story = extract_story((PAGES / "forum-post.html").read_bytes())
+    paragraphs = story.body.split("\n\n")
+    assert paragraphs[0].startswith(POST_OPENING)
+    assert POST_CLOSING in paragraphs
+    assert "论坛首页" not in story.body and "关于我们" not in story.body
 
 
 def test_feed_text_is_escaped_in_html_output() -> None:

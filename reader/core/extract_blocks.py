@@ -1,9 +1,11 @@
 """HTML to a flat list of paragraphs and images, and the story's blocks from a whole page.
 
-The story's container comes from readability-lxml, falling back to trafilatura (images on)
-when readability finds under ~200 characters: with our boilerplate filter on top, that order
-measured better on the page corpus than the reverse (body char-F1 0.913 against 0.898).
-Both lose photo captions in some layouts, so captions are looked up again in the page.
+The story's container comes from readability-lxml, with trafilatura (images on) as the
+second opinion: readability's pick is kept unless it has under ~200 characters, or it is a
+fragment of trafilatura's (one reply, a signature) beside which trafilatura found mostly
+sentence paragraphs. When neither library finds anything, the element that directly holds
+the most sentence text is the story. Both libraries lose photo captions in some layouts, so
+captions are looked up again in the page.
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ from urllib.parse import urljoin
 import lxml.etree  # type: ignore[import-untyped]
 import lxml.html  # type: ignore[import-untyped]
 
-__all__ = ["Block", "html_blocks", "parse_page", "story_blocks", "visible_lines"]
+__all__ = [
+    "Block",
+    "choose_candidate",
+    "html_blocks",
+    "parse_page",
+    "prose_holder_blocks",
+    "story_blocks",
+    "visible_lines",
+]
 
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote body center dd div dl dt fieldset figcaption figure footer"
@@ -33,6 +43,12 @@ _CAPTION_HINT = re.compile(
 )
 _CAPTION_MAX_CHARS = 120
 _FALLBACK_BELOW_CHARS = 200
+_NOTHING_FOUND_CHARS = 20
+_FRAGMENT_FOUND_SHARE = 0.8  # paragraph text of the first candidate found in the second
+_ADDED_PROSE_SHARE = 0.5  # "mostly" sentence paragraphs
+_PROSE_PARAGRAPH_CHARS = 80
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_HOLDER_TAGS = frozenset("article blockquote dd div li main section td body".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +122,94 @@ def html_blocks(root: lxml.html.HtmlElement, base_url: str | None) -> list[Block
 
 
 def story_blocks(html: str, root: lxml.html.HtmlElement, url: str | None) -> list[Block]:
-    """The story's blocks: readability, else trafilatura; captions found again in the page."""
-    blocks = _readability_blocks(html, url)
-    if _text_length(blocks) < _FALLBACK_BELOW_CHARS:
-        fallback = _trafilatura_blocks(html, url)
-        if _text_length(fallback) > _text_length(blocks):
-            blocks = fallback
+    """The story's blocks: readability or trafilatura, else the page's densest prose element;
+    captions found again in the page."""
+    blocks = choose_candidate(_readability_blocks(html, url), _trafilatura_blocks(html, url))
+    if _text_length(blocks) < _NOTHING_FOUND_CHARS:
+        own = prose_holder_blocks(root, url)
+        if _text_length(own) > _text_length(blocks):
+            blocks = own
     return _with_captions(blocks, _page_captions(root, url))
+
+
+def choose_candidate(first: list[Block], second: list[Block]) -> list[Block]:
+    """The first library's story blocks, unless the second's should replace them.
+
+    They do when the first is too short to be a story, or when the first is a fragment of the
+    second (four fifths of its text found there) and what the second adds is longer than the
+    fragment and mostly sentence paragraphs: the first library fixed on one reply or a
+    signature inside a longer story. Extra lists of links or short titles do not count.
+    """
+    first_length, second_length = _text_length(first), _text_length(second)
+    if first_length < _FALLBACK_BELOW_CHARS:
+        return second if second_length > first_length else first
+    return second if _is_fragment_of(first, second) else first
+
+
+def _is_fragment_of(first: list[Block], second: list[Block]) -> bool:
+    """True when `second` holds `first` and adds more text, mostly sentence paragraphs."""
+    fragment, second_texts = _squeezed_texts(first), _squeezed_texts(second)
+    fragment_chars = sum(len(text) for text in fragment)
+    second_joined = "".join(second_texts)
+    found = sum(len(text) for text in fragment if text in second_joined)
+    if found < _FRAGMENT_FOUND_SHARE * fragment_chars:
+        return False
+    added = [_without(text, fragment) for text in second_texts]
+    added_chars = sum(len(text) for text in added)
+    added_prose = sum(len(text) for text in added if _is_prose_paragraph(text))
+    return added_chars > fragment_chars and added_prose >= _ADDED_PROSE_SHARE * added_chars
+
+
+def _without(text: str, paragraphs: list[str]) -> str:
+    """`text` with each of `paragraphs` it contains cut out once: what it has beyond them."""
+    for paragraph in paragraphs:
+        if len(paragraph) <= len(text) and paragraph in text:
+            text = text.replace(paragraph, "", 1)
+    return text
+
+
+def _squeezed_texts(blocks: list[Block]) -> list[str]:
+    """Paragraph texts without any whitespace, so that two libraries' layouts compare."""
+    squeezed = (_SPACES.sub("", block.text) for block in blocks if block.text)
+    return [text for text in squeezed if text]
+
+
+def _is_prose_paragraph(text: str) -> bool:
+    """A paragraph of running text: long enough and with at least one full stop, ! or ?."""
+    return len(text) >= _PROSE_PARAGRAPH_CHARS and _SENTENCE_END.search(text) is not None
+
+
+def prose_holder_blocks(root: lxml.html.HtmlElement, base_url: str | None) -> list[Block]:
+    """The blocks of the element whose own text (not its child blocks', not links) holds the
+    most sentence paragraphs: the story on pages both libraries give up on."""
+    best: lxml.html.HtmlElement | None = None
+    best_chars = 0
+    for element in root.iter():
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if tag not in _HOLDER_TAGS:
+            continue
+        prose_chars = sum(
+            len(piece) for piece in _own_text_pieces(element) if _is_prose_paragraph(piece)
+        )
+        if prose_chars > best_chars:
+            best, best_chars = element, prose_chars
+    return html_blocks(best, base_url) if best is not None else []
+
+
+def _own_text_pieces(element: lxml.html.HtmlElement) -> list[str]:
+    """The element's text outside its block children and links, cut at <br>, squeezed."""
+    pieces: list[str] = []
+    buffer: list[str] = [element.text or ""]
+    for child in element:
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if tag == "br" or tag in _BLOCK_TAGS:
+            pieces.append("".join(buffer))
+            buffer = []
+        elif tag and tag != "a" and tag not in _SKIP_TAGS:
+            buffer.append(child.text_content())
+        buffer.append(child.tail or "")
+    pieces.append("".join(buffer))
+    return [squeezed for squeezed in (_SPACES.sub("", piece) for piece in pieces) if squeezed]
 
 
 def _trafilatura_blocks(html: str, url: str | None) -> list[Block]:
