@@ -55,6 +55,7 @@ async def refresh_feeds(
     summary = RefreshSummary()
     started = datetime.now(UTC)
     limit = asyncio.Semaphore(max(1, concurrency))
+    backlog = asyncio.Semaphore(2 * max(1, concurrency))
     total = len(feeds)
 
     # Every feed's validators in one query up front: the loop never waits on the store's lock
@@ -72,12 +73,14 @@ async def refresh_feeds(
             if validators is None:
                 state = await loop.run_in_executor(writer, store.feed_state, feed.url)
                 validators = state.validators if state else Validators()
-            async with limit:
-                result = await session.fetch(feed.url, validators)
-            # Stored at once, so no result waits for the rest and memory stays flat; the summary
-            # keeps each result without its articles (their bodies are in the cache now).
-            now = datetime.now(UTC)
-            added = await loop.run_in_executor(writer, store.record_fetch, result, now)
+            # `backlog` bounds the parsed results waiting for the writer: when writing is the
+            # slow part, downloads pause instead of piling articles up in memory.
+            async with backlog:
+                async with limit:
+                    result = await session.fetch(feed.url, validators)
+                now = datetime.now(UTC)
+                added = await loop.run_in_executor(writer, store.record_fetch, result, now)
+            # The summary keeps each result without its articles (they are in the cache now).
             summary.new_articles += added  # not `+= await`: that would read the total first
             summary.received[result.url] = len(result.articles)
             if result.articles:
