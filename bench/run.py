@@ -39,7 +39,18 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SECTIONS = 10
 STARTUP_ITEMS = 100
-SEARCH_QUERIES = ("鄭州", "郑州", "地鐵", "地铁", "金融", "公共服務", "年度報告", "示范项目", "国", "記者獲悉")
+SEARCH_QUERIES = (
+    "鄭州",
+    "郑州",
+    "地鐵",
+    "地铁",
+    "金融",
+    "公共服務",
+    "年度報告",
+    "示范项目",
+    "国",
+    "記者獲悉",
+)
 
 
 # ---- the feed server, in its own process ----------------------------------------------------
@@ -95,7 +106,9 @@ def feed_server(feeds: int, items: int, latency: float, **options: Any) -> Itera
 class Reader:
     """reader with its config and cache in `folder` (XDG_* point there)."""
 
-    def __init__(self, folder: Path, urls: Sequence[str] | None = None, concurrency: int | None = None):
+    def __init__(
+        self, folder: Path, urls: Sequence[str] | None = None, concurrency: int | None = None
+    ):
         """Write a config for `urls` in ten sections; without `urls`, use the folder as it is."""
         self.folder = folder
         if urls is None:
@@ -147,7 +160,12 @@ class Reader:
 def summary(values: Sequence[float]) -> dict[str, float] | None:
     if not values:
         return None
-    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "n": len(values),
+    }
 
 
 def cell(stats: dict[str, float] | None, digits: int) -> str:
@@ -164,7 +182,14 @@ class Table:
     def __init__(self) -> None:
         self.rows: list[dict[str, Any]] = []
 
-    def add(self, scenario: str, unit: str, ours: Sequence[float], theirs: Sequence[float], digits: int = 2) -> None:
+    def add(
+        self,
+        scenario: str,
+        unit: str,
+        ours: Sequence[float],
+        theirs: Sequence[float],
+        digits: int = 2,
+    ) -> None:
         self.rows.append(
             {"scenario": scenario, "unit": unit, "reader": summary(ours), "newsboat": summary(theirs),
              "digits": digits, "reader_runs": list(ours), "newsboat_runs": list(theirs)}
@@ -243,11 +268,18 @@ def refresh_scenarios(options: argparse.Namespace, table: Table, raw: dict[str, 
               [m.peak_tree_rss_mb for m in runs.get("reader cold", [])],
               [m.peak_tree_rss_mb for m in runs.get("newsboat cold", [])], 0)  # fmt: skip
     table.add("refresh, all 304", "wall s", walls("reader all-304"), walls("newsboat all-304"))
-    table.add("refresh, unchanged 200", "wall s", walls("reader unchanged-200"), walls("newsboat unchanged-200"))
+    table.add(
+        "refresh, unchanged 200",
+        "wall s",
+        walls("reader unchanged-200"),
+        walls("newsboat unchanged-200"),
+    )
     raw["refresh_runs"] = checks
 
 
-def alternate(options: argparse.Namespace, ours: Callable[[], None], theirs: Callable[[], None]) -> None:
+def alternate(
+    options: argparse.Namespace, ours: Callable[[], None], theirs: Callable[[], None]
+) -> None:
     for rep in range(options.reps):
         log(f"run {rep + 1}/{options.reps}")
         ours()
@@ -309,63 +341,77 @@ def search_times(database: Path) -> list[float]:
 def startup_scenarios(options: argparse.Namespace, table: Table, raw: dict[str, Any]) -> None:
     sizes = options.sizes
     details: list[dict[str, Any]] = []
+    for size in sizes:
+        startup_on(options, size, size == max(sizes), table, details, raw)
+    raw["startup_runs"] = details
+
+
+def startup_on(
+    options: argparse.Namespace,
+    size: int,
+    largest: bool,
+    table: Table,
+    details: list[dict[str, Any]],
+    raw: dict[str, Any],
+) -> None:
+    """Start-up of both programs on caches of `size` articles; on the largest also peak
+    RSS, search and cache size."""
     rss_ours: list[float] = []
     rss_theirs: list[float] = []
-    for size in sizes:
-        log(f"start-up on {size:,} articles")
-        reader, boat = startup_caches(options, size)
-        titles = first_titles(reader.database())
-        ours: list[float] = []
-        theirs: list[float] = []
-        unread: list[float] = []
-        largest = size == max(sizes)
+    log(f"start-up on {size:,} articles")
+    reader, boat = startup_caches(options, size)
+    titles = first_titles(reader.database())
+    ours: list[float] = []
+    theirs: list[float] = []
+    unread: list[float] = []
 
-        def run_reader() -> None:
-            result = time_to_screen(reader.command("--no-refresh"), titles, env=reader.env(), cwd=ROOT,
-                                    timeout=options.startup_timeout)  # fmt: skip
-            log(f"  reader   first list {result.seconds} s, {result.peak_rss_mb} MB")
-            details.append({"tool": "reader", "size": size, "seconds": result.seconds,
-                            "peak_rss_mb": result.peak_rss_mb, "matched": result.matched})  # fmt: skip
-            if result.seconds is None:
-                log("  reader never showed a known title; last screen:\n" + result.screen)
-                return
-            ours.append(result.seconds)
-            if largest and result.peak_rss_mb:
-                rss_ours.append(result.peak_rss_mb)
+    def run_reader() -> None:
+        result = time_to_screen(reader.command("--no-refresh"), titles, env=reader.env(), cwd=ROOT,
+                                timeout=options.startup_timeout)  # fmt: skip
+        log(f"  reader   first list {result.seconds} s, {result.peak_rss_mb} MB")
+        details.append({"tool": "reader", "size": size, "seconds": result.seconds,
+                        "peak_rss_mb": result.peak_rss_mb, "matched": result.matched})  # fmt: skip
+        if result.seconds is None:
+            log("  reader never showed a known title; last screen:\n" + result.screen)
+            return
+        ours.append(result.seconds)
+        if largest and result.peak_rss_mb:
+            rss_ours.append(result.peak_rss_mb)
 
-        def run_newsboat() -> None:
-            if boat is None or len(theirs) >= options.newsboat_startup_reps:
-                return
-            result = time_to_screen(boat.argv(), ["測試源"], env=boat.env(), timeout=options.startup_timeout)
-            log(f"  newsboat feed list {result.seconds} s, {result.peak_rss_mb} MB")
-            printed = boat.print_unread(timeout=options.startup_timeout)
-            log(f"  newsboat print-unread {printed.wall_s:.2f} s, {printed.peak_rss_mb:.0f} MB")
-            details.append({"tool": "newsboat", "size": size, "seconds": result.seconds,
-                            "peak_rss_mb": result.peak_rss_mb, "print_unread_s": printed.wall_s,
-                            "print_unread_rss_mb": printed.peak_rss_mb})  # fmt: skip
-            if result.seconds is not None:
-                theirs.append(result.seconds)
-            unread.append(printed.wall_s)
-            if largest and result.peak_rss_mb:
-                rss_theirs.append(max(result.peak_rss_mb, printed.peak_rss_mb))
+    def run_newsboat() -> None:
+        if boat is None or len(theirs) >= options.newsboat_startup_reps:
+            return
+        result = time_to_screen(
+            boat.argv(), ["測試源"], env=boat.env(), timeout=options.startup_timeout
+        )
+        log(f"  newsboat feed list {result.seconds} s, {result.peak_rss_mb} MB")
+        printed = boat.print_unread(timeout=options.startup_timeout)
+        log(f"  newsboat print-unread {printed.wall_s:.2f} s, {printed.peak_rss_mb:.0f} MB")
+        details.append({"tool": "newsboat", "size": size, "seconds": result.seconds,
+                        "peak_rss_mb": result.peak_rss_mb, "print_unread_s": printed.wall_s,
+                        "print_unread_rss_mb": printed.peak_rss_mb})  # fmt: skip
+        if result.seconds is not None:
+            theirs.append(result.seconds)
+        unread.append(printed.wall_s)
+        if largest and result.peak_rss_mb:
+            rss_theirs.append(max(result.peak_rss_mb, printed.peak_rss_mb))
 
-        saved_reps = options.reps
-        options.reps = options.startup_reps
-        alternate(options, run_reader, run_newsboat)
-        options.reps = saved_reps
-        table.add(f"start-up, {size:,} articles", "s to first list", ours, theirs)
-        if unread:
-            cli = run_measured(reader.command("list", "--limit", "20"), env=reader.env(), cwd=ROOT)
-            table.add(f"CLI start-up, {size:,} articles", "s; reader list / newsboat print-unread",
-                      [cli.wall_s], unread)  # fmt: skip
-        if largest:
-            table.add(f"start-up peak RSS, {size:,} articles", "MB", rss_ours, rss_theirs, 0)
-            searched = search_times(reader.database())
-            table.add(f"search p50, {size:,} articles", "ms", [statistics.median(searched)], [], 1)
-            raw["search_ms"] = searched
-            table.add(f"cache size on disk, {size:,} articles", "MB", [reader.cache_bytes() / 1e6],
-                      [boat.cache_bytes() / 1e6] if boat else [], 0)  # fmt: skip
-    raw["startup_runs"] = details
+    saved_reps = options.reps
+    options.reps = options.startup_reps
+    alternate(options, run_reader, run_newsboat)
+    options.reps = saved_reps
+    table.add(f"start-up, {size:,} articles", "s to first list", ours, theirs)
+    if unread:
+        cli = run_measured(reader.command("list", "--limit", "20"), env=reader.env(), cwd=ROOT)
+        table.add(f"CLI start-up, {size:,} articles", "s; reader list / newsboat print-unread",
+                  [cli.wall_s], unread)  # fmt: skip
+    if largest:
+        table.add(f"start-up peak RSS, {size:,} articles", "MB", rss_ours, rss_theirs, 0)
+        searched = search_times(reader.database())
+        table.add(f"search p50, {size:,} articles", "ms", [statistics.median(searched)], [], 1)
+        raw["search_ms"] = searched
+        table.add(f"cache size on disk, {size:,} articles", "MB", [reader.cache_bytes() / 1e6],
+                  [boat.cache_bytes() / 1e6] if boat else [], 0)  # fmt: skip
 
 
 # ---- the command ---------------------------------------------------------------------------------
@@ -391,9 +437,13 @@ def machine() -> dict[str, Any]:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    parser.add_argument("--only", default="refresh,startup", help="refresh, startup (comma-separated)")
+    parser.add_argument(
+        "--only", default="refresh,startup", help="refresh, startup (comma-separated)"
+    )
     parser.add_argument("--reps", type=int, default=3, help="refresh runs per program")
-    parser.add_argument("--startup-reps", type=int, default=3, help="start-up runs per size (reader)")
+    parser.add_argument(
+        "--startup-reps", type=int, default=3, help="start-up runs per size (reader)"
+    )
     parser.add_argument("--newsboat-startup-reps", type=int, default=1,
                         help="newsboat start-up runs per size (about 75 s each on 100k)")  # fmt: skip
     parser.add_argument("--feeds", type=int, default=200)

@@ -68,7 +68,9 @@ def time_to_screen(
     )  # fmt: skip
     if launched.returncode != 0:
         raise RuntimeError(f"tmux failed: {launched.stderr.strip()}")
-    pane_pid = int(_tmux(server, "display-message", "-p", "-t", "bench", "#{pane_pid}").stdout.strip())
+    pane_pid = int(
+        _tmux(server, "display-message", "-p", "-t", "bench", "#{pane_pid}").stdout.strip()
+    )
     screen = ""
     try:
         deadline = started + timeout
@@ -77,7 +79,9 @@ def time_to_screen(
             screen = captured.stdout
             for text in expected:
                 if text in screen:
-                    return StartupResult(time.perf_counter() - started, _vm_hwm_mb(pane_pid), text, screen)
+                    return StartupResult(
+                        time.perf_counter() - started, _vm_hwm_mb(pane_pid), text, screen
+                    )
             if captured.returncode != 0:  # the program ended and took the session with it
                 break
             time.sleep(poll)

@@ -24,7 +24,8 @@ def city_feed(number: int, items: int) -> str:
     """An RSS feed of `items` short stories for feed `number`."""
     entries = []
     for index in range(items):
-        title = f"{CITIES[(number + index) % len(CITIES)]}{THINGS[index % len(THINGS)]}（{number}-{index}）"
+        city = CITIES[(number + index) % len(CITIES)]
+        title = f"{city}{THINGS[index % len(THINGS)]}（{number}-{index}）"
         body = f"<p>本報訊：{title}，市民反應熱烈。</p><p>第{number}號來源第{index}則。</p>"
         entries.append(
             f"<item><title>{escape(title)}</title><guid>feed{number}-item{index}</guid>"
@@ -34,7 +35,9 @@ def city_feed(number: int, items: int) -> str:
         )
     return (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        f"<title>城市快訊 {number}</title><language>zh-TW</language>{''.join(entries)}</channel></rss>"
+        f"<title>城市快訊 {number}</title><language>zh-TW</language>"
+        + "".join(entries)
+        + "</channel></rss>"
     )
 
 

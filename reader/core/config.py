@@ -6,6 +6,7 @@ comments and layout survive, and is written atomically so a crash never leaves h
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import tempfile
@@ -339,17 +340,26 @@ class _Locator:
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
+        self._header_lines: dict[str, list[int]] = {}
 
     def _headers(self, name: str) -> list[int]:
-        pattern = re.compile(rf"^\s*\[\[?\s*{re.escape(name)}\s*\]\]?\s*(#.*)?$")
-        return [i + 1 for i, line in enumerate(self.lines) if pattern.match(line)]
+        """Line numbers of the `[name]`/`[[name]]` headers, in order; scanned once per name
+        (once per feed made a config of 1,000 feeds take 0.4 s to load)."""
+        found = self._header_lines.get(name)
+        if found is None:
+            pattern = re.compile(rf"^\s*\[\[?\s*{re.escape(name)}\s*\]\]?\s*(#.*)?$")
+            found = [i + 1 for i, line in enumerate(self.lines) if pattern.match(line)]
+            self._header_lines[name] = found
+        return found
 
     def nth_header(self, name: str, index: int) -> int | None:
         found = self._headers(name)
         return found[index] if index < len(found) else None
 
     def next_header(self, name: str, after: int | None) -> int | None:
-        return next((n for n in self._headers(name) if n > (after or 0)), None)
+        found = self._headers(name)
+        position = bisect.bisect_right(found, after or 0)
+        return found[position] if position < len(found) else None
 
     def _find(self, key: str, start: int | None) -> int | None:
         """The first line at or after `start` that assigns `key`, before the next header."""

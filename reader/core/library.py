@@ -118,9 +118,6 @@ def open_library(
     config = config or load_config(paths.config_file)
     store = store or Store.open(paths.database)
     store.sync_feeds(config.sections)
-    return Library(
-        paths=paths,
-        config=config,
-        store=store,
-        backend=backend or HttpBackend(fetch_settings(config), parse_processes=os.cpu_count() or 1),
-    )
+    # Parsing in a process per core: a refresh of many changed feeds is CPU-bound.
+    backend = backend or HttpBackend(fetch_settings(config), parse_processes=os.cpu_count() or 1)
+    return Library(paths=paths, config=config, store=store, backend=backend)
