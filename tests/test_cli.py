@@ -153,6 +153,21 @@ def test_script_modes_on_list_and_show(configured: Path) -> None:
     }
 
 
+def test_script_modes_on_show_and_search(configured: Path) -> None:
+    cfg = ["--config", str(configured)]
+    run("fetch", *cfg)
+    code, out, _ = run("search", "郑州", "--script", "hant", "--json", *cfg)
+    titles = {i["title"] for i in json.loads(out)}
+    assert "鄭州地鐵新線今日通車" in titles and not any("郑" in t for t in titles)
+    article_id = next(i["id"] for i in json.loads(out) if i["title"].startswith("鄭州地鐵"))
+    code, out, _ = run("show", str(article_id), "--script", "hans", *cfg)
+    assert out.splitlines()[0] == "郑州地铁新线今日通车"
+    assert "郑州市民搭乘新线" in out and "台北日报" in out
+    # Region-aware: the feed is configured region = "tw", so 软件 comes back from 軟體 as 软件.
+    code, out, _ = run("search", "软件", "--script", "hans", "--json", *cfg)
+    assert "台湾软件产业年会登场" in {i["title"] for i in json.loads(out)}
+
+
 def test_usage_and_unknown_things(configured: Path) -> None:
     cfg = ["--config", str(configured)]
     assert run("show", "999", *cfg)[0] == 1

@@ -291,3 +291,21 @@ def test_repeated_conversion_is_served_from_the_cache() -> None:
     hits_before = script._convert_chunk.cache_info().hits
     assert convert_text("郑州市民排队乾杯", "hant") == "鄭州市民排隊乾杯"
     assert script._convert_chunk.cache_info().hits == hits_before + 1
+
+
+def test_search_spellings_add_other_regions_words() -> None:
+    from reader.core.script import search_spellings
+
+    assert search_spellings("软件 郑州") == {"软件", "软体", "郑州"}
+    assert search_spellings("Typhoon") == {"typhoon"}
+
+
+def test_highlight_covers_other_regions_words() -> None:
+    from rich.text import Text
+
+    from reader.ui.article_text import MATCH_STYLE, highlight_matches
+
+    text = Text("臺灣軟體業與大陸软件业")
+    highlight_matches(text, "软件")
+    marked = [text.plain[span.start : span.end] for span in text.spans if span.style == MATCH_STYLE]
+    assert sorted(marked) == sorted(["軟體", "软件"])

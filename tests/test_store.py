@@ -581,3 +581,21 @@ def test_read_only_file_is_a_store_error_not_corruption(tmp_path: Path) -> None:
         wrapped.sync_feeds(SECTIONS)
     assert not isinstance(raised.value, CorruptDatabaseError)
     wrapped.close()
+
+
+def test_search_finds_other_regions_wording(store: Store) -> None:
+    store.record_fetch(
+        ok(
+            NEWS,
+            make_article(NEWS, "w1", "臺灣軟體業營收創新高", hours_ago=2, text="資訊服務業同步成長。"),
+            make_article(NEWS, "w2", "国产软件走进中小学", hours_ago=1, text="信息技术课程更新。"),
+        ),
+        NOW,
+    )
+    both = ["国产软件走进中小学", "臺灣軟體業營收創新高"]
+    assert titles(store.search("软件")) == both
+    assert titles(store.search("軟體")) == both
+    assert titles(store.search("資訊")) == both
+    # Without regional words, only the character-folded spelling matches.
+    assert titles(store.search("软件", regional_words=False)) == ["国产软件走进中小学"]
+    assert titles(store.search("軟體 營收")) == ["臺灣軟體業營收創新高"]

@@ -175,6 +175,32 @@ def convert_html(
     return convert_html_text_nodes(html, lambda text: convert_with_config(text, config))
 
 
+# Regional phrasings differ by more than characters (软件 / 軟體, 信息 / 資訊): these
+# conversions give a search query its other regions' words.
+_PHRASE_CONFIGS = ("s2twp", "tw2sp", "s2hk", "hk2s")
+
+
+def phrase_variants(text: str) -> set[str]:
+    """`text` as other regions would write it (软件 -> 軟體, 軟體 -> 软件), itself excluded.
+
+    For search: character folding already equates 鄭州 and 郑州; these add whole-word
+    differences. Loads the converters on first use."""
+    return {convert_with_config(text, config) for config in _PHRASE_CONFIGS} - {text}
+
+
+def search_spellings(query: str) -> set[str]:
+    """Every folded spelling a search for `query` matches: its words, and their other regions'
+    words (for highlighting what the search found)."""
+    from reader.core.fold import fold_for_search
+
+    spellings: set[str] = set()
+    for word in query.split():
+        spellings.add(fold_for_search(word))
+        if any(ord(ch) > 0x2E7F for ch in word):
+            spellings.update(fold_for_search(v) for v in phrase_variants(word))
+    return spellings
+
+
 def warm_up(variant: Variant = "t", regions: Iterable[str | None] = (None,)) -> None:
     """Load the converters the UI will need (slow: call it from a worker after the first paint)."""
     configs = {config_for("hant", variant)}

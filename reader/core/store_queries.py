@@ -148,13 +148,26 @@ class StoreQueries:
         )
 
     def search(
-        self, query: str, *, section: str | None = None, limit: int = 100, offset: int = 0
+        self,
+        query: str,
+        *,
+        section: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        regional_words: bool = True,
     ) -> list[Listing]:
         """Articles whose title or text holds every word of ``query`` in either script.
 
         Newest first. A blank query, or one with nothing searchable in it, finds nothing.
+        With `regional_words`, each word also matches how other regions write it (软件 finds
+        軟體); that loads the script converters on the first search.
         """
-        match = fts_query(query)
+        variants = None
+        if regional_words and any(ord(ch) > 0x2E7F for ch in query):
+            from reader.core.script import phrase_variants
+
+            variants = phrase_variants
+        match = fts_query(query, variants)
         if match is None:
             return []
         section_term = "a.section_id IS NOT NULL"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable, Iterable
 
 from reader.core.fold import fold_for_search, fold_table
 
@@ -66,22 +67,32 @@ def index_words(title: str, text: str) -> str:
     return joined.translate(table)
 
 
-def fts_query(user_query: str) -> str | None:
+def fts_query(
+    user_query: str, variants: Callable[[str], Iterable[str]] | None = None
+) -> str | None:
     """The FTS5 query for what the user typed, or None when it holds nothing searchable.
 
     Each whitespace-separated part becomes one quoted phrase (quotes doubled), so FTS5 syntax
     the user types (AND, OR, NOT, *, -, ^, :, parentheses, quotes) is searched as text and can
-    never make the query fail. Parts are ANDed.
+    never make the query fail. Parts are ANDed. With `variants`, each part also matches its
+    other spellings (软件 OR 軟體), so regional wording does not hide articles.
     """
-    phrases: list[str] = []
-    for part in fold_for_search(user_query).split():
-        spaced = _spaced(part).strip()
-        if not _WORD_CHARACTER.search(spaced):
-            continue
-        phrases.append('"' + spaced.replace('"', '""') + '"')
-    if not phrases:
+    groups: list[str] = []
+    for part in user_query.split():
+        spellings = [part, *(variants(part) if variants else ())]
+        phrases: list[str] = []
+        for spelling in spellings:
+            spaced = _spaced(fold_for_search(spelling)).strip()
+            if not _WORD_CHARACTER.search(spaced):
+                continue
+            phrase = '"' + spaced.replace('"', '""') + '"'
+            if phrase not in phrases:
+                phrases.append(phrase)
+        if phrases:
+            groups.append(phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")")
+    if not groups:
         return None
-    return " ".join(phrases)
+    return " AND ".join(groups)
 
 
 def _spaced(text: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
@@ -16,6 +17,7 @@ from rich.text import Text
 from reader.core.document import Block
 from reader.core.fold import fold_for_search
 from reader.core.model import Listing
+from reader.core.script import search_spellings
 from reader.core.scriptview import ScriptView
 from reader.core.text import clean_line, truncate_cells
 from reader.ui.timefmt import relative_time
@@ -37,7 +39,7 @@ def highlight_matches(text: Text, query: str | None) -> None:
     if not query:
         return
     folded = fold_for_search(text.plain)
-    for word in {fold_for_search(w) for w in query.split() if w}:
+    for word in search_spellings(query):
         start = folded.find(word)
         while start != -1:
             text.stylize(MATCH_STYLE, start, start + len(word))
