@@ -1,0 +1,122 @@
+"""Script toggle in the real app: from pressing `t` to the converted article and list on screen.
+
+    python -m bench.bench_toggle [--chars 10000] [--titles 1000] [--reps 5]
+
+Drives the Textual app headless (App.run_test) over a cache holding one section of `--titles`
+articles, the first of them `--chars` characters long, and reports the time each press of `t`
+takes until every worker it started has finished and the screen has settled: cold (the first
+time each script is shown) and warm (texts already converted once). Also reports whether
+OpenCC was loaded before the first press (it must not be: start-up never pays for it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.feedgen import article_body, article_title
+from reader.core.config import Config, Settings
+from reader.core.library import open_library
+from reader.core.model import Article, FeedConfig, FetchResult, Section
+from reader.core.paths import Paths
+
+
+def build_library(root: Path, chars: int, titles: int):  # type: ignore[no-untyped-def]
+    import random
+
+    rng = random.Random(7)
+    url = "http://127.0.0.1:9/bench.xml"
+    paths = Paths(root / "config.toml", root / "data", root / "cache")
+    config = Config(
+        paths.config_file,
+        (Section("要聞", (FeedConfig(url),)),),
+        Settings(refresh_on_start=False, refresh_interval=0, script="original"),
+    )
+    library = open_library(paths, config)
+    now = datetime.now(UTC)
+    articles = []
+    for n in range(titles):
+        body = article_body(rng, chars if n == 0 else 300)
+        articles.append(
+            Article(
+                url,
+                f"b{n}",
+                article_title(rng),
+                f"http://127.0.0.1:9/{n}",
+                None,
+                now - timedelta(minutes=n),
+                body,
+                "",
+                "",
+            )
+        )
+    library.store.record_fetch(FetchResult(url, "ok", tuple(articles)), now)
+    return library
+
+
+async def measure(library, reps: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    from textual.worker import WorkerCancelled
+
+    from reader.core import script
+    from reader.ui.app import ReaderApp
+
+    app = ReaderApp(library, refresh_on_start=False, warm_up=False)
+    timings: dict[str, list[float]] = {"original->hans": [], "hans->hant": [], "hant->original": []}
+    async with app.run_test(size=(160, 48)) as pilot:
+
+        async def settle() -> None:
+            for _ in range(3):
+                try:
+                    await app.workers.wait_for_complete()
+                except WorkerCancelled:
+                    pass
+                await pilot.pause()
+
+        await settle()
+        await pilot.press("enter")
+        await settle()
+        loaded_before = script.is_loaded()
+        names = list(timings)
+        for rep in range(reps + 1):
+            for name in names:
+                start = time.perf_counter()
+                await pilot.press("t")
+                await settle()
+                elapsed = (time.perf_counter() - start) * 1000
+                timings[name].append(elapsed)
+        cold = {name: round(values[0], 1) for name, values in timings.items()}
+        warm = {name: round(statistics.median(values[1:]), 1) for name, values in timings.items()}
+    return {"opencc_loaded_before_first_press": loaded_before, "cold_ms": cold, "warm_ms": warm}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--chars", type=int, default=10_000)
+    parser.add_argument("--titles", type=int, default=1000)
+    parser.add_argument("--reps", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        library = build_library(Path(tmp), args.chars, args.titles)
+        result = asyncio.run(measure(library, args.reps))
+        library.close()
+    print(
+        f"toggle with a {args.chars:,}-character article open and {args.titles:,} titles "
+        f"(the list converts one page of 200 rows at a time)\n"
+    )
+    print(f"OpenCC loaded before the first press: {result['opencc_loaded_before_first_press']}\n")
+    print("| press | cold ms | warm ms (median) |\n| --- | --- | --- |")
+    for name, cold in result["cold_ms"].items():  # type: ignore[union-attr]
+        print(f"| {name} | {cold} | {result['warm_ms'][name]} |")  # type: ignore[index]
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
