@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import http
+import multiprocessing
+import os
 import socket
 import ssl
+import threading
+import time
 import zlib
-import multiprocessing
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import asynccontextmanager
@@ -419,6 +422,18 @@ def describe_connect_error(error: BaseException) -> str:
     return f"could not connect: {error}"
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Pool worker initializer: when the reader dies without shutting the pool down (kill -9,
+    OOM killer), its workers would wait on their job queue forever; this makes them exit."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="reader-parent-watch", daemon=True).start()
+
+
 class _LazyProcessPool(Executor):
     """A process pool that starts its workers on the first job, so a refresh where every feed
     answers 304 (or an unchanged body) never pays for starting processes."""
@@ -432,7 +447,12 @@ class _LazyProcessPool(Executor):
             # fork: the workers need only the parser, already imported here, and fork never
             # re-runs the program's main module (spawn would re-run `python -m reader`).
             context = multiprocessing.get_context("fork")
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=context,
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
         return self._pool.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
