@@ -381,18 +381,24 @@ def startup_on(
     def run_newsboat() -> None:
         if boat is None or len(theirs) >= options.newsboat_startup_reps:
             return
+        # print-unread first: the TUI, killed with its terminal, may leave its lock behind.
+        (boat.folder / "cache.db.lock").unlink(missing_ok=True)
+        printed = boat.print_unread(timeout=options.startup_timeout)
+        log(f"  newsboat print-unread {printed.wall_s:.2f} s, {printed.peak_rss_mb:.0f} MB, "
+            f"rc {printed.returncode}: {printed.stdout.strip()[:60]} {printed.stderr.strip()[:200]}")  # fmt: skip
+        (boat.folder / "cache.db.lock").unlink(missing_ok=True)
         result = time_to_screen(
             boat.argv(), ["測試源"], env=boat.env(), timeout=options.startup_timeout
         )
         log(f"  newsboat feed list {result.seconds} s, {result.peak_rss_mb} MB")
-        printed = boat.print_unread(timeout=options.startup_timeout)
-        log(f"  newsboat print-unread {printed.wall_s:.2f} s, {printed.peak_rss_mb:.0f} MB")
+        (boat.folder / "cache.db.lock").unlink(missing_ok=True)
         details.append({"tool": "newsboat", "size": size, "seconds": result.seconds,
                         "peak_rss_mb": result.peak_rss_mb, "print_unread_s": printed.wall_s,
                         "print_unread_rss_mb": printed.peak_rss_mb})  # fmt: skip
         if result.seconds is not None:
             theirs.append(result.seconds)
-        unread.append(printed.wall_s)
+        if printed.returncode == 0:
+            unread.append(printed.wall_s)
         if largest and result.peak_rss_mb:
             rss_theirs.append(max(result.peak_rss_mb, printed.peak_rss_mb))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
@@ -88,3 +89,18 @@ def time_to_screen(
         return StartupResult(None, _vm_hwm_mb(pane_pid), None, screen)
     finally:
         _tmux(server, "kill-server")
+        _wait_gone(pane_pid)
+
+
+def _wait_gone(pid: int, patience: float = 10.0) -> None:
+    """Wait for the program to exit after its terminal went away (it may hold a lock file,
+    as newsboat does); kill it if it will not."""
+    deadline = time.perf_counter() + patience
+    while Path(f"/proc/{pid}").exists():
+        if time.perf_counter() > deadline:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                return
+            deadline += patience
+        time.sleep(0.05)
