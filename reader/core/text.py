@@ -104,10 +104,10 @@ def cell_len(s: str) -> int:
 
 def truncate_cells(s: str, width: int, ellipsis: str = "…") -> str:
     """`s` cut to at most `width` cells, ending in `ellipsis` when something was cut."""
+    if cell_len(s) <= max(0, width):
+        return s
     if width <= 0:
         return ""
-    if cell_len(s) <= width:
-        return s
     budget = width - cell_len(ellipsis)
     if budget < 0:
         return truncate_cells(ellipsis, width, "")

@@ -5,8 +5,10 @@ A small JSON file in the data dir; a missing or corrupt file gives the defaults,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -44,10 +46,15 @@ def load_ui_state(path: Path) -> UiState:
 def save_ui_state(path: Path, state: UiState) -> None:
     """Write the state file atomically (a temp file renamed over it); failures are ignored,
     since losing the last position must never stop the reader from closing."""
+    temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(asdict(state), ensure_ascii=False), encoding="utf-8")
+        # A name of its own, so two readers saving at once never share a temporary file.
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(asdict(state), ensure_ascii=False))
         os.replace(temporary, path)
     except OSError:
-        pass
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
