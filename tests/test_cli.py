@@ -249,3 +249,24 @@ def test_two_processes_fetch_into_one_cache(configured: Path, tmp_path: Path) ->
         assert b"locked" not in err and b"Traceback" not in err
     code, out, _ = run("list", "--json", "--config", str(configured))
     assert len(json.loads(out)) == 5
+
+
+def test_demo_end_to_end_fetch_list_show_full(xdg_dirs: dict[str, Path]) -> None:
+    code, out, _ = run("--demo", "fetch", "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["failed"] == [] and summary["new_articles"] >= 48
+    code, out, _ = run("list", "--demo", "--json", "--limit", "500")
+    items = json.loads(out)
+    assert len(items) == summary["new_articles"]
+    sections = {i["section"] for i in items}
+    assert {"要聞", "城市", "原創", "文旅", "金融", "國際播報"} <= sections
+    assert all(sum(i["section"] == s for i in items) >= 8 for s in sections)
+    # The demo keeps its own cache: the user's is untouched.
+    code, out, _ = run("list", "--json")
+    assert json.loads(out) == []
+    # A summary-only article reads in full once its page is fetched from the demo server.
+    short = next(i for i in items if i["section"] == "國際播報")
+    _, before, _ = run("show", str(short["id"]), "--demo")
+    code, after, _ = run("show", str(short["id"]), "--demo", "--full")
+    assert code == 0 and len(after) > len(before) + 200
+    assert "版權" not in after and "未經授權" not in after
