@@ -2,4 +2,5 @@
 
 from reader.cli import run
 
-run()
+if __name__ == "__main__":  # a spawned worker process re-imports this module: do nothing then
+    run()

@@ -345,7 +345,7 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                             "url": r.url,
                             "status": r.status,
                             "error": r.error,
-                            "articles": len(r.articles),
+                            "articles": summary.received.get(r.url, 0),
                             "notice": r.notice,
                         }
                         for r in summary.results

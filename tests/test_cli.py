@@ -255,6 +255,7 @@ def test_demo_end_to_end_fetch_list_show_full(xdg_dirs: dict[str, Path]) -> None
     code, out, _ = run("--demo", "fetch", "--json")
     summary = json.loads(out)
     assert code == 0 and summary["failed"] == [] and summary["new_articles"] >= 48
+    assert sum(feed["articles"] for feed in summary["feeds"]) == summary["new_articles"]
     code, out, _ = run("list", "--demo", "--json", "--limit", "500")
     items = json.loads(out)
     assert len(items) == summary["new_articles"]

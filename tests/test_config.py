@@ -17,7 +17,7 @@ def test_first_run_writes_a_commented_default(tmp_path: Path) -> None:
     assert text.startswith("# reader configuration")
     assert [s.name for s in config.sections] == ["要聞", "香港", "国际"]
     assert config.settings.timezone == "Asia/Shanghai"
-    assert config.settings.concurrency == 8
+    assert config.settings.concurrency == 16
     assert config.feed("https://rthk.hk/rthk/news/rss/c_expressnews_clocal.xml").region == "hk"
 
 

@@ -46,7 +46,7 @@ class Settings:
     """Minutes between automatic refreshes in the TUI; 0 turns auto-refresh off."""
     refresh_on_start: bool = True
     """Refresh all feeds when the TUI starts."""
-    concurrency: int = 8
+    concurrency: int = 16
     """How many feeds are fetched at once."""
     connect_timeout: float = 15.0
     """Seconds to wait for a connection."""
@@ -105,7 +105,7 @@ refresh_interval = 30
 # Refresh all feeds when the TUI starts.
 refresh_on_start = true
 # Feeds fetched at once; seconds to connect / between bytes / for a whole feed.
-concurrency = 8
+concurrency = 16
 connect_timeout = 15.0
 read_timeout = 15.0
 feed_deadline = 30.0
