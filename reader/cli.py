@@ -340,6 +340,8 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                         {"url": r.url, "error": clean_line(r.error or "")} for r in summary.failed
                     ],
                     "new_articles": summary.new_articles,
+                    "full_texts": summary.full_texts,
+                    "full_text_failures": [clean_line(f) for f in summary.full_text_failures],
                     "feeds": [
                         {
                             "url": r.url,
@@ -370,6 +372,14 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             for result in summary.results:
                 if result.notice:
                     print(f"  note: {result.url}: {clean_line(result.notice)}", file=out)
+            if summary.full_texts or summary.full_text_failures:
+                print(
+                    f"full text: {summary.full_texts} stories fetched, "
+                    f"{len(summary.full_text_failures)} kept their summary",
+                    file=out,
+                )
+                for failure in summary.full_text_failures:
+                    print(f"  {clean_line(failure)}", file=out)
         return EXIT_FAILED if summary.failed else EXIT_OK
 
 

@@ -47,6 +47,8 @@ def test_full_text_feed_fetches_stories_during_refresh(tmp_path: Path, feed_serv
     cfg = setup(tmp_path, feed_server, full_text=True)
     code, out, _ = run("fetch", *cfg)
     assert code == 0
+    assert "full text: 1 stories fetched, 1 kept their summary" in out
+    assert "gone.html: HTTP 404" in out
     assert len(feed_server.requests_for("/story.html")) == 1
     assert len(feed_server.requests_for("/gone.html")) == 1
     ids = ids_by_title(cfg)
