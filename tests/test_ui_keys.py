@@ -300,16 +300,16 @@ async def test_t_cycles_the_script_of_feed_text_and_labels(library: Library) -> 
         await settle(app, pilot)
         assert app.view.mode == "hans"
         assert titles(app)[0] == "鄭州地鐵新線開通試運營"  # listings keep the original
-        row = screen.article_list.get_option_at_index(0).prompt
-        assert row.title == "郑州地铁新线开通试运营"  # type: ignore[attr-defined]
+        row = screen.article_list.rows[0]
+        assert row.title == "郑州地铁新线开通试运营"
         assert screen.pane.body_text.startswith("郑州地铁新线开通试运营")
         assert [tab.label.plain for tab in screen.query("Tab")][0] == "要闻 5"
         assert "文字：简体" in str(screen.query_one("#status").content)
         await pilot.press("t")
         await settle(app, pilot)
         assert app.view.mode == "hant"
-        row = screen.article_list.get_option_at_index(1).prompt
-        assert row.title == "鄭州發佈高溫預警"  # type: ignore[attr-defined]
+        row = screen.article_list.rows[1]
+        assert row.title == "鄭州發佈高溫預警"
         await pilot.press("t")
         await settle(app, pilot)
         assert app.view.mode == "original"
@@ -557,13 +557,13 @@ async def test_an_empty_section_says_what_to_do_even_when_narrow(tmp_path: Path)
     async with app.run_test(size=NARROW) as pilot:
         await settle(app, pilot)
         articles = main_screen(app).article_list
-        assert articles.option_count == 1
-        assert "reader add" in str(articles.get_option_at_index(0).prompt)
+        assert articles.row_count == 0
+        assert "reader add" in str(articles.hint)
         assert articles.current is None
         await pilot.press("enter", "m", "s", "j")  # nothing to act on: nothing breaks
         await settle(app, pilot)
         await pilot.press("4")  # no such section: ignored
         await pilot.press("2")  # the starred tab
         await settle(app, pilot)
-        assert "還沒有星標文章" in str(articles.get_option_at_index(0).prompt)
+        assert "還沒有星標文章" in str(articles.hint)
     library.close()

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Tabs
+from textual.widgets import Footer, Tabs
 
 from reader.core.document import html_to_blocks
 from reader.core.text import clean_line
@@ -269,10 +269,9 @@ class MainScreen(Screen[None]):
         from reader.ui.article_text import ArticleRow
 
         articles = self.article_list
-        old = articles.get_option_at_index(index).prompt
+        old = articles.rows[index]
         listing = replace(articles.listings[index], **changes)
-        if isinstance(old, ArticleRow):
-            articles.update_row(index, ArticleRow(listing, old.title, old.feed, old.age, old.query))
+        articles.update_row(index, ArticleRow(listing, old.title, old.feed, old.age, old.query))
 
     def _current_id(self) -> int | None:
         current = self.article_list.current
@@ -389,8 +388,8 @@ class MainScreen(Screen[None]):
         if current is not None:
             self.open_article(current)
 
-    @on(OptionList.OptionSelected, "#articles")
-    def _row_chosen(self, event: OptionList.OptionSelected) -> None:
+    @on(ArticleList.OptionSelected, "#articles")
+    def _row_chosen(self, event: ArticleList.OptionSelected) -> None:
         event.stop()
         self.action_open_article()
 

@@ -1,11 +1,103 @@
-"""The reading pane: one article as a single Text in a scrolling container."""
+"""The reading pane: one article in a scrolling container, drawn line by line.
+
+The article's Text is wrapped once per width and only the lines on screen are drawn (a
+Static wrapped the whole article twice per update, once to measure and once to draw, and
+drew every line of a 10,000-character article although some forty are visible). Links stay
+clickable (their `@click` meta is kept) and text can still be selected with the mouse.
+"""
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.selection import Selection
+from textual.strip import Strip
+from textual.widget import Widget
+
+
+class ArticleBody(Widget):
+    """The article's lines: as tall as the wrapped text, drawing only the rows asked for."""
+
+    DEFAULT_CSS = """
+    ArticleBody {
+        height: auto;
+    }
+    """
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = Text()
+        self._wrapped: tuple[int, list[Text]] = (-1, [])
+        self._strips: dict[int, Strip] = {}
+
+    def show(self, text: Text) -> None:
+        self.text = text
+        self._wrapped = (-1, [])
+        self._strips.clear()
+        self.refresh(layout=True)
+
+    def lines(self, width: int) -> list[Text]:
+        """The text wrapped to `width` cells (once per text and width)."""
+        if self._wrapped[0] != width:
+            self._wrapped = (width, list(self.text.wrap(self.app.console, width)) if width > 0 else [])
+            self._strips.clear()
+        return self._wrapped[1]
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width))
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()
+        super().notify_style_update()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        lines = self.lines(width)
+        base = self.rich_style
+        if not 0 <= y < len(lines):
+            return Strip.blank(width, base)
+        selection = self.text_selection
+        strip = self._strips.get(y) if selection is None else None
+        if strip is None:
+            strip = self._draw(lines[y], y, width, base, selection)
+            if selection is None:
+                self._strips[y] = strip
+        return strip
+
+    def _draw(self, line: Text, y: int, width: int, base: RichStyle,
+              selection: Selection | None) -> Strip:
+        """One wrapped line as a Strip: the widget's style under it, links in the link style,
+        the selection reversed, offsets recorded so the mouse can select."""
+        if selection is not None and (span := selection.get_span(y)) is not None:
+            start, end = span
+            line = line.copy()
+            line.stylize(self.screen.get_component_rich_style("screen--selection"),
+                         start, len(line) if end == -1 else end)
+        console = self.app.console
+        line_style = base + console.get_style(line.style) if line.style else base  # render() omits it
+        link = self.link_style
+        segments = [
+            Segment(text, style + link if style and style._meta and "@click" in style.meta
+                    else style)
+            for text, style, _ in Segment.apply_style(line.render(console), style=line_style)
+        ]
+        return Strip(segments).crop_extend(0, width, base).apply_offsets(0, y)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text; offsets count wrapped lines, as drawn."""
+        lines = self._wrapped[1]
+        return selection.extract("\n".join(line.plain for line in lines)), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._strips.clear()
+        self.refresh()
 
 
 class ReadingPane(VerticalScroll, can_focus=False):
@@ -16,16 +108,20 @@ class ReadingPane(VerticalScroll, can_focus=False):
         self.article_id: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="article-body", markup=False)
+        yield ArticleBody(id="article-body")
+
+    @property
+    def body(self) -> ArticleBody:
+        return self.query_one("#article-body", ArticleBody)
 
     def show_article(self, article_id: int, text: Text) -> None:
         self.article_id = article_id
-        self.query_one("#article-body", Static).update(text)
+        self.body.show(text)
         self.scroll_home(animate=False, immediate=True)
 
     def show_hint(self, hint: str) -> None:
         self.article_id = None
-        self.query_one("#article-body", Static).update(Text(hint, style="dim"))
+        self.body.show(Text(hint, style="dim"))
         self.scroll_home(animate=False, immediate=True)
 
     @property
@@ -39,5 +135,4 @@ class ReadingPane(VerticalScroll, can_focus=False):
     @property
     def body_text(self) -> str:
         """The plain text on display (for tests and copy)."""
-        content = self.query_one("#article-body", Static).content
-        return str(getattr(content, "plain", content))
+        return self.body.text.plain
