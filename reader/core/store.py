@@ -26,6 +26,8 @@ from reader.core.model import (
     Section,
     Validators,
 )
+from reader.core.store_codec import pack, unpack
+from reader.core.store_migrations import VACUUM_PENDING_KEY
 from reader.core.store_queries import StoreQueries
 from reader.core.store_schema import (
     SCHEMA_VERSION,
@@ -37,7 +39,7 @@ from reader.core.store_schema import (
     migrate,
     to_micros,
 )
-from reader.core.store_search import index_words
+from reader.core.store_search import INDEX_TEXT_VERSION, article_words
 
 __all__ = [
     "CorruptDatabaseError",
@@ -51,6 +53,16 @@ BUSY_TIMEOUT_S = 10.0
 _LOCKED_RETRIES = 5  # after the busy timeout itself, for the rare lock SQLite does not wait on
 _PRUNE_BATCH = 500
 _REINDEX_BATCH = 2000
+# After a prune, free pages are given back to the file system once they are more than this
+# share of the file (a little slack is reused by the next refresh), this many per transaction.
+_FREE_SHARE_TO_SHRINK = 0.2
+_MIN_FREE_PAGES_TO_SHRINK = 256
+_VACUUM_PAGES_PER_STEP = 4096
+# A contentless index forgets a deleted article by adding a "delete" entry, which only goes when
+# segments are merged. After a prune deleting more than this share of the articles, the index
+# is merged down in steps of this many pages (one transaction each), so its space is given back.
+_MERGE_AFTER_PRUNED_SHARE = 0.1
+_MERGE_PAGES_PER_STEP = 2000
 
 _SQLITE_BUSY = 5
 _SQLITE_LOCKED = 6
@@ -154,6 +166,9 @@ class Store(StoreQueries):
             connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA synchronous = NORMAL")
+            if found is None:
+                # Only a file without tables can take this: it lets prune shrink the file.
+                connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
             if quick_check:
                 verdict = connection.execute("PRAGMA quick_check(1)").fetchone()[0]
                 if verdict != "ok":
@@ -164,6 +179,7 @@ class Store(StoreQueries):
             migrate(connection)
             store = cls(connection, path)
             store._reindex_if_fold_changed()
+            store._vacuum_if_pending()
             return store
         except NewerSchemaError as error:
             if connection is not None:
@@ -237,32 +253,97 @@ class Store(StoreQueries):
 
     # ---- search index maintenance -------------------------------------------------------
 
+    _INDEX_VERSIONS_SQL = (
+        "SELECT key, value FROM meta WHERE key IN ('fold_version', 'index_text_version')"
+    )
+    _CURRENT_INDEX_VERSIONS = {
+        "fold_version": str(FOLD_VERSION),
+        "index_text_version": str(INDEX_TEXT_VERSION),
+    }
+
     def _reindex_if_fold_changed(self) -> None:
-        """Rebuild the search index when folding changed since it was built.
+        """Rebuild the search index when folding or text derivation changed since it was built.
 
         The whole rebuild is one write transaction, so two processes opening at once cannot
         both rebuild (the second sees the new version and does nothing).
         """
-        if self._meta("fold_version") == str(FOLD_VERSION):
+        if dict(self._read(self._INDEX_VERSIONS_SQL)) == self._CURRENT_INDEX_VERSIONS:
             return
         with self._write() as connection:
-            row = connection.execute("SELECT value FROM meta WHERE key = 'fold_version'").fetchone()
-            if row is not None and row[0] == str(FOLD_VERSION):
+            found = dict(connection.execute(self._INDEX_VERSIONS_SQL).fetchall())
+            if found == self._CURRENT_INDEX_VERSIONS:
                 return
             connection.execute("INSERT INTO article_fts(article_fts) VALUES ('delete-all')")
             cursor = connection.execute(
-                "SELECT a.id, a.title, b.text FROM articles AS a"
+                "SELECT a.id, a.title, b.summary_html, b.content_html FROM articles AS a"
                 " JOIN article_bodies AS b ON b.article_id = a.id"
             )
             while batch := cursor.fetchmany(_REINDEX_BATCH):
                 connection.executemany(
                     "INSERT INTO article_fts(rowid, words) VALUES (?, ?)",
-                    [(article_id, index_words(title, text)) for article_id, title, text in batch],
+                    [
+                        (article_id, article_words(title, unpack(summary) or "", unpack(content) or ""))
+                        for article_id, title, summary, content in batch
+                    ],
                 )
-            connection.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES ('fold_version', ?)",
-                (str(FOLD_VERSION),),
+            connection.executemany(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                list(self._CURRENT_INDEX_VERSIONS.items()),
             )
+
+    def _vacuum_if_pending(self) -> None:
+        """Finish a migration that freed much of the file: VACUUM it (which also switches an
+        old file to incremental auto-vacuum, so prune can shrink it from then on).
+
+        VACUUM needs the file to itself; when another process is using it, this waits for the
+        next start instead.
+        """
+        if self._meta(VACUUM_PENDING_KEY) is None:
+            return
+        with self._lock:
+            connection = self._connection
+            try:
+                connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
+                connection.execute("VACUUM")
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except sqlite3.OperationalError as error:
+                if _error_code(error) in (_SQLITE_BUSY, _SQLITE_LOCKED):
+                    return
+                raise
+        with self._write() as connection:
+            connection.execute("DELETE FROM meta WHERE key = ?", (VACUUM_PENDING_KEY,))
+
+    def shrink(self, *, force: bool = False) -> int:
+        """Give free pages back to the file system; returns how many pages were freed.
+
+        Without ``force``, only when free pages are over a fifth of the file (a little slack is
+        reused by the next refresh). Works in steps of a few thousand pages, each its own short
+        transaction. Needs incremental auto-vacuum (every file created or migrated since
+        schema 2 has it).
+        """
+        free, total, mode = (
+            int(self._read(f"PRAGMA {name}")[0][0])
+            for name in ("freelist_count", "page_count", "auto_vacuum")
+        )
+        if mode != 2 or free == 0:
+            return 0
+        if not force and (free < _MIN_FREE_PAGES_TO_SHRINK or free < total * _FREE_SHARE_TO_SHRINK):
+            return 0
+        freed = 0
+        while True:
+            with self._write() as connection:
+                connection.execute(f"PRAGMA incremental_vacuum({_VACUUM_PAGES_PER_STEP})").fetchall()
+                left = int(connection.execute("PRAGMA freelist_count").fetchone()[0])
+            freed += free - left
+            if left == 0 or left >= free:
+                break
+            free = left
+        with self._lock:
+            try:  # the file itself only shrinks when the log is written back into it
+                self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except sqlite3.OperationalError:
+                pass  # a reader is in the way; the next checkpoint does it
+        return freed
 
     @staticmethod
     def _unindex(connection: sqlite3.Connection, article_ids: Sequence[int]) -> None:
@@ -271,13 +352,16 @@ class Store(StoreQueries):
             chunk = article_ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = connection.execute(
-                "SELECT a.id, a.title, b.text FROM articles AS a"
+                "SELECT a.id, a.title, b.summary_html, b.content_html FROM articles AS a"
                 f" JOIN article_bodies AS b ON b.article_id = a.id WHERE a.id IN ({marks})",
                 chunk,
             ).fetchall()
             connection.executemany(
                 "INSERT INTO article_fts(article_fts, rowid, words) VALUES ('delete', ?, ?)",
-                [(article_id, index_words(title, text)) for article_id, title, text in rows],
+                [
+                    (article_id, article_words(title, unpack(summary) or "", unpack(content) or ""))
+                    for article_id, title, summary, content in rows
+                ],
             )
 
     # ---- feeds and sections --------------------------------------------------------------
@@ -472,9 +556,9 @@ class Store(StoreQueries):
                     ),
                 ).lastrowid
                 connection.execute(
-                    "INSERT INTO article_bodies(article_id, summary_html, content_html, text)"
-                    " VALUES (?, ?, ?, ?)",
-                    (article_id, article.summary_html, article.content_html, article.text),
+                    "INSERT INTO article_bodies(article_id, summary_html, content_html)"
+                    " VALUES (?, ?, ?)",
+                    (article_id, pack(article.summary_html), pack(article.content_html)),
                 )
                 new_count += 1
             else:
@@ -496,13 +580,18 @@ class Store(StoreQueries):
                     ),
                 )
                 connection.execute(
-                    "UPDATE article_bodies SET summary_html = ?, content_html = ?, text = ?"
+                    "UPDATE article_bodies SET summary_html = ?, content_html = ?"
                     " WHERE article_id = ?",
-                    (article.summary_html, article.content_html, article.text, article_id),
+                    (pack(article.summary_html), pack(article.content_html), article_id),
                 )
+            # From the HTML, as stored, not from article.text: deleting it from the index later
+            # needs the same words again, and only the HTML is kept.
             connection.execute(
                 "INSERT INTO article_fts(rowid, words) VALUES (?, ?)",
-                (article_id, index_words(article.title, article.text)),
+                (
+                    article_id,
+                    article_words(article.title, article.summary_html, article.content_html),
+                ),
             )
         return new_count
 
@@ -538,7 +627,8 @@ class Store(StoreQueries):
         """Keep the story extracted from the article's web page."""
         with self._write() as connection:
             connection.execute(
-                "UPDATE article_bodies SET full_html = ? WHERE article_id = ?", (html, article_id)
+                "UPDATE article_bodies SET full_html = ? WHERE article_id = ?",
+                (pack(html), article_id),
             )
 
     # ---- upkeep ---------------------------------------------------------------------------
@@ -597,7 +687,30 @@ class Store(StoreQueries):
                     f"DELETE FROM articles WHERE id IN ({live_marks})", live
                 )
                 deleted += int(cursor.rowcount)
+        if deleted:
+            remaining = int(self._read("SELECT count(*) FROM articles")[0][0])
+            if deleted > remaining * _MERGE_AFTER_PRUNED_SHARE:
+                self._merge_index()
+            self.shrink()
         return deleted
+
+    def _merge_index(self) -> None:
+        """Merge the search index into one segment, dropping what deleted articles left behind.
+
+        Incremental: the first step puts every segment on one level, each later step merges up
+        to ``_MERGE_PAGES_PER_STEP`` pages, until a step finds nothing to do.
+        """
+        amount = -_MERGE_PAGES_PER_STEP
+        while True:
+            with self._write() as connection:
+                before = connection.total_changes
+                connection.execute(
+                    "INSERT INTO article_fts(article_fts, rank) VALUES ('merge', ?)", (amount,)
+                )
+                worked = connection.total_changes - before >= 2
+            if not worked:
+                return
+            amount = _MERGE_PAGES_PER_STEP
 
     def integrity_ok(self) -> bool:
         """True when ``PRAGMA integrity_check`` finds nothing wrong (reads every page)."""

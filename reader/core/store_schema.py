@@ -12,16 +12,19 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+from reader.core.store_migrations import bodies_packed_without_text
+
+SCHEMA_VERSION = 2
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 # Times are integers: microseconds since the Unix epoch, UTC.
 # articles.section_id is the feed's section copied onto each row (NULL while the feed is not
 # configured), so a section's page is one range scan of an index and needs no join to order.
-# Bodies live in article_bodies so the rows the lists scan stay small.
-# article_fts is contentless: it holds only the index of the folded title and text; the text
-# itself is stored once, in articles and article_bodies.
+# Bodies live in article_bodies so the rows the lists scan stay small; they are packed
+# (store_codec: a marker byte, mostly zlib) and their plain text is not stored at all: it is
+# derived from the HTML when needed (store_search.plain_text).
+# article_fts is contentless: it holds only the index of the folded title and plain text.
 SCHEMA_DDL = """
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
@@ -79,10 +82,9 @@ CREATE INDEX articles_by_feed ON articles (feed_id, sort_key DESC, id DESC);
 
 CREATE TABLE article_bodies (
     article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-    summary_html TEXT NOT NULL,
-    content_html TEXT NOT NULL,
-    text TEXT NOT NULL,
-    full_html TEXT
+    summary_html BLOB NOT NULL,  -- store_codec.pack
+    content_html BLOB NOT NULL,
+    full_html BLOB               -- NULL: no full text fetched
 );
 
 CREATE VIRTUAL TABLE article_fts USING fts5 (
@@ -93,10 +95,15 @@ CREATE VIRTUAL TABLE article_fts USING fts5 (
 );
 """
 
-Migration = Callable[[sqlite3.Connection], None]
+# A migration step does some or all of its work in the transaction it is given. It returns
+# False when there is more to do: that transaction commits and the step is called again in a
+# new one, so a long migration moves in short batches and a crash leaves a file the next start
+# continues from. Anything else (None, True) means done: the version goes up in the same
+# transaction as the step's last batch.
+Migration = Callable[[sqlite3.Connection], "bool | None"]
 
-# MIGRATIONS[n] takes a file from version n to n + 1. Empty until the first schema change.
-MIGRATIONS: dict[int, Migration] = {}
+# MIGRATIONS[n] takes a file from version n to n + 1.
+MIGRATIONS: dict[int, Migration] = {1: bodies_packed_without_text}
 
 
 class StoreError(Exception):
@@ -183,16 +190,20 @@ def migrate(
         step = migrations.get(version)
         if step is None:
             raise StoreError(f"no migration from schema {version}")
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            current = int(connection.execute("PRAGMA user_version").fetchone()[0])
-            if current == version:  # another process may have migrated meanwhile
-                step(connection)
-                connection.execute(f"PRAGMA user_version = {version + 1}")
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
+        finished = False
+        while not finished:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                current = int(connection.execute("PRAGMA user_version").fetchone()[0])
+                finished = current != version  # another process may have migrated meanwhile
+                if not finished:
+                    finished = step(connection) is not False
+                    if finished:
+                        connection.execute(f"PRAGMA user_version = {version + 1}")
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
         version += 1
     return found
 

@@ -1,0 +1,62 @@
+"""How the cache stores article bodies: UTF-8 behind a one-byte format marker, usually zlib'd.
+
+Bodies are most of a cache's bytes. Real Chinese news HTML deflates to about half its size
+(level 6: measured against level 9 on real feeds, 9 saves under 0.1% and costs more time), and
+inflating one body takes about 15 microseconds, so compressing costs the reading pane nothing
+it could notice. A stored value is one of:
+
+- NULL (no full text yet), or an empty BLOB for the empty string;
+- ``0x00`` + UTF-8 bytes: stored as it is (short, or deflate would not make it smaller);
+- ``0x01`` + a zlib stream of the UTF-8 bytes;
+- TEXT: a row written before bodies were packed, read as it is.
+
+Unknown markers and damaged streams read as replacement characters, never as an exception:
+a damaged cache shows damage in the text instead of failing the whole query.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+RAW = 0x00
+DEFLATED = 0x01
+COMPRESSION_LEVEL = 6
+# Below this many bytes deflate rarely wins and the marker plus zlib header would cost more.
+_MIN_COMPRESSED_BYTES = 64
+
+
+def pack(text: str) -> bytes:
+    """A body as stored: the empty string as an empty BLOB, else a marker byte and the bytes."""
+    if not text:
+        return b""
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) >= _MIN_COMPRESSED_BYTES:
+        squeezed = zlib.compress(data, COMPRESSION_LEVEL)
+        if len(squeezed) < len(data):
+            return bytes((DEFLATED,)) + squeezed
+    return bytes((RAW,)) + data
+
+
+def unpack(value: bytes | str | None) -> str | None:
+    """A stored body back as text (None stays None); see the module docstring for the forms."""
+    if value is None or isinstance(value, str):
+        return value
+    if not value:
+        return ""
+    marker, payload = value[0], value[1:]
+    if marker == DEFLATED:
+        try:
+            payload = zlib.decompress(payload)
+        except zlib.error:
+            return "\ufffd"
+    elif marker != RAW:
+        return "\ufffd" + _decoded(payload)
+    return _decoded(payload)
+
+
+def _decoded(data: bytes) -> str:
+    """UTF-8 back to text exactly as packed (lone surrogates too), damaged bytes as U+FFFD."""
+    try:
+        return data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace")
