@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style as RichStyle
-from rich.text import Text
+from rich.text import Span, Text
 from textual.app import ComposeResult
+from textual.cache import LRUCache
 from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
+
+
+_recent_wraps: LRUCache[tuple[str, int], tuple[tuple[object, list[Span]], list[Text]]] = LRUCache(6)
 
 
 class ArticleBody(Widget):
@@ -43,9 +47,23 @@ class ArticleBody(Widget):
     def lines(self, width: int) -> list[Text]:
         """The text wrapped to `width` cells (once per text and width)."""
         if self._wrapped[0] != width:
-            self._wrapped = (width, list(self.text.wrap(self.app.console, width)) if width > 0 else [])
+            self._wrapped = (width, self._wrap(width))
             self._strips.clear()
         return self._wrapped[1]
+
+    def _wrap(self, width: int) -> list[Text]:
+        """Wrap, reusing the lines of an identical text seen recently (cycling the script
+        shows the same three texts again)."""
+        if width <= 0:
+            return []
+        text = self.text
+        key = (text.plain, width)
+        cached = _recent_wraps.get(key)
+        if cached is not None and cached[0] == (text.style, text.spans):
+            return cached[1]
+        lines = list(text.wrap(self.app.console, width))
+        _recent_wraps[key] = ((text.style, list(text.spans)), lines)
+        return lines
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
