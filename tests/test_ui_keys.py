@@ -208,6 +208,39 @@ async def test_space_scrolls_a_long_article_before_moving_on(library: Library) -
         assert screen.pane.article_id == screen.article_list.listings[1].id
 
 
+async def test_script_toggle_keeps_the_reading_position_and_body_is_not_bold(
+    library: Library,
+) -> None:
+    first = library.store.listings("要聞", limit=1)[0]
+    long_story = "".join(f"<p>第{n}段：郑州地铁新线沿线的居民生活正在改变。</p>" for n in range(80))
+    library.store.set_full_text(first.id, long_story)
+    app = build(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        screen = main_screen(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("space", "space")
+        await settle(app, pilot)
+        position = screen.pane.scroll_y
+        assert position > 0
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert "鄭州地鐵" not in screen.pane.body_text or app.view.mode != "hans"
+        assert screen.pane.scroll_y == position, "the reader stays where they were"
+        await pilot.press("j", "enter")  # another article starts at its top
+        await settle(app, pilot)
+        assert screen.pane.scroll_y == 0
+    from reader.core.document import html_to_blocks
+    from reader.ui.article_text import article_text
+
+    text = article_text("標題", "meta", html_to_blocks("<p>正文</p>"), "[圖]")
+    body_start = text.plain.index("正文")
+    assert not any(
+        "bold" in str(span.style) for span in text.spans if span.end > body_start
+    ), "only the title is bold"
+
+
 async def test_next_and_previous_unread_cross_sections(library: Library) -> None:
     app = build(library)
     async with app.run_test(size=WIDE) as pilot:

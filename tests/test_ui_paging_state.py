@@ -69,6 +69,26 @@ async def test_list_loads_pages_as_the_reader_moves(tmp_path: Path) -> None:
         library.close()
 
 
+async def test_end_and_home_go_to_the_real_ends_of_a_big_section(tmp_path: Path) -> None:
+    library = big_library(tmp_path, PAGE_SIZE * 2 + 50)
+    app = ReaderApp(library, refresh_on_start=False, clock=lambda: NOW, zone=UTC, warm_up=False)
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            articles = screen.article_list
+            await pilot.press("end")
+            await settle(app, pilot)
+            assert articles.current is not None
+            assert articles.current.title == f"第{PAGE_SIZE * 2 + 49}條快訊"
+            await pilot.press("home")
+            await settle(app, pilot)
+            assert articles.current is not None and articles.current.title == "第0條快訊"
+    finally:
+        library.close()
+
+
 def test_state_round_trip_and_corrupt_file(tmp_path: Path) -> None:
     path = tmp_path / "ui-state.json"
     assert load_ui_state(path) == UiState()

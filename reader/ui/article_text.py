@@ -85,7 +85,8 @@ def article_text(
     query: str | None = None,
 ) -> Text:
     """The whole reading pane: title, meta line, blank-line separated blocks."""
-    document = Text(title, style="bold")
+    document = Text()
+    document.append(title, style="bold")
     document.append("\n")
     document.append(meta, style="dim")
     for block in blocks:

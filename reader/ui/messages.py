@@ -41,6 +41,7 @@ class ArticleLoaded(Message):
     article: StoredArticle
     text: Text  # the whole pane, built in the worker
     query: str | None = None
+    keep_scroll: bool = False  # the same article again (another script): stay where the reader is
 
 
 @dataclass

@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Tabs
 
-from reader.core.document import html_to_blocks
+from reader.core.document import html_to_blocks, text_to_blocks
 from reader.core.text import clean_line
 from reader.ui.article_text import article_text, make_rows
 from reader.ui.keys import main_bindings
@@ -229,7 +229,9 @@ class MainScreen(Screen[None]):
         self.load_article(article_id, query, self.show_full_text)
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
-    def load_article(self, article_id: int, query: str | None, full_text: bool) -> None:
+    def load_article(
+        self, article_id: int, query: str | None, full_text: bool, keep_scroll: bool = False
+    ) -> None:
         """Read the article, convert its HTML to the current script and lay it out as Text."""
         store = self.app.library.store
         article = store.article(article_id)
@@ -243,7 +245,7 @@ class MainScreen(Screen[None]):
                 article.content_html or article.summary_html)
         blocks = html_to_blocks(view.html(html, item.feed_url), item.link)
         if not blocks and article.text:
-            blocks = html_to_blocks("<p>" + article.text.replace("<", "&lt;") + "</p>")
+            blocks = text_to_blocks(view.text(article.text, item.feed_url))
         meta_parts = [local_time(item.published, self.app.zone),
                       view.text(item.feed_title, item.feed_url)]
         if item.author:
@@ -251,12 +253,12 @@ class MainScreen(Screen[None]):
         meta = clean_line("  ".join(part for part in meta_parts if part))
         text = article_text(clean_line(view.text(item.title, item.feed_url)), meta, blocks,
                             self.app.t("image"), query)
-        self.post_message(ArticleLoaded(article, text, query))
+        self.post_message(ArticleLoaded(article, text, query, keep_scroll))
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         listing = message.article.listing
         self.open_has_full_text = message.article.full_html is not None
-        self.pane.show_article(listing.id, message.text)
+        self.pane.show_article(listing.id, message.text, message.keep_scroll)
         if self.narrow:
             self.add_class("-reading")
             self.refresh_bindings()
@@ -535,7 +537,9 @@ class MainScreen(Screen[None]):
         self.update_status()
         self._reload_current()
         if self.pane.article_id is not None:
-            self.load_article(self.pane.article_id, self.search_query, self.show_full_text)
+            self.load_article(
+                self.pane.article_id, self.search_query, self.show_full_text, keep_scroll=True
+            )
 
     def action_full_text(self) -> None:
         """Show the stored story, or back to the feed's text; fetch the story when there is none."""

@@ -40,8 +40,9 @@ class ArticleList(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "cursor_down", "Down", show=False),
         Binding("up", "cursor_up", "Up", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
+        # The screen's first/last know the whole section, not just the rows loaded so far.
+        Binding("home", "screen.first", "First", show=False),
+        Binding("end", "screen.last", "Last", show=False),
         Binding("pagedown", "page_down", "Page Down", show=False),
         Binding("pageup", "page_up", "Page Up", show=False),
         Binding("enter", "select", "Select", show=False),

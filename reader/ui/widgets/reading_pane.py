@@ -132,10 +132,17 @@ class ReadingPane(VerticalScroll, can_focus=False):
     def body(self) -> ArticleBody:
         return self.query_one("#article-body", ArticleBody)
 
-    def show_article(self, article_id: int, text: Text) -> None:
+    def show_article(self, article_id: int, text: Text, keep_scroll: bool = False) -> None:
+        """Show an article from its top, or, with `keep_scroll` and the same article (e.g. in
+        another script), at the place the reader had reached."""
+        same = keep_scroll and self.article_id == article_id
+        position = self.scroll_y
         self.article_id = article_id
         self.body.show(text)
-        self.scroll_home(animate=False, immediate=True)
+        if same:
+            self.call_after_refresh(self.scroll_to, y=position, animate=False)
+        else:
+            self.scroll_home(animate=False, immediate=True)
 
     def show_hint(self, hint: str) -> None:
         self.article_id = None
