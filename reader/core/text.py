@@ -44,6 +44,13 @@ _UNSAFE = re.compile(
 )
 
 
+# Every sequence above starts with one of these characters: one character class scans a clean
+# string several times faster than the alternation does.
+_TRIGGER = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
+
+
 def clean_text(s: str) -> str:
     """Remove everything that could steer a terminal or reorder text, keeping \\n and \\t.
 
@@ -52,7 +59,7 @@ def clean_text(s: str) -> str:
     """
     if "\r" in s:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
-    if _UNSAFE.search(s) is None:
+    if _TRIGGER.search(s) is None:
         return s
     return _UNSAFE.sub("", s)
 
