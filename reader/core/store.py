@@ -8,7 +8,6 @@ connection waits up to ``BUSY_TIMEOUT_S`` for another process's write, so a TUI 
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import threading
 import time
@@ -28,6 +27,7 @@ from reader.core.model import (
 )
 from reader.core.store_codec import pack, unpack
 from reader.core.store_migrations import VACUUM_PENDING_KEY
+from reader.core.store_prepare import row_values
 from reader.core.store_queries import StoreQueries
 from reader.core.store_schema import (
     SCHEMA_VERSION,
@@ -64,6 +64,7 @@ _VACUUM_PAGES_PER_STEP = 4096
 _MERGE_AFTER_PRUNED_SHARE = 0.1
 _MERGE_PAGES_PER_STEP = 2000
 
+_MAX_ROWID = 2**63 - 1
 _SQLITE_BUSY = 5
 _SQLITE_LOCKED = 6
 _SQLITE_CORRUPT = 11
@@ -107,26 +108,6 @@ def move_aside(path: Path) -> Path:
     if path.exists():
         path.rename(target)
     return target
-
-
-def _article_digest(article: Article) -> str:
-    """A hash of every field we store, so an unchanged article costs no writes."""
-    published = "" if article.published is None else str(to_micros(article.published))
-    parts = (
-        article.title,
-        article.link or "",
-        article.author or "",
-        published,
-        article.summary_html,
-        article.content_html,
-        article.text,
-    )
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        encoded = part.encode("utf-8", "surrogatepass")
-        hasher.update(len(encoded).to_bytes(8, "big"))
-        hasher.update(encoded)
-    return hasher.hexdigest()
 
 
 class Store(StoreQueries):
@@ -282,7 +263,10 @@ class Store(StoreQueries):
                 connection.executemany(
                     "INSERT INTO article_fts(rowid, words) VALUES (?, ?)",
                     [
-                        (article_id, article_words(title, unpack(summary) or "", unpack(content) or ""))
+                        (
+                            article_id,
+                            article_words(title, unpack(summary) or "", unpack(content) or ""),
+                        )
                         for article_id, title, summary, content in batch
                     ],
                 )
@@ -332,7 +316,9 @@ class Store(StoreQueries):
         freed = 0
         while True:
             with self._write() as connection:
-                connection.execute(f"PRAGMA incremental_vacuum({_VACUUM_PAGES_PER_STEP})").fetchall()
+                connection.execute(
+                    f"PRAGMA incremental_vacuum({_VACUUM_PAGES_PER_STEP})"
+                ).fetchall()
                 left = int(connection.execute("PRAGMA freelist_count").fetchone()[0])
             freed += free - left
             if left == 0 or left >= free:
@@ -507,7 +493,7 @@ class Store(StoreQueries):
                 ),
             )
             return self._upsert_articles(
-                connection, feed_id, section_id, result.articles, fetched_micros
+                connection, feed_id, section_id, result.articles, fetched_micros, row is None
             )
 
     def _upsert_articles(
@@ -517,32 +503,37 @@ class Store(StoreQueries):
         section_id: int | None,
         articles: Sequence[Article],
         seen_micros: int,
+        feed_is_new: bool,
     ) -> int:
+        """Insert new articles and rewrite changed ones; return how many were new.
+
+        Values come from `row_values`, so articles prepared in a parse worker cost only SQL
+        here. New articles go in with one `executemany` per table, with ids taken in order
+        after the largest (what SQLite would pick; the write lock is held, so no one else
+        takes them).
+        """
         known: dict[str, tuple[int, str, int]] = {}
-        entry_ids = list(dict.fromkeys(article.entry_id for article in articles))
-        for start in range(0, len(entry_ids), 500):
-            chunk = entry_ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for article_id, entry_id, digest, first_seen in connection.execute(
-                "SELECT id, entry_id, digest, first_seen FROM articles"
-                f" WHERE feed_id = ? AND entry_id IN ({marks})",
-                (feed_id, *chunk),
-            ):
-                known[entry_id] = (article_id, digest, first_seen)
-        new_count = 0
+        if not feed_is_new:
+            known = self._known_articles(connection, feed_id, articles)
+        article_rows: list[tuple[object, ...]] = []
+        body_rows: list[tuple[object, ...]] = []
+        index_rows: list[tuple[int, str]] = []
+        next_id = 0
         handled: set[str] = set()
         for article in articles:
             if article.entry_id in handled:
                 continue  # a feed repeating an id: the first copy wins
             handled.add(article.entry_id)
-            digest = _article_digest(article)
+            digest, summary_blob, content_blob, words = row_values(article)
             published = None if article.published is None else to_micros(article.published)
             existing = known.get(article.entry_id)
             if existing is None:
-                article_id = connection.execute(
-                    "INSERT INTO articles(feed_id, entry_id, section_id, sort_key, published,"
-                    " first_seen, title, link, author, digest) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                if not next_id:
+                    next_id = self._next_article_id(connection, len(articles))
+                article_id = next_id + len(article_rows)
+                article_rows.append(
                     (
+                        article_id,
                         feed_id,
                         article.entry_id,
                         section_id,
@@ -553,14 +544,9 @@ class Store(StoreQueries):
                         article.link,
                         article.author,
                         digest,
-                    ),
-                ).lastrowid
-                connection.execute(
-                    "INSERT INTO article_bodies(article_id, summary_html, content_html)"
-                    " VALUES (?, ?, ?)",
-                    (article_id, pack(article.summary_html), pack(article.content_html)),
+                    )
                 )
-                new_count += 1
+                body_rows.append((article_id, summary_blob, content_blob))
             else:
                 article_id, old_digest, first_seen = existing
                 if old_digest == digest:
@@ -582,18 +568,53 @@ class Store(StoreQueries):
                 connection.execute(
                     "UPDATE article_bodies SET summary_html = ?, content_html = ?"
                     " WHERE article_id = ?",
-                    (pack(article.summary_html), pack(article.content_html), article_id),
+                    (summary_blob, content_blob, article_id),
                 )
             # From the HTML, as stored, not from article.text: deleting it from the index later
             # needs the same words again, and only the HTML is kept.
-            connection.execute(
-                "INSERT INTO article_fts(rowid, words) VALUES (?, ?)",
-                (
-                    article_id,
-                    article_words(article.title, article.summary_html, article.content_html),
-                ),
+            index_rows.append((article_id, words))
+        if article_rows:
+            connection.executemany(
+                "INSERT INTO articles(id, feed_id, entry_id, section_id, sort_key, published,"
+                " first_seen, title, link, author, digest) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                article_rows,
             )
-        return new_count
+            connection.executemany(
+                "INSERT INTO article_bodies(article_id, summary_html, content_html)"
+                " VALUES (?, ?, ?)",
+                body_rows,
+            )
+        if index_rows:
+            connection.executemany(
+                "INSERT INTO article_fts(rowid, words) VALUES (?, ?)", index_rows
+            )
+        return len(article_rows)
+
+    @staticmethod
+    def _known_articles(
+        connection: sqlite3.Connection, feed_id: int, articles: Sequence[Article]
+    ) -> dict[str, tuple[int, str, int]]:
+        """Entry id -> (article id, digest, first seen) of the articles already stored."""
+        known: dict[str, tuple[int, str, int]] = {}
+        entry_ids = list(dict.fromkeys(article.entry_id for article in articles))
+        for start in range(0, len(entry_ids), 500):
+            chunk = entry_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for article_id, entry_id, digest, first_seen in connection.execute(
+                "SELECT id, entry_id, digest, first_seen FROM articles"
+                f" WHERE feed_id = ? AND entry_id IN ({marks})",
+                (feed_id, *chunk),
+            ):
+                known[entry_id] = (article_id, digest, first_seen)
+        return known
+
+    @staticmethod
+    def _next_article_id(connection: sqlite3.Connection, count: int) -> int:
+        """The first of `count` free ids after the largest, as SQLite would choose them."""
+        largest = int(connection.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+        if largest + count >= _MAX_ROWID:
+            raise StoreError("the cache has used up its article ids")
+        return largest + 1
 
     # ---- state ----------------------------------------------------------------------------
 

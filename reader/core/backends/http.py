@@ -21,7 +21,7 @@ import zlib
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from functools import partial
 from typing import Any, TypeVar
@@ -34,6 +34,7 @@ from reader import __version__
 from reader.core.backends.base import Page
 from reader.core.model import FetchResult, Validators
 from reader.core.parse import FeedParseError, ParsedFeed, parse_feed
+from reader.core.store_prepare import prepare
 
 USER_AGENT = f"reader-tui/{__version__} (terminal news reader; feed fetcher)"
 ACCEPT = (
@@ -237,7 +238,17 @@ class HttpFeedSession:
                 notice=moved,
             )
         try:
-            parsed = await self._parse(download.body, url, download.charset, download.final_url)
+            # A feed never stored before brings only new articles: the worker also computes
+            # what the store writes for them. A known feed's articles are mostly stored
+            # already and unchanged, so that work would be wasted; the store does it for the
+            # few new ones.
+            parsed = await self._parse(
+                download.body,
+                url,
+                download.charset,
+                download.final_url,
+                for_store=validators.body_hash is None,
+            )
         except FeedParseError as error:
             return FetchResult(
                 url,
@@ -269,10 +280,13 @@ class HttpFeedSession:
             notice=notice,
         )
 
-    async def _parse(self, body: bytes, url: str, charset: str | None, base_url: str) -> ParsedFeed:
-        """Parse off the event loop: in the given executor (a process pool), else a thread."""
+    async def _parse(
+        self, body: bytes, url: str, charset: str | None, base_url: str, *, for_store: bool
+    ) -> ParsedFeed:
+        """Parse off the event loop: in the given executor (a process pool), else a thread;
+        `for_store` also prepares every article for the store there (`parse_for_store`)."""
         job = partial(
-            parse_feed,
+            parse_for_store if for_store else parse_feed,
             body,
             url,
             http_charset=charset,
@@ -352,6 +366,13 @@ class HttpFeedSession:
         async for raw in response.aiter_raw():
             chunks.append(decoder.feed(raw))
         return b"".join(chunks)
+
+
+def parse_for_store(body: bytes, url: str, **options: Any) -> ParsedFeed:
+    """`parse_feed`, with every article a `PreparedArticle`: run in a parse worker, this moves
+    the store's digest, body packing and index words off its one writer thread."""
+    parsed = parse_feed(body, url, **options)
+    return replace(parsed, articles=tuple(prepare(article) for article in parsed.articles))
 
 
 def redirect_target(response: httpx.Response) -> httpx.URL:

@@ -1,0 +1,97 @@
+"""What the cache writes for one article, computed where the article is parsed.
+
+Storing a new article costs a digest, two packed bodies and the index words: CPU work that,
+on the store's one writer thread, kept the other core idle during a refresh. A
+`PreparedArticle` carries those values, computed when it is built, so a parse worker process
+does the work and the writer only runs SQL. `row_values` gives them for any Article, computing
+them for a plain one, so the store accepts both and writes the same bytes either way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from reader.core.model import Article
+from reader.core.store_codec import pack
+from reader.core.store_schema import to_micros
+from reader.core.store_search import article_words
+
+
+def article_digest(article: Article) -> str:
+    """A hash of every field we store, so an unchanged article costs no writes."""
+    published = "" if article.published is None else str(to_micros(article.published))
+    parts = (
+        article.title,
+        article.link or "",
+        article.author or "",
+        published,
+        article.summary_html,
+        article.content_html,
+        article.text,
+    )
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        encoded = part.encode("utf-8", "surrogatepass")
+        hasher.update(len(encoded).to_bytes(8, "big"))
+        hasher.update(encoded)
+    return hasher.hexdigest()
+
+
+class RowValues(NamedTuple):
+    """The derived values stored with an article."""
+
+    digest: str
+    summary_blob: bytes  # store_codec.pack(summary_html)
+    content_blob: bytes  # store_codec.pack(content_html)
+    words: str  # store_search.article_words of the stored title and HTML
+
+
+def compute_row_values(article: Article) -> RowValues:
+    """The derived values of an article, computed now."""
+    return RowValues(
+        article_digest(article),
+        pack(article.summary_html),
+        pack(article.content_html),
+        article_words(article.title, article.summary_html, article.content_html),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedArticle(Article):
+    """An Article that computed its stored values when it was built.
+
+    The values are not constructor arguments: `dataclasses.replace` builds a new object and
+    so recomputes them, and they can never disagree with the fields. Pickling keeps them, so
+    an article built in a worker process arrives with its values and costs the writer nothing.
+    """
+
+    stored: RowValues = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stored", compute_row_values(self))
+
+
+def prepare(article: Article) -> PreparedArticle:
+    """The same article with its stored values computed (an already prepared one as it is)."""
+    if isinstance(article, PreparedArticle):
+        return article
+    return PreparedArticle(
+        feed_url=article.feed_url,
+        entry_id=article.entry_id,
+        title=article.title,
+        link=article.link,
+        author=article.author,
+        published=article.published,
+        summary_html=article.summary_html,
+        content_html=article.content_html,
+        text=article.text,
+    )
+
+
+def row_values(article: Article) -> RowValues:
+    """The values to store for `article`: carried by a PreparedArticle, else computed now."""
+    if isinstance(article, PreparedArticle):
+        return article.stored
+    return compute_row_values(article)
