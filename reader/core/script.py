@@ -4,16 +4,17 @@ Everything that touches OpenCC lives here, so replacing the pure-Python `opencc-
 C++ `OpenCC` wheel (same `opencc.OpenCC(config).convert(text)` API) is one dependency line.
 Converters load lazily (about 0.2 s each, never at import) and are kept, one per config;
 conversions are cached in a bounded LRU keyed by (config, text), long texts chunk by paragraph so
-each paragraph caches on its own. URLs inside text are never converted.
+each paragraph caches on its own; `cached_text` answers from that cache alone, never converting.
+URLs inside text are never converted.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Literal
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from opencc import OpenCC
@@ -102,10 +103,75 @@ def _converter(config: str) -> OpenCC:
     return converter
 
 
-@functools.lru_cache(maxsize=CACHE_ENTRIES)
-def _convert_chunk(config: str, chunk: str) -> str:
-    """Convert one short piece of text (cached)."""
-    return _converter(config).convert(chunk)
+class CacheInfo(NamedTuple):
+    hits: int
+    misses: int
+    maxsize: int
+    currsize: int
+
+
+class _ChunkCache:
+    """Bounded LRU of chunk conversions keyed by (config, chunk), shared by threads.
+
+    Called like the function it caches; `peek` answers from the cache without ever converting,
+    so the UI thread can redraw at once when a script was shown before."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._entries: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._lock = threading.Lock()
+        self._hits = 0
+        self._misses = 0
+
+    def __call__(self, config: str, chunk: str) -> str:
+        key = (config, chunk)
+        with self._lock:
+            converted = self._entries.get(key)
+            if converted is not None:
+                self._entries.move_to_end(key)
+                self._hits += 1
+                return converted
+            self._misses += 1
+        converted = _converter(config).convert(chunk)  # outside the lock: slow
+        with self._lock:
+            self._entries[key] = converted
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+        return converted
+
+    def peek(self, config: str, chunk: str) -> str | None:
+        """The cached conversion, or None (never converts)."""
+        key = (config, chunk)
+        with self._lock:
+            converted = self._entries.get(key)
+            if converted is not None:
+                self._entries.move_to_end(key)
+                self._hits += 1
+            return converted
+
+    def cache_info(self) -> CacheInfo:
+        with self._lock:
+            return CacheInfo(self._hits, self._misses, self.maxsize, len(self._entries))
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._hits = self._misses = 0
+
+
+_convert_chunk = _ChunkCache(CACHE_ENTRIES)
+
+
+class _NotCached(Exception):
+    """A chunk has not been converted yet (raised by cached-only lookups)."""
+
+
+def _cached_chunk(config: str, chunk: str) -> str:
+    converted = _convert_chunk.peek(config, chunk)
+    if converted is None:
+        raise _NotCached
+    return converted
 
 
 def _chunks(text: str) -> Iterator[str]:
@@ -125,25 +191,39 @@ def _chunks(text: str) -> Iterator[str]:
         yield "".join(pending)
 
 
-def _convert_prose(text: str, config: str) -> str:
+ChunkConverter = Callable[[str, str], str]
+
+
+def _convert_prose(text: str, config: str, convert_chunk: ChunkConverter = _convert_chunk) -> str:
     """Convert text that holds no URLs, chunked so each piece caches."""
     if not text or text.isascii():
         return text
-    return "".join(_convert_chunk(config, chunk) for chunk in _chunks(text))
+    return "".join(convert_chunk(config, chunk) for chunk in _chunks(text))
 
 
-def convert_with_config(text: str, config: str) -> str:
+def convert_with_config(
+    text: str, config: str, convert_chunk: ChunkConverter = _convert_chunk
+) -> str:
     """Convert text with an OpenCC config name, leaving URLs in it untouched."""
     if not text or text.isascii():
         return text
     parts: list[str] = []
     position = 0
     for url in re.finditer(_URL_PATTERN, text):
-        parts.append(_convert_prose(text[position : url.start()], config))
+        parts.append(_convert_prose(text[position : url.start()], config, convert_chunk))
         parts.append(url.group())
         position = url.end()
-    parts.append(_convert_prose(text[position:], config))
+    parts.append(_convert_prose(text[position:], config, convert_chunk))
     return "".join(parts)
+
+
+def cached_with_config(text: str, config: str) -> str | None:
+    """`convert_with_config` answered from the cache alone: None when any piece of the text
+    has not been converted yet (cheap: never loads or runs OpenCC)."""
+    try:
+        return convert_with_config(text, config, _cached_chunk)
+    except _NotCached:
+        return None
 
 
 def convert_text(
@@ -156,6 +236,18 @@ def convert_text(
     """Plain feed text in a script mode; Latin text, numbers and URLs come out unchanged."""
     config = config_for(mode, variant, region, language)
     return text if config is None else convert_with_config(text, config)
+
+
+def cached_text(
+    text: str,
+    mode: Mode,
+    variant: Variant = "t",
+    region: str | None = None,
+    language: str | None = None,
+) -> str | None:
+    """`convert_text` if every piece of `text` is already converted for its config, else None."""
+    config = config_for(mode, variant, region, language)
+    return text if config is None else cached_with_config(text, config)
 
 
 def convert_html(

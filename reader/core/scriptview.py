@@ -46,3 +46,14 @@ class ScriptView:
 
         region, language = self._context(feed_url)
         return convert_html(html, mode, self.variant, region, language)  # type: ignore[arg-type]
+
+    def cached_text(self, text: str, feed_url: str | None = None) -> str | None:
+        """`text` in the feed's script if that needs no conversion work (as published, or
+        converted before and still cached), else None. Never loads or runs OpenCC."""
+        mode = self.mode_for(feed_url)
+        if mode == "original" or not text:
+            return text
+        from reader.core.script import cached_text
+
+        region, language = self._context(feed_url)
+        return cached_text(text, mode, self.variant, region, language)  # type: ignore[arg-type]

@@ -101,12 +101,18 @@ class ArticleRow:
     on the right. A Rich renderable, so the OptionList only builds rows it shows."""
 
     def __init__(self, listing: Listing, title: str, feed: str, age: str,
-                 query: str | None = None) -> None:
+                 query: str | None = None, script: str | None = None) -> None:
         self.listing = listing
         self.title = clean_line(title)
         self.feed = clean_line(feed)
         self.age = age
         self.query = query
+        self.script = script  # the script mode the texts were converted in, when known
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """Everything the drawn row depends on: equal keys draw the same line."""
+        return (self.listing, self.title, self.feed, self.age, self.query)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(1, options.max_width)
@@ -149,14 +155,39 @@ def make_rows(
     ui_language: str,
     query: str | None = None,
 ) -> list[ArticleRow]:
-    """List rows in the current script, with ages at `now`; run it in a worker (OpenCC)."""
+    """List rows in the current script, with ages at `now`; run it in a worker (OpenCC).
+
+    Rows are tagged with the mode read at the start: a toggle during the work makes them stale."""
+    mode = view.mode
     return [
         ArticleRow(
             item,
             view.text(item.title, item.feed_url),
             view.text(item.feed_title, item.feed_url),
-            relative_time(item.published, now, view.mode, ui_language),
+            relative_time(item.published, now, mode, ui_language),
             query,
+            mode,
         )
         for item in listings
     ]
+
+
+def cached_rows(
+    rows: Sequence[ArticleRow],
+    view: ScriptView,
+    now: datetime,
+    ui_language: str,
+) -> list[ArticleRow] | None:
+    """The same rows in the view's current script, built only from conversions already
+    cached (cheap enough for the UI thread); None as soon as one text would need OpenCC."""
+    mode = view.mode
+    rebuilt: list[ArticleRow] = []
+    for row in rows:
+        item = row.listing
+        title = view.cached_text(item.title, item.feed_url)
+        feed = view.cached_text(item.feed_title, item.feed_url)
+        if title is None or feed is None:
+            return None
+        age = relative_time(item.published, now, mode, ui_language)
+        rebuilt.append(ArticleRow(item, title, feed, age, row.query, mode))
+    return rebuilt

@@ -13,14 +13,17 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import BindingsMap
+from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Tabs
+from textual.widgets._footer import FooterKey
+from textual.worker import WorkerState
 
 from reader.core.document import html_to_blocks, text_to_blocks
 from reader.core.text import clean_line
-from reader.ui.article_text import article_text, make_rows
+from reader.core.model import StoredArticle
+from reader.ui.article_text import article_text, cached_rows, make_rows
 from reader.ui.keys import main_bindings
 from reader.ui.messages import (
     ArticleLoaded,
@@ -64,6 +67,10 @@ class MainScreen(Screen[None]):
         self.show_full_text = True  # the web page's story when we have it; `f` toggles
         self.open_has_full_text = False
         self.pending_select: str | None = None  # "first_unread" or "last" once rows arrive
+        self.open_article_data: StoredArticle | None = None  # what the pane's text was built from
+        # The open article's pane Text per script (and source, full text, query): a toggle back
+        # to a script shown before redraws at once, without a worker.
+        self._pane_texts: dict[tuple[object, ...], Text] = {}
 
     # ---- layout -------------------------------------------------------------------------
 
@@ -79,14 +86,41 @@ class MainScreen(Screen[None]):
 
     def _set_bindings(self) -> None:
         """Key descriptions follow the UI language, so the map is rebuilt on a mode change
-        (only when a description changes: the footer is rebuilt with it, ~20 ms)."""
+        (only when a description changes). The footer's keys take the new descriptions in
+        place; rebuilding the footer costs ~20 ms and a frame."""
         bindings = main_bindings(self.app.view.mode, self.app.ui_language)
         labels = [binding.description for binding in bindings]
         if labels == getattr(self, "_binding_labels", None):
             return
+        old: list[Binding] = getattr(self, "_main_bindings", [])
         self._binding_labels = labels
+        self._main_bindings = bindings
         self._bindings = BindingsMap(bindings)
-        self.refresh_bindings()
+        if not self._relabel_footer(old, bindings):
+            self.refresh_bindings()
+
+    def _relabel_footer(self, old: list[Binding], new: list[Binding]) -> bool:
+        """Give the footer's keys their new descriptions without rebuilding it; False when
+        it must be rebuilt (other keys shown, grouped keys, not composed yet)."""
+        def shape(bindings: list[Binding]) -> list[tuple[object, ...]]:
+            return [(b.key, b.action, b.show, b.id, b.group) for b in bindings]
+
+        if not old or shape(old) != shape(new):
+            return False
+        footers = self.query(Footer)
+        keys = list(footers.first().query(FooterKey)) if footers else []
+        if not keys or any(key.has_class("-grouped") for key in keys):
+            return False
+        descriptions: dict[str, str] = {}
+        for binding in new:
+            if binding.show:
+                descriptions.setdefault(binding.action, binding.description)
+        for key in keys:
+            description = descriptions.get(key.action)
+            if description is not None and description != key.description:
+                key.description = description
+                key.refresh(layout=True)
+        return True
 
     def on_mount(self) -> None:
         tabs = self.query_one(SectionTabs)
@@ -159,6 +193,9 @@ class MainScreen(Screen[None]):
     def on_listings_loaded(self, message: ListingsLoaded) -> None:
         if message.section != self.section:
             return
+        if message.rows and message.rows[0].script not in (None, self.app.view.mode):
+            self._reload_stale_page(message)
+            return
         articles = self.article_list
         if message.offset == 0:
             articles.replace_rows(message.rows, message.total, message.keep_id)
@@ -179,6 +216,24 @@ class MainScreen(Screen[None]):
             if index is not None:
                 articles.highlighted = index
                 self.open_article(articles.listings[index].id)
+
+    def _reload_stale_page(self, message: ListingsLoaded) -> None:
+        """Rows converted before the script changed: read them again, unless a newer read of
+        the first page is already on its way."""
+        limit = max(PAGE_SIZE, len(message.rows))
+        if message.offset == 0:
+            if not self._busy("listing"):
+                self.load_page(message.section, 0, keep_id=message.keep_id, limit=limit)
+        else:
+            self.load_more(message.section, message.offset, limit)
+
+    def _busy(self, group: str) -> bool:
+        """Whether one of this screen's workers in `group` is still to finish."""
+        return any(
+            worker.node is self and worker.group == group
+            and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for worker in self.workers
+        )
 
     def on_article_list_more_wanted(self, message: ArticleList.MoreWanted) -> None:
         if self.section is not None:
@@ -241,6 +296,7 @@ class MainScreen(Screen[None]):
             store.set_read([article_id], True)
         item = article.listing
         view = self.app.view
+        mode = view.mode  # a toggle during the work makes the result stale
         html = (article.full_html if full_text and article.full_html else
                 article.content_html or article.summary_html)
         blocks = html_to_blocks(view.html(html, item.feed_url), item.link)
@@ -253,10 +309,25 @@ class MainScreen(Screen[None]):
         meta = clean_line("  ".join(part for part in meta_parts if part))
         text = article_text(clean_line(view.text(item.title, item.feed_url)), meta, blocks,
                             self.app.t("image"), query)
-        self.post_message(ArticleLoaded(article, text, query, keep_scroll))
+        loaded = ArticleLoaded(article, text, query, keep_scroll)
+        loaded.pane_key = _pane_key(article, mode, full_text, query)  # type: ignore[attr-defined]
+        self.post_message(loaded)
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         listing = message.article.listing
+        key: tuple[object, ...] | None = getattr(message, "pane_key", None)
+        if key is not None:
+            if key[1] != self.app.view.mode:  # built in the script shown before a toggle
+                if not self._busy("article"):
+                    self.load_article(listing.id, message.query, self.show_full_text,
+                                      keep_scroll=message.keep_scroll)
+                return
+            if self.open_article_data is None or self.open_article_data.listing.id != listing.id:
+                self._pane_texts.clear()
+            self._pane_texts[key] = message.text
+            while len(self._pane_texts) > 12:
+                del self._pane_texts[next(iter(self._pane_texts))]
+        self.open_article_data = message.article
         self.open_has_full_text = message.article.full_html is not None
         self.pane.show_article(listing.id, message.text, message.keep_scroll)
         if self.narrow:
@@ -279,7 +350,9 @@ class MainScreen(Screen[None]):
         articles = self.article_list
         old = articles.rows[index]
         listing = replace(articles.listings[index], **changes)
-        articles.update_row(index, ArticleRow(listing, old.title, old.feed, old.age, old.query))
+        articles.update_row(
+            index, ArticleRow(listing, old.title, old.feed, old.age, old.query, old.script)
+        )
 
     def _current_id(self) -> int | None:
         current = self.article_list.current
@@ -531,15 +604,54 @@ class MainScreen(Screen[None]):
         self.app.cycle_script()
 
     def redraw_for_script(self) -> None:
-        """Everything from feeds and every label again in the new script."""
+        """Everything from feeds and every label again in the new script.
+
+        Texts converted before (the LRU in reader.core.script, the pane's Text per script)
+        are redrawn at once on this thread, so the change shows in the next frame; anything
+        that still needs OpenCC goes to the workers as before."""
         self._set_bindings()
-        self.load_counts()
         self.update_status()
-        self._reload_current()
-        if self.pane.article_id is not None:
-            self.load_article(
-                self.pane.article_id, self.search_query, self.show_full_text, keep_scroll=True
-            )
+        self._redraw_tabs_for_script()
+        self._redraw_list_for_script()
+        self._redraw_pane_for_script()
+
+    def _redraw_tabs_for_script(self) -> None:
+        view = self.app.view
+        names = {name: view.cached_text(name) for name in self.unread_counts}
+        if not names or self._busy("counts") or any(name is None for name in names.values()):
+            self.load_counts()
+            return
+        self.on_counts_loaded(CountsLoaded(
+            self.unread_counts, self.failed_count,
+            {section: name for section, name in names.items() if name is not None},
+            self.last_refreshed,
+        ))
+
+    def _redraw_list_for_script(self) -> None:
+        articles = self.article_list
+        rows = None
+        if articles.rows and articles.hint is None:
+            rows = cached_rows(articles.rows, self.app.view, self.app.now(), self.app.ui_language)
+        if rows is None:
+            self._reload_current()
+            return
+        articles.swap_rows(rows)
+        if self._busy("listing"):
+            self._reload_current()  # the page on its way was converted in the old script
+
+    def _redraw_pane_for_script(self) -> None:
+        pane = self.pane
+        if pane.article_id is None:
+            return
+        article = self.open_article_data
+        if (article is not None and article.listing.id == pane.article_id
+                and not self._busy("article")):
+            key = _pane_key(article, self.app.view.mode, self.show_full_text, self.search_query)
+            text = self._pane_texts.get(key)
+            if text is not None:
+                pane.show_article(pane.article_id, text, keep_scroll=True)
+                return
+        self.load_article(pane.article_id, self.search_query, self.show_full_text, keep_scroll=True)
 
     def action_full_text(self) -> None:
         """Show the stored story, or back to the feed's text; fetch the story when there is none."""
@@ -598,3 +710,14 @@ class MainScreen(Screen[None]):
         states = self.app.library.store.feed_states()
         text = failed_feeds_text(states, self.app.t("failed_title"), self.app.t("failed_none"))
         self.app.push_screen(FailedFeedsScreen(text))
+
+
+def _pane_key(article: StoredArticle, mode: str, full_text: bool,
+              query: str | None) -> tuple[object, ...]:
+    """What an article's pane Text depends on: the article, the script (second: handlers
+    compare it), the source shown and the search words highlighted."""
+    item = article.listing
+    html = (article.full_html if full_text and article.full_html else
+            article.content_html or article.summary_html)
+    return (item.id, mode, html, article.text, item.title, item.feed_title, item.author,
+            item.published, item.link, item.feed_url, query)

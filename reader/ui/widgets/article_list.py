@@ -105,7 +105,9 @@ class ArticleList(ScrollView, can_focus=True):
         self.hint: str | None = None  # shown instead of rows when there are none
         self._asked_for: int | None = None
         self._hover: int | None = None
-        self._strips: LRUCache[tuple[ArticleRow, int, RichStyle], Strip] = LRUCache(1024)
+        # Drawn rows by what they show, so rows shown again (the same page in a script shown
+        # before) are not drawn again.
+        self._strips: LRUCache[tuple[tuple[object, ...], int, RichStyle], Strip] = LRUCache(1024)
         self._hint_lines: tuple[int, list[Text]] | None = None
 
     # ---- the public API the screens use ------------------------------------------------------
@@ -155,6 +157,13 @@ class ArticleList(ScrollView, can_focus=True):
         self.listings[index] = row.listing
         self.rows[index] = row
         self.refresh_line(index)
+
+    def swap_rows(self, rows: list[ArticleRow]) -> None:
+        """The same articles with new texts (another script): selection and scroll stay, and
+        only the rows on screen are drawn again (or taken from the cache of drawn rows)."""
+        self.rows = list(rows)
+        self.listings = [row.listing for row in rows]
+        self.refresh()
 
     @property
     def row_count(self) -> int:
@@ -245,7 +254,7 @@ class ArticleList(ScrollView, can_focus=True):
         row = self.rows[index]
         classes = (ROW,) if state == ROW else (ROW, state)
         style = self.get_visual_style(*classes).rich_style  # follows focus and theme
-        key = (row, width, style)
+        key = (row.key, width, style)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._strip_of(row.line(width), width, style)

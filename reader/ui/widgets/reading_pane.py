@@ -20,6 +20,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 
+RECENT_TEXTS = 3  # texts whose drawn lines are kept: one article in the three scripts
+
 _recent_wraps: LRUCache[tuple[str, int], tuple[tuple[object, list[Span]], list[Text]]] = LRUCache(6)
 
 
@@ -36,19 +38,35 @@ class ArticleBody(Widget):
         super().__init__(id=id)
         self.text = Text()
         self._wrapped: tuple[int, list[Text]] = (-1, [])
-        self._strips: dict[int, Strip] = {}
+        self._strips: dict[int, Strip] = {}  # drawn lines of `text` at `_strips_width`
+        self._strips_width = -1
+        # Drawn lines of texts shown recently (the same article in each script), newest last.
+        self._recent_strips: list[tuple[Text, int, dict[int, Strip]]] = []
 
     def show(self, text: Text) -> None:
+        self._keep_strips()
         self.text = text
         self._wrapped = (-1, [])
-        self._strips.clear()
+        self._strips, self._strips_width = {}, -1
+        for index, (shown, width, strips) in enumerate(self._recent_strips):
+            if shown is text:  # the very Text shown before: its drawn lines still hold
+                del self._recent_strips[index]
+                self._strips, self._strips_width = strips, width
+                break
         self.refresh(layout=True)
+
+    def _keep_strips(self) -> None:
+        """Remember the current text's drawn lines for when it is shown again."""
+        if self._strips:
+            self._recent_strips.append((self.text, self._strips_width, self._strips))
+            del self._recent_strips[:-RECENT_TEXTS]
 
     def lines(self, width: int) -> list[Text]:
         """The text wrapped to `width` cells (once per text and width)."""
         if self._wrapped[0] != width:
             self._wrapped = (width, self._wrap(width))
-            self._strips.clear()
+        if self._strips_width != width:
+            self._strips, self._strips_width = {}, width
         return self._wrapped[1]
 
     def _wrap(self, width: int) -> list[Text]:
@@ -73,6 +91,7 @@ class ArticleBody(Widget):
 
     def notify_style_update(self) -> None:
         self._strips.clear()
+        self._recent_strips.clear()
         super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:
