@@ -3,6 +3,7 @@ pool, and the one-pass search words (same tokens as the per-run regex they repla
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -106,3 +107,64 @@ def test_index_words_gives_the_same_tokens_as_the_regex_path(title: str, text: s
     fast = index_words(title, text).split()
     reference = _spaced(fold_for_search(f"{title}\n{text}")).split()
     assert fast == reference
+
+
+async def test_feeds_written_together_each_count_and_report_once(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    # Many small feeds at high concurrency: several wait for the writer at once and are
+    # written in one transaction, yet each feed's count and progress call stay its own.
+    feeds = serve_feeds(feed_server, feeds=40, items=3)
+    feeds.append(FeedConfig(feed_server.add("/gone.xml", "", status=404)))
+    store = Store.open(tmp_path / "c.sqlite3")
+    store.sync_feeds([Section("城市", tuple(feeds))])
+    reported: list[tuple[int, int, str]] = []
+    try:
+        summary = await refresh_feeds(
+            store,
+            HttpBackend(),
+            feeds,
+            concurrency=20,
+            progress=lambda done, total, result: reported.append((done, total, result.url)),
+        )
+        assert summary.new_articles == 40 * 3
+        assert [done for done, _, _ in reported] == list(range(1, 42))
+        assert {url for _, _, url in reported} == {feed.url for feed in feeds}
+        assert [r.status for r in summary.results] == ["ok"] * 40 + ["failed"]
+        assert store.unread_counts() == {"城市": 40 * 3}
+        assert len(store.listings(None, limit=1000)) == 40 * 3
+    finally:
+        store.close()
+
+
+async def test_cancelled_refresh_keeps_what_was_written(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    feeds = serve_feeds(feed_server, feeds=30, items=4)
+    store = Store.open(tmp_path / "c.sqlite3")
+    store.sync_feeds([Section("城市", tuple(feeds))])
+    first_stored = asyncio.Event()
+    try:
+        task = asyncio.create_task(
+            refresh_feeds(
+                store,
+                HttpBackend(),
+                feeds,
+                concurrency=10,
+                progress=lambda done, total, result: first_stored.set(),
+            )
+        )
+        await asyncio.wait_for(first_stored.wait(), timeout=30)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(task, timeout=30)
+        # Whole feeds only: every stored feed has all four of its articles.
+        per_feed: dict[str, int] = {}
+        for item in store.listings(None, limit=1000):
+            per_feed[item.feed_url] = per_feed.get(item.feed_url, 0) + 1
+        assert per_feed and set(per_feed.values()) == {4}
+        # The cache still takes writes afterwards.
+        again = await refresh_feeds(store, HttpBackend(), feeds, concurrency=10)
+        assert again.new_articles == 30 * 4 - sum(per_feed.values())
+    finally:
+        store.close()

@@ -179,3 +179,21 @@ async def test_backend_prepares_only_feeds_never_stored(feed_server: FeedServer)
     assert all(isinstance(article, PreparedArticle) for article in cold.articles)
     assert not any(isinstance(article, PreparedArticle) for article in known.articles)
     assert [a.entry_id for a in cold.articles] == [a.entry_id for a in known.articles]
+
+
+def test_record_fetches_writes_several_feeds_in_one_transaction(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    with open_store(path) as store:
+        store.record_fetch(ok(FEED, (story(FEED, 0),)), NOW)
+        results = [
+            ok(FEED, tuple(prepare(story(FEED, n)) for n in range(3))),
+            FetchResult(OTHER, "failed", error="HTTP 503 Service Unavailable"),
+            ok("http://127.0.0.1/luoyang.xml", (story("http://127.0.0.1/luoyang.xml", 1),)),
+        ]
+        assert store.record_fetches(results, NOW) == [2, 0, 1]
+        assert store.record_fetches([], NOW) == []
+        other = store.feed_state(OTHER)
+        assert other is not None and other.last_error == "HTTP 503 Service Unavailable"
+    articles, bodies, words = snapshot(path)
+    assert [row[0] for row in articles] == [1, 2, 3, 4]
+    assert len(bodies) == 4 and {doc for _, doc, _ in words} == {1, 2, 3, 4}

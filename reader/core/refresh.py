@@ -13,9 +13,72 @@ from reader.core.model import FeedConfig, FetchResult, Validators
 from reader.core.store import Store
 
 MAX_FULL_TEXTS_PER_FEED = 30  # a feed that suddenly lists 500 new items must not stall a refresh
+# A write transaction takes at most this many waiting feeds, or stops once it holds this many
+# articles, so another process waiting for the cache is never kept long.
+MAX_FEEDS_PER_WRITE = 16
+MAX_ARTICLES_PER_WRITE = 1000
 
 ProgressCallback = Callable[[int, int, FetchResult], None]
 """Called after each feed is stored: (feeds done, feeds in all, that feed's result)."""
+
+
+class _BatchingWriter:
+    """Stores results on one thread, in one transaction for all that arrived while the last
+    one was being written: fewer commits and fewer, larger search index segments.
+
+    Lives on the event loop; only `Store.record_fetches` runs on the writer thread.
+    """
+
+    def __init__(self, store: Store, executor: ThreadPoolExecutor) -> None:
+        self._store = store
+        self._executor = executor
+        self._waiting: list[tuple[FetchResult, asyncio.Future[int]]] = []
+        self._busy = False
+
+    async def write(self, result: FetchResult) -> int:
+        """Store one result (with whatever else is waiting); return how many were new."""
+        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._waiting.append((result, done))
+        if not self._busy:
+            self._start()
+        return await done
+
+    def _start(self) -> None:
+        batch: list[tuple[FetchResult, asyncio.Future[int]]] = []
+        articles = 0
+        while (
+            self._waiting and len(batch) < MAX_FEEDS_PER_WRITE and articles < MAX_ARTICLES_PER_WRITE
+        ):
+            result, done = self._waiting.pop(0)
+            if done.cancelled():  # its refresh was cancelled: nothing waits for it any more
+                continue
+            batch.append((result, done))
+            articles += len(result.articles)
+        if not batch:
+            return
+        self._busy = True
+        job = asyncio.get_running_loop().run_in_executor(
+            self._executor,
+            self._store.record_fetches,
+            [result for result, _ in batch],
+            datetime.now(UTC),
+        )
+        job.add_done_callback(lambda finished: self._finished(batch, finished))
+
+    def _finished(
+        self, batch: list[tuple[FetchResult, asyncio.Future[int]]], job: asyncio.Future[list[int]]
+    ) -> None:
+        self._busy = False
+        error = job.exception() if not job.cancelled() else asyncio.CancelledError()
+        for index, (_, done) in enumerate(batch):
+            if done.cancelled():
+                continue
+            if error is not None:
+                done.set_exception(error)
+            else:
+                done.set_result(job.result()[index])
+        if self._waiting:
+            self._start()
 
 
 @dataclass(slots=True)
@@ -62,9 +125,10 @@ async def refresh_feeds(
     # while the writer thread holds it.
     known = {state.url: state.validators for state in store.feed_states()}
     loop = asyncio.get_running_loop()
-    # One writer thread: SQLite releases the GIL, so downloads and parsing go on while a feed is
-    # written, and writes stay one at a time (one transaction per feed).
+    # One writer thread: SQLite releases the GIL, so downloads and parsing go on while feeds are
+    # written, and writes stay one at a time (one transaction per batch of waiting feeds).
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-store")
+    batching = _BatchingWriter(store, writer)
 
     async with backend.session() as session:
 
@@ -78,8 +142,7 @@ async def refresh_feeds(
             async with backlog:
                 async with limit:
                     result = await session.fetch(feed.url, validators)
-                now = datetime.now(UTC)
-                added = await loop.run_in_executor(writer, store.record_fetch, result, now)
+                added = await batching.write(result)
             # The summary keeps each result without its articles (they are in the cache now).
             summary.new_articles += added  # not `+= await`: that would read the total first
             summary.received[result.url] = len(result.articles)

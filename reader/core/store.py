@@ -447,54 +447,67 @@ class Store(StoreQueries):
         time; "failed" records the error and keeps validators and articles. A feed the config
         does not list yet is remembered but hidden.
         """
+        with self._write() as connection:
+            return self._record_one(connection, result, to_micros(fetched_at))
+
+    def record_fetches(self, results: Sequence[FetchResult], fetched_at: datetime) -> list[int]:
+        """`record_fetch` for several feeds in one write transaction; how many were new in each.
+
+        One commit (and one search index segment) for several feeds costs less than one each.
+        """
         fetched_micros = to_micros(fetched_at)
         with self._write() as connection:
-            row = connection.execute(
-                "SELECT id, section_id, active FROM feeds WHERE url = ?", (result.url,)
-            ).fetchone()
-            feed_id: int
-            section_id: int | None = None
-            if row is None:
-                inserted = connection.execute(
-                    "INSERT INTO feeds(url, active) VALUES (?, 0)", (result.url,)
-                )
-                feed_id = int(inserted.lastrowid or 0)
-            else:
-                feed_id = int(row[0])
-                section_id = row[1] if row[2] else None
-            if result.status == "failed":
-                connection.execute(
-                    "UPDATE feeds SET last_status = 'failed', last_error = ?, last_fetched = ?"
-                    " WHERE id = ?",
-                    (result.error or "failed", fetched_micros, feed_id),
-                )
-                return 0
-            if result.status == "not_modified":
-                connection.execute(
-                    "UPDATE feeds SET last_status = 'not_modified', last_error = NULL,"
-                    " last_fetched = ? WHERE id = ?",
-                    (fetched_micros, feed_id),
-                )
-                return 0
-            validators = result.validators
+            return [self._record_one(connection, result, fetched_micros) for result in results]
+
+    def _record_one(
+        self, connection: sqlite3.Connection, result: FetchResult, fetched_micros: int
+    ) -> int:
+        row = connection.execute(
+            "SELECT id, section_id, active FROM feeds WHERE url = ?", (result.url,)
+        ).fetchone()
+        feed_id: int
+        section_id: int | None = None
+        if row is None:
+            inserted = connection.execute(
+                "INSERT INTO feeds(url, active) VALUES (?, 0)", (result.url,)
+            )
+            feed_id = int(inserted.lastrowid or 0)
+        else:
+            feed_id = int(row[0])
+            section_id = row[1] if row[2] else None
+        if result.status == "failed":
             connection.execute(
-                "UPDATE feeds SET last_status = 'ok', last_error = NULL, last_fetched = ?,"
-                " etag = ?, last_modified = ?, body_hash = ?,"
-                " feed_title = coalesce(?, feed_title), language = coalesce(?, language)"
+                "UPDATE feeds SET last_status = 'failed', last_error = ?, last_fetched = ?"
                 " WHERE id = ?",
-                (
-                    fetched_micros,
-                    validators.etag,
-                    validators.last_modified,
-                    validators.body_hash,
-                    result.feed_title,
-                    result.language,
-                    feed_id,
-                ),
+                (result.error or "failed", fetched_micros, feed_id),
             )
-            return self._upsert_articles(
-                connection, feed_id, section_id, result.articles, fetched_micros, row is None
+            return 0
+        if result.status == "not_modified":
+            connection.execute(
+                "UPDATE feeds SET last_status = 'not_modified', last_error = NULL,"
+                " last_fetched = ? WHERE id = ?",
+                (fetched_micros, feed_id),
             )
+            return 0
+        validators = result.validators
+        connection.execute(
+            "UPDATE feeds SET last_status = 'ok', last_error = NULL, last_fetched = ?,"
+            " etag = ?, last_modified = ?, body_hash = ?,"
+            " feed_title = coalesce(?, feed_title), language = coalesce(?, language)"
+            " WHERE id = ?",
+            (
+                fetched_micros,
+                validators.etag,
+                validators.last_modified,
+                validators.body_hash,
+                result.feed_title,
+                result.language,
+                feed_id,
+            ),
+        )
+        return self._upsert_articles(
+            connection, feed_id, section_id, result.articles, fetched_micros, row is None
+        )
 
     def _upsert_articles(
         self,
