@@ -15,6 +15,7 @@ from reader.core.store import Store
 from reader.core.store_prepare import (
     PreparedArticle,
     compute_row_values,
+    digest_of,
     prepare,
     row_values,
 )
@@ -197,3 +198,10 @@ def test_record_fetches_writes_several_feeds_in_one_transaction(tmp_path: Path) 
     articles, bodies, words = snapshot(path)
     assert [row[0] for row in articles] == [1, 2, 3, 4]
     assert len(bodies) == 4 and {doc for _, doc, _ in words} == {1, 2, 3, 4}
+
+
+def test_digest_given_is_used_and_values_match() -> None:
+    article = story(OTHER, 5)
+    values = row_values(article, digest_of(article))
+    assert values == compute_row_values(article)
+    assert digest_of(prepare(article)) == values.digest

@@ -27,7 +27,7 @@ from reader.core.model import (
 )
 from reader.core.store_codec import pack, unpack
 from reader.core.store_migrations import VACUUM_PENDING_KEY
-from reader.core.store_prepare import row_values
+from reader.core.store_prepare import digest_of, row_values
 from reader.core.store_queries import StoreQueries
 from reader.core.store_schema import (
     SCHEMA_VERSION,
@@ -537,9 +537,12 @@ class Store(StoreQueries):
             if article.entry_id in handled:
                 continue  # a feed repeating an id: the first copy wins
             handled.add(article.entry_id)
-            digest, summary_blob, content_blob, words = row_values(article)
-            published = None if article.published is None else to_micros(article.published)
+            digest = digest_of(article)
             existing = known.get(article.entry_id)
+            if existing is not None and existing[1] == digest:
+                continue
+            _, summary_blob, content_blob, words = row_values(article, digest)
+            published = None if article.published is None else to_micros(article.published)
             if existing is None:
                 if not next_id:
                     next_id = self._next_article_id(connection, len(articles))
@@ -561,9 +564,7 @@ class Store(StoreQueries):
                 )
                 body_rows.append((article_id, summary_blob, content_blob))
             else:
-                article_id, old_digest, first_seen = existing
-                if old_digest == digest:
-                    continue
+                article_id, _, first_seen = existing
                 self._unindex(connection, [article_id])
                 connection.execute(
                     "UPDATE articles SET sort_key = ?, published = ?, title = ?, link = ?,"

@@ -3,8 +3,9 @@
 Storing a new article costs a digest, two packed bodies and the index words: CPU work that,
 on the store's one writer thread, kept the other core idle during a refresh. A
 `PreparedArticle` carries those values, computed when it is built, so a parse worker process
-does the work and the writer only runs SQL. `row_values` gives them for any Article, computing
-them for a plain one, so the store accepts both and writes the same bytes either way.
+does the work and the writer only runs SQL. `digest_of` and `row_values` give them for any
+Article, computing them for a plain one, so the store accepts both and writes the same bytes
+either way.
 """
 
 from __future__ import annotations
@@ -48,10 +49,10 @@ class RowValues(NamedTuple):
     words: str  # store_search.article_words of the stored title and HTML
 
 
-def compute_row_values(article: Article) -> RowValues:
-    """The derived values of an article, computed now."""
+def compute_row_values(article: Article, digest: str | None = None) -> RowValues:
+    """The derived values of an article, computed now (`digest` when already known)."""
     return RowValues(
-        article_digest(article),
+        article_digest(article) if digest is None else digest,
         pack(article.summary_html),
         pack(article.content_html),
         article_words(article.title, article.summary_html, article.content_html),
@@ -90,8 +91,18 @@ def prepare(article: Article) -> PreparedArticle:
     )
 
 
-def row_values(article: Article) -> RowValues:
-    """The values to store for `article`: carried by a PreparedArticle, else computed now."""
+def digest_of(article: Article) -> str:
+    """The article's digest: carried by a PreparedArticle, else computed now (cheap)."""
+    if isinstance(article, PreparedArticle):
+        return article.stored.digest
+    return article_digest(article)
+
+
+def row_values(article: Article, digest: str | None = None) -> RowValues:
+    """The values to store for `article`: carried by a PreparedArticle, else computed now.
+
+    The store asks only for articles it writes: an unchanged one costs just its digest.
+    """
     if isinstance(article, PreparedArticle):
         return article.stored
-    return compute_row_values(article)
+    return compute_row_values(article, digest)
