@@ -7,6 +7,7 @@ update the widgets.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,11 +19,14 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Tabs
 from textual.widgets._footer import FooterKey
-from textual.worker import WorkerState
+from textual.message import Message
+from textual.worker import WorkerState, get_current_worker
 
 from reader.core.document import html_to_blocks, text_to_blocks
 from reader.core.text import clean_line
 from reader.core.model import StoredArticle
+from reader.core.script import next_mode
+from reader.core.scriptview import ScriptView
 from reader.ui.article_text import article_text, cached_rows, make_rows
 from reader.ui.keys import main_bindings
 from reader.ui.messages import (
@@ -37,6 +41,7 @@ from reader.ui.screens.confirm import ConfirmScreen
 from reader.ui.screens.failed_feeds import FailedFeedsScreen, failed_feeds_text
 from reader.ui.screens.help import HelpScreen, help_text
 from reader.ui.screens.search import SearchScreen
+from reader.ui.strings import label
 from reader.ui.timefmt import local_time, relative_time
 from reader.ui.widgets.article_list import PAGE_SIZE, ArticleList
 from reader.ui.widgets.reading_pane import ReadingPane
@@ -53,6 +58,14 @@ class MainScreen(Screen[None]):
     """Reading session: which section, which article, what the status line says."""
 
     app: ReaderApp  # type: ignore[assignment]
+
+    class PanePrepared(Message):
+        """The open article's pane, built ahead in the script `t` shows next."""
+
+        def __init__(self, key: tuple[object, ...], text: Text) -> None:
+            super().__init__()
+            self.key = key
+            self.text = text
 
     def __init__(self) -> None:
         super().__init__()
@@ -71,6 +84,7 @@ class MainScreen(Screen[None]):
         # The open article's pane Text per script (and source, full text, query): a toggle back
         # to a script shown before redraws at once, without a worker.
         self._pane_texts: dict[tuple[object, ...], Text] = {}
+        self._prefetch_due = False
 
     # ---- layout -------------------------------------------------------------------------
 
@@ -208,6 +222,7 @@ class MainScreen(Screen[None]):
                     self.open_article(message.keep_id)
         else:
             articles.append_rows(message.rows, message.total)
+        self._prefetch_soon()
         pending, self.pending_select = self.pending_select, None
         if pending == "last":
             articles.action_last()
@@ -294,9 +309,17 @@ class MainScreen(Screen[None]):
             return
         if not article.listing.read:
             store.set_read([article_id], True)
+        mode = self.app.view.mode  # a toggle during the work makes the result stale
+        text = self._pane_text(article, self.app.view, full_text, query)
+        loaded = ArticleLoaded(article, text, query, keep_scroll)
+        loaded.pane_key = _pane_key(article, mode, full_text, query)  # type: ignore[attr-defined]
+        self.post_message(loaded)
+
+    def _pane_text(self, article: StoredArticle, view: ScriptView, full_text: bool,
+                   query: str | None) -> Text:
+        """The article converted to the view's script and laid out as Text (in a thread)."""
         item = article.listing
-        view = self.app.view
-        mode = view.mode  # a toggle during the work makes the result stale
+        language = self.app.ui_language
         html = (article.full_html if full_text and article.full_html else
                 article.content_html or article.summary_html)
         blocks = html_to_blocks(view.html(html, item.feed_url), item.link)
@@ -305,13 +328,11 @@ class MainScreen(Screen[None]):
         meta_parts = [local_time(item.published, self.app.zone),
                       view.text(item.feed_title, item.feed_url)]
         if item.author:
-            meta_parts.append(self.app.t("by_author", author=view.text(item.author, item.feed_url)))
+            author = view.text(item.author, item.feed_url)
+            meta_parts.append(label("by_author", view.mode, language, author=author))
         meta = clean_line("  ".join(part for part in meta_parts if part))
-        text = article_text(clean_line(view.text(item.title, item.feed_url)), meta, blocks,
-                            self.app.t("image"), query)
-        loaded = ArticleLoaded(article, text, query, keep_scroll)
-        loaded.pane_key = _pane_key(article, mode, full_text, query)  # type: ignore[attr-defined]
-        self.post_message(loaded)
+        return article_text(clean_line(view.text(item.title, item.feed_url)), meta, blocks,
+                            label("image", view.mode, language), query)
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         listing = message.article.listing
@@ -324,10 +345,9 @@ class MainScreen(Screen[None]):
                 return
             if self.open_article_data is None or self.open_article_data.listing.id != listing.id:
                 self._pane_texts.clear()
-            self._pane_texts[key] = message.text
-            while len(self._pane_texts) > 12:
-                del self._pane_texts[next(iter(self._pane_texts))]
+            self._keep_pane_text(key, message.text)
         self.open_article_data = message.article
+        self._prefetch_soon()
         self.open_has_full_text = message.article.full_html is not None
         self.pane.show_article(listing.id, message.text, message.keep_scroll)
         if self.narrow:
@@ -340,6 +360,55 @@ class MainScreen(Screen[None]):
             self._redraw_row(index, read=True)
             if was_unread:
                 self.load_counts()
+
+    def _keep_pane_text(self, key: tuple[object, ...], text: Text) -> None:
+        self._pane_texts[key] = text
+        while len(self._pane_texts) > 12:
+            del self._pane_texts[next(iter(self._pane_texts))]
+
+    # ---- the next script, ahead of time ------------------------------------------------------
+
+    def _prefetch_soon(self) -> None:
+        """After the next paint, convert what is on screen to the script `t` shows next, so
+        the first press redraws at once too (only with the app's OpenCC warm-up on)."""
+        if self.app.warm_up and not self._prefetch_due:
+            self._prefetch_due = True
+            self.call_after_refresh(self._start_prefetch)
+
+    def _start_prefetch(self) -> None:
+        self._prefetch_due = False
+        article = self.open_article_data
+        if article is None or article.listing.id != self.pane.article_id:
+            article = None
+        titles = [(row.listing.title, row.listing.feed_title, row.listing.feed_url)
+                  for row in self.article_list.rows]
+        self.prefetch_next_script(article, titles, list(self.unread_counts),
+                                  self.show_full_text, self.search_query)
+
+    @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
+    def prefetch_next_script(self, article: StoredArticle | None,
+                             titles: list[tuple[str, str, str]], sections: list[str],
+                             full_text: bool, query: str | None) -> None:
+        """Fill the conversion cache for the next script and build the open article's pane
+        in it (in a thread; stops early once a newer request cancels it)."""
+        view = replace(self.app.view, mode=next_mode(self.app.view.mode))  # type: ignore[arg-type]
+        worker = get_current_worker()
+        if article is not None:
+            text = self._pane_text(article, view, full_text, query)
+            self.post_message(self.PanePrepared(_pane_key(article, view.mode, full_text, query),
+                                                text))
+        for name in sections:
+            view.text(name)
+        for index, (title, feed_title, feed_url) in enumerate(titles):
+            if index % 20 == 0 and worker.is_cancelled:
+                return
+            view.text(title, feed_url)
+            view.text(feed_title, feed_url)
+
+    def on_main_screen_pane_prepared(self, message: PanePrepared) -> None:
+        article = self.open_article_data
+        if article is not None and message.key[0] == article.listing.id:
+            self._keep_pane_text(message.key, message.text)
 
     def _redraw_row(self, index: int, **changes: Any) -> None:
         """Redraw one row with changed read/starred flags (no conversion: reuses its text)."""
@@ -614,6 +683,7 @@ class MainScreen(Screen[None]):
         self._redraw_tabs_for_script()
         self._redraw_list_for_script()
         self._redraw_pane_for_script()
+        self._prefetch_soon()
 
     def _redraw_tabs_for_script(self) -> None:
         view = self.app.view
