@@ -160,6 +160,7 @@ def _read_xml_feed(
     http_base = base if urlsplit(base).scheme in ("http", "https") else ""
     # Well-formed RSS/Atom of the usual shapes: lxml, same fields, a fraction of the CPU.
     fast = read_feed_fast(data, http_base, default_tz) if FAST_PATH else None
+    feed: Mapping[str, Any]
     if fast is not None:
         feed, entries = fast
     else:

@@ -190,7 +190,7 @@ class _Reader:
         return safe or parent_base
 
     def resolve(self, value: str, base: str) -> str:
-        return _feedparser_helper("urljoin")(base, value)
+        return str(_feedparser_helper("urljoin")(base, value))
 
     # -- the feed ------------------------------------------------------------------
 
