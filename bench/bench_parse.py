@@ -54,10 +54,19 @@ def main() -> None:
     items = len(bodies)
     parse_all(feeds[:2], True), parse_all(feeds[:2], False)  # warm imports and caches
     rows = [
-        ("parse_feed, feedparser path (incl. text)", cpu_per_item(lambda: parse_all(feeds, False), items)),
+        (
+            "parse_feed, feedparser path (incl. text)",
+            cpu_per_item(lambda: parse_all(feeds, False), items),
+        ),
         ("parse_feed, fast path (incl. text)", cpu_per_item(lambda: parse_all(feeds, True), items)),
-        ("text: document.html_to_plain", cpu_per_item(lambda: [full_html_to_plain(b) for b in bodies], items)),
-        ("text: plain_fast.html_to_plain", cpu_per_item(lambda: [fast_html_to_plain(b) for b in bodies], items)),
+        (
+            "text: document.html_to_plain",
+            cpu_per_item(lambda: [full_html_to_plain(b) for b in bodies], items),
+        ),
+        (
+            "text: plain_fast.html_to_plain",
+            cpu_per_item(lambda: [fast_html_to_plain(b) for b in bodies], items),
+        ),
     ]
     print(f"{arguments.feeds} feeds x {arguments.items} items ({items} items), CPU per item:")
     print("| what | µs per item |\n| --- | ---: |")

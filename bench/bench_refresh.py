@@ -68,7 +68,9 @@ def main() -> None:
             library.close()
         server.stop()
 
-    print(f"{args.feeds} feeds x {args.items} items, {args.latency * 1000:.0f} ms latency, concurrency {args.concurrency}\n")
+    print(
+        f"{args.feeds} feeds x {args.items} items, {args.latency * 1000:.0f} ms latency, concurrency {args.concurrency}\n"
+    )
     print("| scenario | wall s | CPU s | ok | 304/same | failed | new | peak RSS MB |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for row in rows:

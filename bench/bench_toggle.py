@@ -111,7 +111,7 @@ async def measure(library, reps: int, warm_up: bool) -> dict[str, object]:  # ty
             await settle()
             baseline.append((time.perf_counter() - start) * 1000)
         names = list(timings)
-        for rep in range(reps + 1):
+        for _rep in range(reps + 1):
             for name in names:
                 frames.clear()
                 start = time.perf_counter()
@@ -123,11 +123,22 @@ async def measure(library, reps: int, warm_up: bool) -> dict[str, object]:  # ty
                 lasts[name].append((max(frames, default=start) - start) * 1000)
         cold = {name: round(values[0], 1) for name, values in timings.items()}
         warm = {name: round(statistics.median(values[1:]), 1) for name, values in timings.items()}
-        repaint = {name: (round(values[0], 1), round(statistics.median(values[1:]), 1),
-                          round(lasts[name][0], 1), round(statistics.median(lasts[name][1:]), 1))
-                   for name, values in repaints.items()}
-    return {"opencc_loaded_before_first_press": loaded_before, "cold_ms": cold, "warm_ms": warm,
-            "baseline_ms": round(statistics.median(baseline[1:]), 1), "repaint_ms": repaint}
+        repaint = {
+            name: (
+                round(values[0], 1),
+                round(statistics.median(values[1:]), 1),
+                round(lasts[name][0], 1),
+                round(statistics.median(lasts[name][1:]), 1),
+            )
+            for name, values in repaints.items()
+        }
+    return {
+        "opencc_loaded_before_first_press": loaded_before,
+        "cold_ms": cold,
+        "warm_ms": warm,
+        "baseline_ms": round(statistics.median(baseline[1:]), 1),
+        "repaint_ms": repaint,
+    }
 
 
 def main() -> None:
@@ -152,20 +163,30 @@ def main() -> None:
     print(f"baseline (press {NOOP_KEY!r}, bound to nothing, and settle): {baseline} ms\n")
     warmed_baseline: float = warmed["baseline_ms"]  # type: ignore[assignment]
     print(f"baseline in the run with warm-up: {warmed_baseline} ms\n")
-    print("| press | cold ms | warm ms (median) | app cold ms | app cold ms after warm-up "
-          "| app warm ms |\n| --- | --- | --- | --- | --- | --- |")
+    print(
+        "| press | cold ms | warm ms (median) | app cold ms | app cold ms after warm-up "
+        "| app warm ms |\n| --- | --- | --- | --- | --- | --- |"
+    )
     for name, cold in result["cold_ms"].items():  # type: ignore[union-attr]
         warm = result["warm_ms"][name]  # type: ignore[index]
         cold_warmed = warmed["cold_ms"][name]  # type: ignore[index]
-        print(f"| {name} | {cold} | {warm} | {cold - baseline:.1f} "
-              f"| {cold_warmed - warmed_baseline:.1f} | {warm - baseline:.1f} |")
-    print("\nrepaint: from the press to the first / last frame the app drew for it (no idle "
-          "detection;\nthe last is often Textual redrawing a scroll bar after the layout)\n")
-    print("| press | cold ms | cold ms after warm-up | warm ms (median) |\n| --- | --- | --- | --- |")
+        print(
+            f"| {name} | {cold} | {warm} | {cold - baseline:.1f} "
+            f"| {cold_warmed - warmed_baseline:.1f} | {warm - baseline:.1f} |"
+        )
+    print(
+        "\nrepaint: from the press to the first / last frame the app drew for it (no idle "
+        "detection;\nthe last is often Textual redrawing a scroll bar after the layout)\n"
+    )
+    print(
+        "| press | cold ms | cold ms after warm-up | warm ms (median) |\n| --- | --- | --- | --- |"
+    )
     for name, (cold_first, _, cold_last, _) in result["repaint_ms"].items():  # type: ignore[union-attr]
         warmed_first, warm_first, warmed_last, warm_last = warmed["repaint_ms"][name]  # type: ignore[index]
-        print(f"| {name} | {cold_first} / {cold_last} | {warmed_first} / {warmed_last} "
-              f"| {warm_first} / {warm_last} |")
+        print(
+            f"| {name} | {cold_first} / {cold_last} | {warmed_first} / {warmed_last} "
+            f"| {warm_first} / {warm_last} |"
+        )
     sys.stdout.flush()
 
 

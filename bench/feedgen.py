@@ -12,19 +12,64 @@ import random
 import sys
 import threading
 import time
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
-PLACES = ["鄭州", "洛陽", "開封", "臺北", "高雄", "香港", "深圳", "廣州", "上海", "成都", "武漢", "西安"]
-TOPICS = ["地鐵", "文旅", "金融", "科技", "教育", "醫療", "交通", "環保", "農業", "體育", "房產", "就業"]
+PLACES = [
+    "鄭州",
+    "洛陽",
+    "開封",
+    "臺北",
+    "高雄",
+    "香港",
+    "深圳",
+    "廣州",
+    "上海",
+    "成都",
+    "武漢",
+    "西安",
+]
+TOPICS = [
+    "地鐵",
+    "文旅",
+    "金融",
+    "科技",
+    "教育",
+    "醫療",
+    "交通",
+    "環保",
+    "農業",
+    "體育",
+    "房產",
+    "就業",
+]
 VERBS = ["啟動", "發布", "完成", "推進", "迎來", "舉辦", "公布", "升級", "擴建", "試點"]
-NOUNS = ["新規劃", "專項行動", "年度報告", "示範項目", "公共服務", "產業園區", "惠民措施", "國際論壇"]
+NOUNS = [
+    "新規劃",
+    "專項行動",
+    "年度報告",
+    "示範項目",
+    "公共服務",
+    "產業園區",
+    "惠民措施",
+    "國際論壇",
+]
 SENTENCE_PARTS = [
-    "記者從有關部門獲悉", "據介紹", "業內人士認為", "市民紛紛表示", "相關負責人說",
-    "這一舉措將進一步提升", "城市的公共服務水平", "預計年底前全面完成", "吸引了大量遊客前來參觀",
-    "各項指標均好於預期", "為當地經濟發展注入新動能", "並將持續加強監管", "讓群眾有更多獲得感",
+    "記者從有關部門獲悉",
+    "據介紹",
+    "業內人士認為",
+    "市民紛紛表示",
+    "相關負責人說",
+    "這一舉措將進一步提升",
+    "城市的公共服務水平",
+    "預計年底前全面完成",
+    "吸引了大量遊客前來參觀",
+    "各項指標均好於預期",
+    "為當地經濟發展注入新動能",
+    "並將持續加強監管",
+    "讓群眾有更多獲得感",
 ]
 
 
@@ -43,7 +88,9 @@ def article_body(rng: random.Random, chars: int) -> str:
     return "".join(paragraphs)
 
 
-def rss_feed(feed_index: int, items: int, seed: int = 1, body_chars: tuple[int, int] = (1500, 3000)) -> bytes:
+def rss_feed(
+    feed_index: int, items: int, seed: int = 1, body_chars: tuple[int, int] = (1500, 3000)
+) -> bytes:
     """RSS 2.0 with `items` items; the same arguments always give the same bytes."""
     rng = random.Random(seed * 100_003 + feed_index)
     base = datetime(2026, 11, 1, tzinfo=UTC)
@@ -54,7 +101,7 @@ def rss_feed(feed_index: int, items: int, seed: int = 1, body_chars: tuple[int, 
         entries.append(
             f"<item><title>{escape(article_title(rng))}</title>"
             f"<link>http://127.0.0.1/feed{feed_index}/{n}.html</link>"
-            f"<guid isPermaLink=\"false\">feed{feed_index}-{n}</guid>"
+            f'<guid isPermaLink="false">feed{feed_index}-{n}</guid>'
             f"<pubDate>{format_datetime(published)}</pubDate>"
             f"<description>{escape(body)}</description></item>"
         )

@@ -12,7 +12,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -176,8 +176,8 @@ def open_store(path: Path, err: TextIO) -> Store:
     except CorruptDatabaseError as exc:
         moved = move_aside(path)
         print(
-            f"reader: the cache {path} could not be read ({store_problem(exc, path)}); it was moved "
-            f"to {moved} and a fresh cache was started.",
+            f"reader: the cache {path} could not be read ({store_problem(exc, path)}); "
+            f"it was moved to {moved} and a fresh cache was started.",
             file=err,
         )
         return Store.open(path)
@@ -417,7 +417,9 @@ def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             try:
                 article = library.full_text(args.id)
             except FullTextError as error:
-                print(f"reader: full text not available, showing the feed's text: {error}", file=err)
+                print(
+                    f"reader: full text not available, showing the feed's text: {error}", file=err
+                )
         library.store.set_read([args.id], True)
         view = script_view(library, args.script)
         item = article.listing
@@ -578,7 +580,14 @@ def cmd_tui(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return run_tui(args, err)
 
 
+def cmd_extract(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from reader import cli_extract
+
+    return cli_extract.run(args, out)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
+    "extract": cmd_extract,
     "fetch": cmd_fetch,
     "list": cmd_list,
     "show": cmd_show,
@@ -600,14 +609,7 @@ def main(
     out = out or sys.stdout
     err = err or sys.stderr
     args = build_parser().parse_args(argv)
-    if args.command == "extract":
-        from reader import cli_extract
-
-        handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = lambda a, o, e: (
-            cli_extract.run(a, o)
-        )
-    else:
-        handler = COMMANDS.get(args.command, cmd_tui)
+    handler = COMMANDS.get(args.command, cmd_tui)
     try:
         return handler(args, out, err)
     except ConfigError as exc:

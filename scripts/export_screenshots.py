@@ -35,8 +35,9 @@ SHOTS: list[tuple[str, tuple[int, int], Sequence[str]]] = [
 ]
 
 
-async def shoot(library: Library, name: str, size: tuple[int, int], keys: Sequence[str],
-                out: Path) -> None:
+async def shoot(
+    library: Library, name: str, size: tuple[int, int], keys: Sequence[str], out: Path
+) -> None:
     library.paths.ui_state_file.unlink(missing_ok=True)  # every picture starts afresh
     app = ReaderApp(library, refresh_on_start=False, warm_up=False)
     async with app.run_test(size=size) as pilot:
@@ -62,10 +63,14 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             base = Path(tmp)
-            paths = Paths(config_file=base / "config.toml", data_dir=base / "data",
-                          cache_dir=base / "cache")
-            config = Config(path=paths.config_file, sections=tuple(demo_sections(server.base_url)),
-                            settings=Settings(refresh_interval=0, refresh_on_start=False))
+            paths = Paths(
+                config_file=base / "config.toml", data_dir=base / "data", cache_dir=base / "cache"
+            )
+            config = Config(
+                path=paths.config_file,
+                sections=tuple(demo_sections(server.base_url)),
+                settings=Settings(refresh_interval=0, refresh_on_start=False),
+            )
             library = open_library(paths, config)
             try:
                 library.refresh()

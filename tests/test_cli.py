@@ -28,7 +28,11 @@ ITEM = """<item><title>{title}</title><link>http://127.0.0.1/a/{n}</link><guid>{
 def make_feed(title: str, language: str, items: list[tuple[str, str]], prefix: str) -> str:
     rendered = [
         ITEM.format(
-            title=t, body=b, n=n, guid=f"{prefix}-{n}", author="記者 林小文",
+            title=t,
+            body=b,
+            n=n,
+            guid=f"{prefix}-{n}",
+            author="記者 林小文",
             date=f"Wed, {10 + n:02d} Nov 2026 08:00:00 +0800",
         )
         for n, (t, b) in enumerate(items)
@@ -58,7 +62,7 @@ feed_deadline = 5.0
 name = "要聞"
 
 [[section.feed]]
-url = "{server.url('/tw.xml')}"
+url = "{server.url("/tw.xml")}"
 title = "臺北日報"
 region = "tw"
 
@@ -66,10 +70,10 @@ region = "tw"
 name = "大陆"
 
 [[section.feed]]
-url = "{server.url('/cn.xml')}"
+url = "{server.url("/cn.xml")}"
 
 [[section.feed]]
-url = "{server.url('/missing.xml')}"
+url = "{server.url("/missing.xml")}"
 title = "失蹤的源"
 """,
         encoding="utf-8",
@@ -101,7 +105,17 @@ def test_fetch_list_show_search_mark(configured: Path, feed_server: FeedServer) 
     code, out, _ = run("list", "--json", *cfg)
     items = json.loads(out)
     assert code == 0 and len(items) == 5
-    assert {"id", "section", "feed", "title", "link", "author", "published", "read", "starred"} <= set(items[0])
+    assert {
+        "id",
+        "section",
+        "feed",
+        "title",
+        "link",
+        "author",
+        "published",
+        "read",
+        "starred",
+    } <= set(items[0])
     published = [i["published"] for i in items]
     assert published == sorted(published, reverse=True)
     assert all(p.endswith("+00:00") for p in published)
@@ -148,9 +162,9 @@ def test_script_modes_on_list_and_show(configured: Path) -> None:
     assert "郑州地铁新线今日通车" in titles
     assert "台湾软件产业年会登场" in titles
     code, out, _ = run("list", "--script", "hant", "--json", *cfg)
-    assert "鄭州發佈新版城市規劃" in {i["title"] for i in json.loads(out)} or "鄭州發布新版城市規劃" in {
+    assert "鄭州發佈新版城市規劃" in {
         i["title"] for i in json.loads(out)
-    }
+    } or "鄭州發布新版城市規劃" in {i["title"] for i in json.loads(out)}
 
 
 def test_script_modes_on_show_and_search(configured: Path) -> None:
@@ -191,7 +205,12 @@ def test_broken_config_exits_2_with_file_and_line(tmp_path: Path) -> None:
 
 def test_add_remove_sections_and_opml_round_trip(tmp_path: Path, configured: Path) -> None:
     cfg = ["--config", str(configured)]
-    assert run("add", "https://news.example.org/rss", "--section", "科技", "--title", "科技&新知", *cfg)[0] == 0
+    assert (
+        run(
+            "add", "https://news.example.org/rss", "--section", "科技", "--title", "科技&新知", *cfg
+        )[0]
+        == 0
+    )
     assert run("add", "file:///etc/passwd", *cfg)[0] == 2
     code, out, _ = run("sections", *cfg)
     assert "科技" in out and "科技&新知" in out
@@ -242,9 +261,12 @@ def test_two_processes_fetch_into_one_cache(configured: Path, tmp_path: Path) ->
     env = dict(os.environ)
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
     command = [sys.executable, "-m", "reader", "fetch", "--json", "--config", str(configured)]
-    procs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    procs = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
     results = [p.communicate(timeout=120) for p in procs]
-    for proc, (out, err) in zip(procs, results, strict=True):
+    for proc, (_out, err) in zip(procs, results, strict=True):
         assert proc.returncode == 1, err.decode()  # 1: the missing feed, never a locked database
         assert b"locked" not in err and b"Traceback" not in err
     code, out, _ = run("list", "--json", "--config", str(configured))

@@ -35,9 +35,17 @@ def test_first_run_writes_a_commented_default(tmp_path: Path) -> None:
             5,
             "expected an http(s) URL",
         ),
-        ("[[section]]\nname = 'a'\n[[section.feed]]\nurl = 'http://a.example'\nbogus = 1\n", 5, "bogus"),
+        (
+            "[[section]]\nname = 'a'\n[[section.feed]]\nurl = 'http://a.example'\nbogus = 1\n",
+            5,
+            "bogus",
+        ),
         ("[[section]]\nname = 'a'\n[[section]]\nname = 'a'\n", 3, "appears twice"),
-        ("[[section]]\nname = 'a'\n[[section.feed]]\nurl = 'http://a.example'\nregion = 'uk'\n", 5, "region"),
+        (
+            "[[section]]\nname = 'a'\n[[section.feed]]\nurl = 'http://a.example'\nregion = 'uk'\n",
+            5,
+            "region",
+        ),
     ],
 )
 def test_invalid_config_names_file_line_and_key(text: str, line: int, fragment: str) -> None:
@@ -57,10 +65,15 @@ def test_edits_keep_comments_and_refuse_duplicates(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     config, skipped = add_feeds(
-        path, "科技", [FeedConfig("https://b.example/rss", "乙"), FeedConfig("https://a.example/feed")]
+        path,
+        "科技",
+        [FeedConfig("https://b.example/rss", "乙"), FeedConfig("https://a.example/feed")],
     )
     assert skipped == ["https://a.example/feed"]
-    assert [f.url for f in config.section("科技").feeds] == ["https://a.example/feed", "https://b.example/rss"]
+    assert [f.url for f in config.section("科技").feeds] == [
+        "https://a.example/feed",
+        "https://b.example/rss",
+    ]
     config, _ = add_feeds(path, "新的", [FeedConfig("https://c.example/atom")])
     assert [s.name for s in config.sections] == ["科技", "新的"]
     config = remove_feed(path, "https://a.example/feed")

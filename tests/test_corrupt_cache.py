@@ -26,9 +26,16 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def cached(tmp_path: Path, feed_server: FeedServer) -> Iterator[list[str]]:
     """A cache filled by one fetch, article 3 starred and 5 read; yields the config options."""
-    url = feed_server.add("/news.xml", rss("鄭州日報", [
-        rss_item(f"第{n}條本地新聞", "<p>" + "市民生活報導。" * 300 + "</p>", n) for n in range(30)
-    ]))
+    url = feed_server.add(
+        "/news.xml",
+        rss(
+            "鄭州日報",
+            [
+                rss_item(f"第{n}條本地新聞", "<p>" + "市民生活報導。" * 300 + "</p>", n)
+                for n in range(30)
+            ],
+        ),
+    )
     options = ["--config", str(write_config(tmp_path / "config.toml", [url]))]
     assert run_cli("fetch", *options)[0] == 0
     assert run_cli("mark", "3", "--star", *options)[0] == 0
@@ -79,7 +86,9 @@ DAMAGE: dict[str, Callable[[bytes], bytes]] = {
 
 
 @pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
-def test_damaged_cache_is_moved_aside_and_a_fresh_one_started(cached: list[str], damage: Callable[[bytes], bytes]) -> None:
+def test_damaged_cache_is_moved_aside_and_a_fresh_one_started(
+    cached: list[str], damage: Callable[[bytes], bytes]
+) -> None:
     checkpoint()
     bad = damage(database().read_bytes())
     database().write_bytes(bad)
@@ -94,8 +103,15 @@ def test_damaged_cache_is_moved_aside_and_a_fresh_one_started(cached: list[str],
 def test_damaged_cache_through_a_real_process(cached: list[str]) -> None:
     checkpoint()
     database().write_bytes(b"\x00\xff" * 40_000)
-    done = subprocess.run([sys.executable, "-m", "reader", "list", *cached], cwd=REPO,
-                          capture_output=True, text=True, timeout=120, env=dict(os.environ), check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "list", *cached],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
+        check=False,
+    )
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert_moved_aside(done.stderr, b"\x00\xff" * 40_000)
 
@@ -106,15 +122,19 @@ def test_damage_found_in_the_middle_of_a_command(cached: list[str]) -> None:
     checkpoint()
     connection = sqlite3.connect(database())
     page_size = connection.execute("PRAGMA page_size").fetchone()[0]
-    roots = connection.execute(
-        "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name LIKE '%bod%'"
-    ).fetchall() or connection.execute(
-        "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'articles'").fetchall()
+    roots = (
+        connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name LIKE '%bod%'"
+        ).fetchall()
+        or connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'articles'"
+        ).fetchall()
+    )
     connection.close()
     data = bytearray(database().read_bytes())
     for (root,) in roots:
         start = (root - 1) * page_size
-        data[start:start + page_size] = b"\x0d" + b"\xff" * (page_size - 1)
+        data[start : start + page_size] = b"\x0d" + b"\xff" * (page_size - 1)
     database().write_bytes(bytes(data))
     code, out, err = run_cli("show", "7", *cached)
     assert code == 1 and "Traceback" not in err
@@ -125,7 +145,9 @@ def test_damage_found_in_the_middle_of_a_command(cached: list[str]) -> None:
 
 def test_invalid_utf8_inside_a_stored_body_is_readable(cached: list[str]) -> None:
     connection = sqlite3.connect(database())
-    tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    tables = [
+        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+    ]
     table = "article_bodies" if "article_bodies" in tables else "articles"
     column = "summary_html"
     connection.execute(f"UPDATE {table} SET {column} = CAST(x'3c703ee9e9ff3c2f703e' AS TEXT)")
@@ -158,9 +180,16 @@ def test_newer_schema_refused_by_the_tui_before_it_starts(cached: list[str]) -> 
     connection.execute("PRAGMA user_version = 4242")
     connection.close()
     before = database().read_bytes()
-    done = subprocess.run([sys.executable, "-m", "reader", "--no-refresh", *cached], cwd=REPO,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ), check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "--no-refresh", *cached],
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
+        check=False,
+    )
     assert done.returncode == 1 and "newer reader" in done.stderr
     assert database().read_bytes() == before
 
@@ -192,11 +221,19 @@ def squeezed(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
 
 
 @pytest.mark.parametrize("kind", ["full", "read_only"])
-def test_full_or_read_only_cache_during_fetch(cached: list[str], feed_server: FeedServer,
-                                              squeezed: Callable[[str], None], kind: str) -> None:
-    feed_server.add("/news.xml", rss("鄭州日報", [
-        rss_item(f"第{n}條更新新聞", "<p>" + "長篇報導內容。" * 2000 + "</p>", n + 100) for n in range(60)
-    ]))
+def test_full_or_read_only_cache_during_fetch(
+    cached: list[str], feed_server: FeedServer, squeezed: Callable[[str], None], kind: str
+) -> None:
+    feed_server.add(
+        "/news.xml",
+        rss(
+            "鄭州日報",
+            [
+                rss_item(f"第{n}條更新新聞", "<p>" + "長篇報導內容。" * 2000 + "</p>", n + 100)
+                for n in range(60)
+            ],
+        ),
+    )
     real_open = Store.open
     with real_open(database()) as store:
         before = store.listings(None, limit=1000)

@@ -32,18 +32,28 @@ def serve_round(server: FeedServer, round_number: int) -> list[str]:
     urls = []
     for feed in range(FEEDS):
         items = [
-            rss_item(f"第{feed}台第{n + round_number}條新聞（第{round_number}版）",
-                     f"<p>{'鄭州今日天氣晴朗。' * 20}{round_number}</p>", n + round_number)
+            rss_item(
+                f"第{feed}台第{n + round_number}條新聞（第{round_number}版）",
+                f"<p>{'鄭州今日天氣晴朗。' * 20}{round_number}</p>",
+                n + round_number,
+            )
             for n in range(ITEMS)
         ]
-        urls.append(server.add(f"/feed{feed}.xml", rss(f"第{feed}台", items), content_type="application/rss+xml"))
+        urls.append(
+            server.add(
+                f"/feed{feed}.xml", rss(f"第{feed}台", items), content_type="application/rss+xml"
+            )
+        )
     return urls
 
 
 def start_fetch(config: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "reader", "fetch", "--config", str(config)],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ),
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
     )
 
 
@@ -110,7 +120,9 @@ def test_kill_9_during_fetch_loses_nothing(tmp_path: Path, feed_server: FeedServ
     print(f"\n{KILL_ROUNDS} kill -9 rounds, {killed_while_running} inside a running fetch")
 
 
-def test_fetches_and_marks_from_other_processes_at_once(tmp_path: Path, feed_server: FeedServer) -> None:
+def test_fetches_and_marks_from_other_processes_at_once(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
     """Two `reader fetch` processes loop while this process marks and stars through the CLI:
     nobody sees "database is locked", and every mark is there at the end."""
     config = write_config(tmp_path / "config.toml", serve_round(feed_server, 0))

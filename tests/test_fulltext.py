@@ -28,7 +28,11 @@ def run(*argv: str) -> tuple[int, str, str]:
 def setup(tmp_path: Path, server: FeedServer, full_text: bool) -> list[str]:
     base = server.url("")
     server.add("/feed.xml", FEED.format(base=base))
-    server.add("/story.html", (PAGES / "footer-hans.html").read_bytes(), content_type="text/html; charset=utf-8")
+    server.add(
+        "/story.html",
+        (PAGES / "footer-hans.html").read_bytes(),
+        content_type="text/html; charset=utf-8",
+    )
     config = tmp_path / "config.toml"
     config.write_text(
         f'[[section]]\nname = "河南"\n[[section.feed]]\nurl = "{server.url("/feed.xml")}"\n'
@@ -43,7 +47,9 @@ def ids_by_title(cfg: list[str]) -> dict[str, int]:
     return {item["title"]: item["id"] for item in json.loads(out)}
 
 
-def test_full_text_feed_fetches_stories_during_refresh(tmp_path: Path, feed_server: FeedServer) -> None:
+def test_full_text_feed_fetches_stories_during_refresh(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
     cfg = setup(tmp_path, feed_server, full_text=True)
     code, out, _ = run("fetch", *cfg)
     assert code == 0

@@ -18,21 +18,51 @@ REPO = Path(__file__).resolve().parent.parent
 
 # name: (file text, the line the message must name or None, words the message must contain)
 BROKEN: dict[str, tuple[str, int | None, tuple[str, ...]]] = {
-    "unclosed_string": ('[settings]\nconcurrency = 4\n\n[[section]]\nname = "要聞\n', 5, ("not valid TOML",)),
+    "unclosed_string": (
+        '[settings]\nconcurrency = 4\n\n[[section]]\nname = "要聞\n',
+        5,
+        ("not valid TOML",),
+    ),
     "missing_equals": ("[settings]\nrefresh_on_start false\n", 2, ("not valid TOML",)),
     "duplicate_key": ("[settings]\nconcurrency = 4\nconcurrency = 5\n", 3, ("not valid TOML",)),
-    "wrong_type_setting": ('[settings]\nrefresh_on_start = false\nconcurrency = "八"\n', 3, ("concurrency",)),
+    "wrong_type_setting": (
+        '[settings]\nrefresh_on_start = false\nconcurrency = "八"\n',
+        3,
+        ("concurrency",),
+    ),
     "bool_as_string": ('[settings]\nrefresh_on_start = "no"\n', 2, ("refresh_on_start",)),
-    "unknown_setting": ('[settings]\nrefresh_on_start = false\ncolour = "red"\n', 3, ("colour", "unknown")),
-    "unknown_top_level": ('[settings]\nrefresh_on_start = false\n\n[display]\nwide = true\n', 4, ("display", "unknown")),
+    "unknown_setting": (
+        '[settings]\nrefresh_on_start = false\ncolour = "red"\n',
+        3,
+        ("colour", "unknown"),
+    ),
+    "unknown_top_level": (
+        "[settings]\nrefresh_on_start = false\n\n[display]\nwide = true\n",
+        4,
+        ("display", "unknown"),
+    ),
     "feed_url_number": ('[[section]]\nname = "要聞"\n\n[[section.feed]]\nurl = 42\n', 5, ("url",)),
-    "feed_unknown_key": ('[[section]]\nname = "要聞"\n\n[[section.feed]]\nurl = "http://127.0.0.1/a"\n'
-                         "fulltext = true\n", 6, ("fulltext", "unknown")),
+    "feed_unknown_key": (
+        '[[section]]\nname = "要聞"\n\n[[section.feed]]\nurl = "http://127.0.0.1/a"\n'
+        "fulltext = true\n",
+        6,
+        ("fulltext", "unknown"),
+    ),
     "sections_not_a_list": ('section = "要聞"\n', 1, ("section",)),
-    "hostile_value": ('[settings]\nscript = "\\u001b]52;c;ZWNobyBoaQ==\\u0007[bold]"\n', 2, ("script",)),
+    "hostile_value": (
+        '[settings]\nscript = "\\u001b]52;c;ZWNobyBoaQ==\\u0007[bold]"\n',
+        2,
+        ("script",),
+    ),
 }
-CLI_COMMANDS = [["fetch"], ["list"], ["sections"], ["add", "http://127.0.0.1/new.xml"],
-                ["remove", "http://127.0.0.1/a"], ["export"]]
+CLI_COMMANDS = [
+    ["fetch"],
+    ["list"],
+    ["sections"],
+    ["add", "http://127.0.0.1/new.xml"],
+    ["remove", "http://127.0.0.1/a"],
+    ["export"],
+]
 
 
 def write(tmp_path: Path, text: str | bytes) -> Path:
@@ -89,8 +119,14 @@ def test_tui_prints_the_message_and_does_not_start(tmp_path: Path, name: str) ->
     config = write(tmp_path, text)
     before = digest(config)
     done = subprocess.run(
-        [sys.executable, "-m", "reader", "--config", str(config)], cwd=REPO, stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, timeout=120, env=dict(os.environ), check=False,
+        [sys.executable, "-m", "reader", "--config", str(config)],
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
+        check=False,
     )
     assert done.returncode == 2, done.stderr
     assert f"{config}:{line}" in done.stderr and all(word in done.stderr for word in words)

@@ -15,17 +15,21 @@ from reader.core.document import html_to_blocks
 from reader.core.text import clean_line
 from reader.ui.article_text import ArticleRow, article_text
 from tests.feedserver import FeedServer
-from tests.hostile.cases import HOSTILE_TEXTS, PAYLOAD_WORDS, HostileText, assert_terminal_safe
+from tests.hostile.cases import HOSTILE_TEXTS, HostileText, assert_terminal_safe
 from tests.hostile.harness import rss, rss_item, run_cli, write_config
 
 CASE_IDS = [case.name for case in HOSTILE_TEXTS]
 
 
 def json_feed(title: str, items: list[dict[str, object]]) -> str:
-    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": title, "items": items})
+    return json.dumps(
+        {"version": "https://jsonfeed.org/version/1.1", "title": title, "items": items}
+    )
 
 
-def fetch_one(tmp_path: Path, server: FeedServer, path: str, body: str, content_type: str) -> list[str]:
+def fetch_one(
+    tmp_path: Path, server: FeedServer, path: str, body: str, content_type: str
+) -> list[str]:
     """Serve `body`, fetch it into a fresh cache; the config options to pass to every command."""
     url = server.add(path, body, content_type=content_type)
     options = ["--config", str(write_config(tmp_path / "config.toml", [url]))]
@@ -49,7 +53,9 @@ def all_output(options: list[str]) -> tuple[str, list[dict[str, object]]]:
 
 
 @pytest.mark.parametrize("case", HOSTILE_TEXTS, ids=CASE_IDS)
-def test_hostile_text_in_rss_every_field(tmp_path: Path, feed_server: FeedServer, case: HostileText) -> None:
+def test_hostile_text_in_rss_every_field(
+    tmp_path: Path, feed_server: FeedServer, case: HostileText
+) -> None:
     """RSS cannot carry C0 characters legally; whatever is left of the attack is inert text."""
     body = rss(case.text, [rss_item(case.text, f"<p>{case.text}</p>", 1, author=case.text)])
     options = fetch_one(tmp_path, feed_server, "/hostile.xml", body, "application/rss+xml")
@@ -61,10 +67,17 @@ def test_hostile_text_in_rss_every_field(tmp_path: Path, feed_server: FeedServer
 
 
 @pytest.mark.parametrize("case", HOSTILE_TEXTS, ids=CASE_IDS)
-def test_hostile_text_in_json_feed_every_field(tmp_path: Path, feed_server: FeedServer, case: HostileText) -> None:
+def test_hostile_text_in_json_feed_every_field(
+    tmp_path: Path, feed_server: FeedServer, case: HostileText
+) -> None:
     """JSON strings carry escapes intact (\\u001b), so here whole sequences must go, payload too."""
-    item = {"id": "x1", "title": case.text, "url": "http://127.0.0.1/x/1",
-            "authors": [{"name": case.text}], "content_html": f"<p>{case.text}</p>"}
+    item = {
+        "id": "x1",
+        "title": case.text,
+        "url": "http://127.0.0.1/x/1",
+        "authors": [{"name": case.text}],
+        "content_html": f"<p>{case.text}</p>",
+    }
     body = json_feed(case.text, [item])
     options = fetch_one(tmp_path, feed_server, "/hostile.json", body, "application/feed+json")
     output, items = all_output(options)
@@ -80,14 +93,18 @@ def assert_terminal_safe_chars(output: str) -> None:
     assert not unsafe_characters(output)
 
 
-def test_escapes_hidden_in_html_entities_are_removed(tmp_path: Path, feed_server: FeedServer) -> None:
+def test_escapes_hidden_in_html_entities_are_removed(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
     """`&#x1b;` inside escaped HTML becomes a real ESC only after entity decoding: still removed."""
     item = (
         "<item><title>實體&amp;#x1b;]52;c;ZWNobyBoaQ==&amp;#x07;標題</title><link>http://127.0.0.1/e</link>"
         "<description>&lt;p&gt;正文&amp;#x1b;]0;假冒視窗標題&amp;#x07;結尾&amp;#x202e;反&amp;#x9b;31m"
         "&lt;/p&gt;</description></item>"
     )
-    options = fetch_one(tmp_path, feed_server, "/entities.xml", rss("實體", [item]), "application/rss+xml")
+    options = fetch_one(
+        tmp_path, feed_server, "/entities.xml", rss("實體", [item]), "application/rss+xml"
+    )
     output, _ = all_output(options)
     assert_terminal_safe(output)
     assert "正文結尾反" in output
@@ -104,19 +121,37 @@ SCRIPTED_BODY = (
 )
 
 
-def test_scripts_styles_and_unsafe_links_never_shown(tmp_path: Path, feed_server: FeedServer) -> None:
+def test_scripts_styles_and_unsafe_links_never_shown(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
     item = rss_item("腳本測試", SCRIPTED_BODY, 1, link="http://127.0.0.1/news/1")
-    options = fetch_one(tmp_path, feed_server, "/scripted.xml", rss("頻道", [item]), "application/rss+xml")
+    options = fetch_one(
+        tmp_path, feed_server, "/scripted.xml", rss("頻道", [item]), "application/rss+xml"
+    )
     output, _ = all_output(options)
-    for gone in ("腳本內容", "color: red", "steal", "alert", "javascript", "JaVa", "data:", "vbscript",
-                 "file:", "/frame", "PHNjcmlwdD4"):
+    for gone in (
+        "腳本內容",
+        "color: red",
+        "steal",
+        "alert",
+        "javascript",
+        "JaVa",
+        "data:",
+        "vbscript",
+        "file:",
+        "/frame",
+        "PHNjcmlwdD4",
+    ):
         assert gone not in output, gone
     assert "正文第一段" in output and "腳本連結" in output and "正常連結" in output
     assert "http://127.0.0.1/news/ok" in output, "the safe link is offered, made absolute"
 
     blocks = html_to_blocks(SCRIPTED_BODY, "http://127.0.0.1/news/1")
-    offered = [link.url for block in blocks for link in block.links] + [
-        url for block in blocks for _, _, url in block.spans] + [b.url for b in blocks if b.url]
+    offered = (
+        [link.url for block in blocks for link in block.links]
+        + [url for block in blocks for _, _, url in block.spans]
+        + [b.url for b in blocks if b.url]
+    )
     assert offered and all(url.startswith("http://127.0.0.1/") for url in offered), offered
 
 
@@ -126,7 +161,9 @@ def test_scripts_styles_and_unsafe_links_never_shown(tmp_path: Path, feed_server
 def tui_text(title: str, body_html: str, query: str | None = None) -> Text:
     """The reading pane's Text, built the way the main screen builds it."""
     blocks = html_to_blocks(body_html, "http://127.0.0.1/news/1")
-    return article_text(clean_line(title), clean_line(f"2026-11-12 08:00  {title}"), blocks, "[圖]", query)
+    return article_text(
+        clean_line(title), clean_line(f"2026-11-12 08:00  {title}"), blocks, "[圖]", query
+    )
 
 
 def click_actions(text: Text) -> list[str]:
@@ -145,7 +182,9 @@ def click_actions(text: Text) -> list[str]:
 
 @pytest.mark.parametrize("case", HOSTILE_TEXTS, ids=CASE_IDS)
 def test_tui_article_rendering_is_literal_and_clean(case: HostileText) -> None:
-    text = tui_text(case.text, f"<p>{case.text}</p><p><a href='javascript:x'>{case.text}</a></p>", "新聞")
+    text = tui_text(
+        case.text, f"<p>{case.text}</p><p><a href='javascript:x'>{case.text}</a></p>", "新聞"
+    )
     assert_terminal_safe(text.plain)
     for word in case.keep:
         assert word in text.plain, "markup is shown as the characters it is"
@@ -165,7 +204,7 @@ def test_tui_link_with_quotes_cannot_break_out_of_its_action() -> None:
     from textual.actions import parse
 
     href = "http://127.0.0.1/a'),app.quit('\"x"
-    text = tui_text("引號", f"<p><a href=\"{href.replace(chr(34), '&quot;')}\">怪連結</a></p>")
+    text = tui_text("引號", f'<p><a href="{href.replace(chr(34), "&quot;")}">怪連結</a></p>')
     [action] = set(click_actions(text))
     target, name, arguments = parse(action)
     assert (target, name) == ("app", "open_link")
@@ -180,7 +219,9 @@ def test_ten_thousand_character_title_is_cut_in_lists_and_wrapped_when_read(
 ) -> None:
     title = ("河南省鄭州市" * 1700)[:10_000]
     item = rss_item(title, "<p>" + "長" * 3000 + "</p>", 1)
-    options = fetch_one(tmp_path, feed_server, "/long.xml", rss("長標題", [item]), "application/rss+xml")
+    options = fetch_one(
+        tmp_path, feed_server, "/long.xml", rss("長標題", [item]), "application/rss+xml"
+    )
     code, listed, _ = run_cli("list", *options)
     assert code == 0
     [line] = listed.splitlines()
@@ -226,7 +267,9 @@ def test_deeply_nested_html_keeps_its_text(tmp_path: Path, feed_server: FeedServ
     depth = 20_000
     body = "<div><span>" * depth + "最深處的新聞" + "</span></div>" * depth + "<p>之後的段落</p>"
     item = rss_item("深層巢狀", body, 1)
-    options = fetch_one(tmp_path, feed_server, "/deep.xml", rss("深", [item]), "application/rss+xml")
+    options = fetch_one(
+        tmp_path, feed_server, "/deep.xml", rss("深", [item]), "application/rss+xml"
+    )
     code, shown, _ = run_cli("show", "1", *options)
     assert code == 0 and "最深處的新聞" in shown and "之後的段落" in shown
     assert "最深處的新聞" in tui_text("深", body).plain

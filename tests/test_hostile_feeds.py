@@ -43,15 +43,21 @@ print(len(parsed.articles), max(map(len, texts)), sum(t.count("笑") + t.count("
 def parse_in_limited_child(path: str, stdin: bytes | None = None) -> str:
     """Parse in a child with 1.5 GB of address space: an expanding bomb dies there, not here."""
     done = subprocess.run(
-        [sys.executable, "-c", BOMB_CHILD, path], input=stdin, capture_output=True,
-        cwd=REPO, timeout=120, check=False,
+        [sys.executable, "-c", BOMB_CHILD, path],
+        input=stdin,
+        capture_output=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     return done.stdout.decode()
 
 
 def test_billion_laughs_is_not_expanded() -> None:
-    count, longest, expanded = map(int, parse_in_limited_child(str(HERE / "billion_laughs.xml")).split())
+    count, longest, expanded = map(
+        int, parse_in_limited_child(str(HERE / "billion_laughs.xml")).split()
+    )
     assert count >= 1 and longest < 1000 and expanded == 0
     parsed = parse_file("billion_laughs.xml")
     assert "炸彈之後的正常新聞" in titles(parsed)
@@ -68,7 +74,9 @@ def test_quadratic_blowup_is_not_expanded() -> None:
         "<link>http://127.0.0.1/q/1</link></item></channel></rss>"
     ).encode()
     count, longest, expanded = map(int, parse_in_limited_child("-", stdin=document).split())
-    assert count == 1 and expanded == 0 and longest <= len("炸" + uses), "references stay unexpanded"
+    assert count == 1 and expanded == 0 and longest <= len("炸" + uses), (
+        "references stay unexpanded"
+    )
 
 
 def test_external_entities_are_never_read() -> None:
@@ -84,12 +92,16 @@ def test_external_entities_are_never_read() -> None:
 def test_truncated_feed_keeps_complete_items() -> None:
     parsed = parse_file("truncated_mid_item.xml")
     assert titles(parsed) == ["完整的第一條", "完整的第二條"] or set(titles(parsed)) == {
-        "完整的第一條", "完整的第二條"}
+        "完整的第一條",
+        "完整的第二條",
+    }
 
 
 @pytest.mark.parametrize("cut", [0.2, 0.5, 0.8, 0.97])
 def test_feed_cut_anywhere_never_raises_anything_but_feed_parse_error(cut: float) -> None:
-    whole = rss("截斷", [rss_item(f"第{n}條新聞", f"<p>正文{n}</p>", n) for n in range(10)]).encode()
+    whole = rss(
+        "截斷", [rss_item(f"第{n}條新聞", f"<p>正文{n}</p>", n) for n in range(10)]
+    ).encode()
     part = whole[: int(len(whole) * cut)]
     try:
         parsed = parse_feed(part, URL)
@@ -102,7 +114,9 @@ def test_feed_cut_anywhere_never_raises_anything_but_feed_parse_error(cut: float
 def test_undefined_entities_do_not_lose_the_feed() -> None:
     parsed = parse_file("undefined_entities.xml")
     assert "第二條&正常" in titles(parsed)
-    first = parsed.articles[0] if parsed.articles[0].title.startswith("標題") else parsed.articles[1]
+    first = (
+        parsed.articles[0] if parsed.articles[0].title.startswith("標題") else parsed.articles[1]
+    )
     assert first.title.startswith("標題含")
     assert_terminal_safe(first.title + first.text)
 
@@ -129,8 +143,22 @@ def test_empty_body_is_refused(body: bytes) -> None:
         parse_feed(body, URL)
 
 
-@pytest.mark.parametrize("body", [b"<", b"<?xml", b"<rss", b"\xff\xfe<\x00r\x00", b"]]>", b"<!DOCTYPE [",
-                                  b"<!DOCTYPE x [<!ENTITY a 'b'", b"{", b"[1,2,3]", b"null", b'"x"'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<",
+        b"<?xml",
+        b"<rss",
+        b"\xff\xfe<\x00r\x00",
+        b"]]>",
+        b"<!DOCTYPE [",
+        b"<!DOCTYPE x [<!ENTITY a 'b'",
+        b"{",
+        b"[1,2,3]",
+        b"null",
+        b'"x"',
+    ],
+)
 def test_fragments_give_a_readable_error_or_nothing(body: bytes) -> None:
     try:
         parsed = parse_feed(body, URL)
@@ -178,9 +206,14 @@ def fifty_thousand_items() -> bytes:
     return rss("五萬條", items).encode()
 
 
-def test_fifty_thousand_items_are_capped_with_a_notice(tmp_path: Path, feed_server: FeedServer) -> None:
+def test_fifty_thousand_items_are_capped_with_a_notice(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
     url = feed_server.add("/many.xml", fifty_thousand_items(), content_type="application/rss+xml")
-    options = ["--config", str(write_config(tmp_path / "config.toml", [url], max_items_per_feed=500))]
+    options = [
+        "--config",
+        str(write_config(tmp_path / "config.toml", [url], max_items_per_feed=500)),
+    ]
     code, out, err = run_cli("fetch", "--json", *options)
     assert code == 0, err
     summary = json.loads(out)

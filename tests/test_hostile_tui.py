@@ -31,7 +31,9 @@ class WatchedApp(ReaderApp):
     CSS_PATH = str(Path(__file__).resolve().parent.parent / "reader" / "ui" / "app.tcss")
 
     def __init__(self, library: Library) -> None:
-        super().__init__(library, refresh_on_start=False, clock=lambda: NOW, zone=UTC, warm_up=False)
+        super().__init__(
+            library, refresh_on_start=False, clock=lambda: NOW, zone=UTC, warm_up=False
+        )
         self.failed_workers: list[str] = []
         self.quit_requested = False
 
@@ -46,14 +48,30 @@ class WatchedApp(ReaderApp):
 
 @pytest.fixture
 def library(tmp_path: Path, feed_server: FeedServer) -> Iterator[Library]:
-    items = [rss_item(case.text, f"<p>{case.text}</p><p><a href='javascript:x'>連結</a></p>", n,
-                      author=case.text) for n, case in enumerate(HOSTILE_TEXTS)]
+    items = [
+        rss_item(
+            case.text,
+            f"<p>{case.text}</p><p><a href='javascript:x'>連結</a></p>",
+            n,
+            author=case.text,
+        )
+        for n, case in enumerate(HOSTILE_TEXTS)
+    ]
     items.append(rss_item("腳本與連結", SCRIPTED_BODY, 20))
     items.append(rss_item("長" * 10_000, "<div>" * 5000 + "深處" + "</div>" * 5000, 21))
-    url = feed_server.add("/hostile.xml", rss("\x1b]0;頻道[/]", items), content_type="application/rss+xml")
-    paths = Paths(config_file=tmp_path / "config.toml", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
-    config = Config(path=paths.config_file, sections=(Section(SECTION, (FeedConfig(url),)),),
-                    settings=Settings(refresh_interval=0, refresh_on_start=False))  # type: ignore[call-arg]
+    url = feed_server.add(
+        "/hostile.xml", rss("\x1b]0;頻道[/]", items), content_type="application/rss+xml"
+    )
+    paths = Paths(
+        config_file=tmp_path / "config.toml",
+        data_dir=tmp_path / "data",
+        cache_dir=tmp_path / "cache",
+    )
+    config = Config(
+        path=paths.config_file,
+        sections=(Section(SECTION, (FeedConfig(url),)),),
+        settings=Settings(refresh_interval=0, refresh_on_start=False),
+    )  # type: ignore[call-arg]
     library = open_library(paths, config)
     summary = library.refresh()
     assert not summary.failed
@@ -113,7 +131,9 @@ async def test_clicking_a_markup_action_title_runs_nothing(library: Library) -> 
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        target = next(item for item in screen.article_list.listings if "[@click=app.quit]" in item.title)
+        target = next(
+            item for item in screen.article_list.listings if "[@click=app.quit]" in item.title
+        )
         screen.open_article(target.id)
         await settle(app, pilot)
         for offset in range(0, 30, 3):

@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def imported_after(code: str) -> set[str]:
     """Top-level package names in sys.modules after running `code` in a fresh interpreter."""
-    script = f"{code}\nimport sys\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    script = (
+        f"{code}\nimport sys\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )

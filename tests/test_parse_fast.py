@@ -91,7 +91,7 @@ def test_fallbacks_for_constructs_the_fast_path_does_not_copy() -> None:
         '<div xmlns="http://www.w3.org/1999/xhtml">夜<b>市</b></div></title><id>x</id></entry></feed>',
         "<rss><channel><item><title>甲</title><author>li@example.cn (李)</author></item></channel></rss>",
         '<rss xmlns:media="http://search.yahoo.com/mrss/"><channel><item><title>甲</title>'
-        '<media:title>乙</media:title></item></channel></rss>',
+        "<media:title>乙</media:title></item></channel></rss>",
         "<rss><channel><item><title>甲</title><title>乙</title></item></channel></rss>",
         "<rss><channel><item><title>甲<b>乙</b></title></item></channel></rss>",
     ]
@@ -123,19 +123,59 @@ def test_feedparser_quirks_are_copied() -> None:
 # --- generated documents ------------------------------------------------------
 
 _ALPHABET = st.sampled_from(
-    list("鄭州新聞臺北地鐵abcXYZ 019") + ["<", ">", "&", '"', "'", "\n", "\t", "\u3000", "é", "Ã",
-    "©", "<b>", "</b>", "<p>", "</p>", "&amp;", "&nbsp;", "&#21654;", "<br>", "<img src=x>"]
+    list("鄭州新聞臺北地鐵abcXYZ 019")
+    + [
+        "<",
+        ">",
+        "&",
+        '"',
+        "'",
+        "\n",
+        "\t",
+        "\u3000",
+        "é",
+        "Ã",
+        "©",
+        "<b>",
+        "</b>",
+        "<p>",
+        "</p>",
+        "&amp;",
+        "&nbsp;",
+        "&#21654;",
+        "<br>",
+        "<img src=x>",
+    ]
 )
 _TEXT = st.lists(_ALPHABET, max_size=12).map("".join)
 _LINKS = st.sampled_from(
-    ["http://news.example.cn/a/1.html", "https://b.example.cn/x?a=1&b=2", "/rel/2.html",
-     "rel3.html", " http://news.example.cn/sp ", "javascript:alert(1)", "", "?q=1&amp;r=2",
-     "//cdn.example.cn/4", "mailto:a@b.cn", "http:///three/slashes"]
+    [
+        "http://news.example.cn/a/1.html",
+        "https://b.example.cn/x?a=1&b=2",
+        "/rel/2.html",
+        "rel3.html",
+        " http://news.example.cn/sp ",
+        "javascript:alert(1)",
+        "",
+        "?q=1&amp;r=2",
+        "//cdn.example.cn/4",
+        "mailto:a@b.cn",
+        "http:///three/slashes",
+    ]
 )
 _DATES = st.sampled_from(
-    ["Tue, 17 Mar 2023 08:41:51 +0800", "2023-03-17T08:41:51+08:00", "2023-03-17 08:41",
-     "2023年3月17日 08:41", "昨天", "", "17 Mar 2023", "Tue, 17 Mar 2023 08:41:51 GMT",
-     "1900-01-01T00:00:00Z", "2023-03-17T08:41:51.123Z"]
+    [
+        "Tue, 17 Mar 2023 08:41:51 +0800",
+        "2023-03-17T08:41:51+08:00",
+        "2023-03-17 08:41",
+        "2023年3月17日 08:41",
+        "昨天",
+        "",
+        "17 Mar 2023",
+        "Tue, 17 Mar 2023 08:41:51 GMT",
+        "1900-01-01T00:00:00Z",
+        "2023-03-17T08:41:51.123Z",
+    ]
 )
 
 
@@ -151,7 +191,11 @@ def rss_items(draw: st.DrawFn) -> str:
         parts.append(_field("title", draw(_TEXT), draw(st.booleans())))
     if draw(st.booleans()):
         parts.append(_field("link", draw(_LINKS), False))
-    guid = draw(st.sampled_from([None, "", ' isPermaLink="false"', ' isPermaLink="true"', ' isPermaLink="True"']))
+    guid = draw(
+        st.sampled_from(
+            [None, "", ' isPermaLink="false"', ' isPermaLink="true"', ' isPermaLink="True"']
+        )
+    )
     if guid is not None:
         parts.append(_field("guid", draw(_LINKS | _TEXT), False, guid))
     if draw(st.booleans()):
@@ -178,7 +222,7 @@ def rss_documents(draw: st.DrawFn) -> bytes:
         '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
         'xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
-        f'{title}<link>http://news.example.cn/</link>{language}'
+        f"{title}<link>http://news.example.cn/</link>{language}"
         '<atom:link href="http://news.example.cn/feed" rel="self"/>'
         + "".join(items)
         + "</channel></rss>"
@@ -192,8 +236,14 @@ def atom_entries(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         parts.append(_field("title", draw(_TEXT), draw(st.booleans()), draw(type_attribute)))
     for _ in range(draw(st.integers(0, 2))):
-        rel = draw(st.sampled_from(["", ' rel="alternate"', ' rel="self"', ' rel="enclosure"', ' rel="Alternate"']))
-        link_type = draw(st.sampled_from(["", ' type="text/html"', ' type="application/pdf"', ' type="HTML"']))
+        rel = draw(
+            st.sampled_from(
+                ["", ' rel="alternate"', ' rel="self"', ' rel="enclosure"', ' rel="Alternate"']
+            )
+        )
+        link_type = draw(
+            st.sampled_from(["", ' type="text/html"', ' type="application/pdf"', ' type="HTML"'])
+        )
         parts.append(f"<link href={quoteattr(draw(_LINKS))}{rel}{link_type}/>")
     if draw(st.booleans()):
         parts.append(_field("id", draw(_LINKS | _TEXT), False))
@@ -204,8 +254,12 @@ def atom_entries(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         parts.append(_field("content", draw(_TEXT), draw(st.booleans()), draw(type_attribute)))
     if draw(st.booleans()):
-        parts.append(f"<author><name>{escape(draw(_TEXT))}</name><email>w@example.cn</email></author>")
-    base = draw(st.sampled_from(["", ' xml:base="/sub/"', ' xml:base="http://other.example.cn/x/"']))
+        parts.append(
+            f"<author><name>{escape(draw(_TEXT))}</name><email>w@example.cn</email></author>"
+        )
+    base = draw(
+        st.sampled_from(["", ' xml:base="/sub/"', ' xml:base="http://other.example.cn/x/"'])
+    )
     return f"<entry{base}>" + "\n".join(draw(st.permutations(parts))) + "</entry>"
 
 
@@ -241,7 +295,9 @@ def test_generated_atom_reads_the_same_both_ways(body: bytes, url: str) -> None:
 def test_generated_shapes_mostly_take_the_fast_path() -> None:
     """The generators are not all fallbacks: most plain RSS and Atom is read by lxml."""
     plain_rss = rss_feed(3, 5).replace(b"<item>", b"<item><dc:creator>\xe7\x8e\x8b</dc:creator>", 1)
-    plain_rss = plain_rss.replace(b'<rss version="2.0">', b'<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">')
+    plain_rss = plain_rss.replace(
+        b'<rss version="2.0">', b'<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+    )
     atom = (
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN"><title type="html">源</title>'
         '<entry xml:base="/b/"><title>甲</title><link href="a.html"/><id>tag:x,1</id>'

@@ -41,12 +41,61 @@ def test_benchmark_bodies_take_the_quick_way() -> None:
 
 
 _PIECES = st.sampled_from(
-    ["鄭州", "地鐵\n開通", "a b", "  ", "\n", "\t", "\u3000", "&amp;", "&lt;", "&nbsp;", "&#21654;",
-     "&#x202e;", "&copy;", "&", "<", ">", "\x1b[31m", "\r\n", "\u200b", "<p>", "</p>", "<P>",
-     "<div>", "</div>", "<br>", "<br/>", "<b>", "</b>", "<span class='x'>", "</span>",
-     "<strong>", "</strong>", "<em>", "</em>", "<a href='/x'>", "</a>", "<img src=a.png alt=圖>",
-     "<!-- c -->", "<ul>", "<li>", "</li>", "</ul>", "<pre>", "</pre>", "<h2>", "</h2>",
-     "<p class=\"lead\">", "<i>", "</i>", "<font color=red>", "</font>", "\ud800", "</br>"]
+    [
+        "鄭州",
+        "地鐵\n開通",
+        "a b",
+        "  ",
+        "\n",
+        "\t",
+        "\u3000",
+        "&amp;",
+        "&lt;",
+        "&nbsp;",
+        "&#21654;",
+        "&#x202e;",
+        "&copy;",
+        "&",
+        "<",
+        ">",
+        "\x1b[31m",
+        "\r\n",
+        "\u200b",
+        "<p>",
+        "</p>",
+        "<P>",
+        "<div>",
+        "</div>",
+        "<br>",
+        "<br/>",
+        "<b>",
+        "</b>",
+        "<span class='x'>",
+        "</span>",
+        "<strong>",
+        "</strong>",
+        "<em>",
+        "</em>",
+        "<a href='/x'>",
+        "</a>",
+        "<img src=a.png alt=圖>",
+        "<!-- c -->",
+        "<ul>",
+        "<li>",
+        "</li>",
+        "</ul>",
+        "<pre>",
+        "</pre>",
+        "<h2>",
+        "</h2>",
+        '<p class="lead">',
+        "<i>",
+        "</i>",
+        "<font color=red>",
+        "</font>",
+        "\ud800",
+        "</br>",
+    ]
 )
 
 
@@ -57,14 +106,35 @@ def test_generated_html_gives_identical_text(html: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["<p>", "</p>", "\n", " ", "中文", "ab", "\u3000", "<br>"]), max_size=30).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(["<p>", "</p>", "\n", " ", "中文", "ab", "\u3000", "<br>"]), max_size=30
+    ).map("".join)
+)
 def test_paragraph_shaped_html_gives_identical_text(html: str) -> None:
     assert plain_fast.html_to_plain(html) == full_html_to_plain(html)
 
 
 _TEXTS = st.lists(
-    st.sampled_from(["鄭州", "地鐵\n開通", "a  b", " ", "\n", "\t\n", "\u3000", "&amp;", "&lt;",
-                     "&nbsp;", "&#21654;", "&#x202e;", "&#10;", "\u200b", "。"]),
+    st.sampled_from(
+        [
+            "鄭州",
+            "地鐵\n開通",
+            "a  b",
+            " ",
+            "\n",
+            "\t\n",
+            "\u3000",
+            "&amp;",
+            "&lt;",
+            "&nbsp;",
+            "&#21654;",
+            "&#x202e;",
+            "&#10;",
+            "\u200b",
+            "。",
+        ]
+    ),
     max_size=4,
 ).map("".join)
 

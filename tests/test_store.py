@@ -587,7 +587,9 @@ def test_search_finds_other_regions_wording(store: Store) -> None:
     store.record_fetch(
         ok(
             NEWS,
-            make_article(NEWS, "w1", "臺灣軟體業營收創新高", hours_ago=2, text="資訊服務業同步成長。"),
+            make_article(
+                NEWS, "w1", "臺灣軟體業營收創新高", hours_ago=2, text="資訊服務業同步成長。"
+            ),
             make_article(NEWS, "w2", "国产软件走进中小学", hours_ago=1, text="信息技术课程更新。"),
         ),
         NOW,

@@ -65,7 +65,10 @@ def v1_body(number: int) -> tuple[str, str]:
     rng = random.Random(number)
     title = f"{PLACES[number % 6]}{DOINGS[number % 5]}第{number}號"
     paragraphs = [
-        "".join(rng.choice("河南日報訊記者從有關部門獲悉今年以來全省經濟運行穩中向好") for _ in range(90))
+        "".join(
+            rng.choice("河南日報訊記者從有關部門獲悉今年以來全省經濟運行穩中向好")
+            for _ in range(90)
+        )
         for _ in range(4)
     ]
     return title, "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
@@ -215,9 +218,11 @@ def test_new_cache_is_created_with_incremental_vacuum_and_packed_bodies(tmp_path
         )
         stored_bytes = raw.execute("SELECT content_html FROM article_bodies").fetchone()[0]
         assert stored_bytes[0] == DEFLATED and len(stored_bytes) < len(html.encode())
-    ddl = sqlite3.connect(path).execute(
-        "SELECT sql FROM sqlite_master WHERE name = 'article_bodies'"
-    ).fetchone()[0]
+    ddl = (
+        sqlite3.connect(path)
+        .execute("SELECT sql FROM sqlite_master WHERE name = 'article_bodies'")
+        .fetchone()[0]
+    )
     assert "text TEXT" not in ddl and "text TEXT" not in SCHEMA_DDL
 
 
@@ -232,7 +237,9 @@ def test_prune_gives_the_space_back(tmp_path: Path) -> None:
                 f"e{number}",
                 f"第{number}篇",
                 published=NOW - timedelta(hours=number),
-                content_html="<p>" + "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(3000)) + "</p>",
+                content_html="<p>"
+                + "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(3000))
+                + "</p>",
             )
             for number in range(300)
         ]

@@ -57,8 +57,11 @@ def serve_round(server: FeedServer, round_number: int) -> list[str]:
     body_html = f"<p>{'洛陽牡丹花會今日開幕，遊客絡繹不絕。' * 12}{round_number}</p>"
     for feed in range(FEEDS):
         items = [
-            rss_item(f"第{feed}台第{n + round_number}條新聞（第{round_number}版）", body_html,
-                     n + round_number)
+            rss_item(
+                f"第{feed}台第{n + round_number}條新聞（第{round_number}版）",
+                body_html,
+                n + round_number,
+            )
             for n in range(ITEMS)
         ]
         body = rss(f"第{feed}台", items).encode("utf-8")
@@ -73,8 +76,15 @@ def serve_round(server: FeedServer, round_number: int) -> list[str]:
 
 def write_config(path: Path, urls: list[str]) -> Path:
     """One section over `urls`, refreshed when the TUI starts, never on a timer."""
-    lines = ["[settings]", "refresh_on_start = true", "refresh_interval = 0",
-             "feed_deadline = 20.0", "", "[[section]]", f'name = "{SECTION}"']
+    lines = [
+        "[settings]",
+        "refresh_on_start = true",
+        "refresh_interval = 0",
+        "feed_deadline = 20.0",
+        "",
+        "[[section]]",
+        f'name = "{SECTION}"',
+    ]
     for url in urls:
         lines += ["", "[[section.feed]]", f'url = "{url}"']
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -111,8 +121,9 @@ def apps() -> Iterator[list[PtyApp]]:
 
 def start_fetch(command: list[str]) -> subprocess.Popen[bytes]:
     """`reader fetch` as cron would run it, beside the TUIs."""
-    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=dict(os.environ))
+    return subprocess.Popen(
+        command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ)
+    )
 
 
 def start_tui(apps: list[PtyApp], config: Path) -> PtyApp:
@@ -181,8 +192,10 @@ def test_kill_9_of_the_tui_during_refresh_loses_nothing(
         left_behind += len(app.session_alive())
         app.close()
 
-    print(f"\n{KILL_ROUNDS} TUI kill -9 rounds, {killed_mid_refresh} inside a running refresh "
-          f"(refresh ~{refresh_seconds:.1f}s), {left_behind} helper processes outlived the app")
+    print(
+        f"\n{KILL_ROUNDS} TUI kill -9 rounds, {killed_mid_refresh} inside a running refresh "
+        f"(refresh ~{refresh_seconds:.1f}s), {left_behind} helper processes outlived the app"
+    )
     assert killed_mid_refresh >= KILL_ROUNDS // 2, "most kills must land inside the refresh"
     assert left_behind == 0, "parse workers outlived the killed app"
     assert integrity(database) == "ok"

@@ -17,11 +17,16 @@ NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 # (title, body html, hours before NOW, author)
 CITY_NEWS = [
-    ("鄭州地鐵新線開通試運營", "<p>鄭州地鐵新線今日開通，全長二十八公里，設站十五座。</p>"
-     "<h2>沿線變化</h2><p>沿線居民表示出行<a href='https://example.org/map'>更方便</a>了。</p>"
-     "<ul><li>早班六點發車</li><li>末班十一點收車</li></ul>"
-     "<blockquote>市民說：這條線等了好幾年。</blockquote>"
-     "<p><img src='https://example.org/metro.jpg' alt='新線列車進站'></p>", 1, "李記者"),
+    (
+        "鄭州地鐵新線開通試運營",
+        "<p>鄭州地鐵新線今日開通，全長二十八公里，設站十五座。</p>"
+        "<h2>沿線變化</h2><p>沿線居民表示出行<a href='https://example.org/map'>更方便</a>了。</p>"
+        "<ul><li>早班六點發車</li><li>末班十一點收車</li></ul>"
+        "<blockquote>市民說：這條線等了好幾年。</blockquote>"
+        "<p><img src='https://example.org/metro.jpg' alt='新線列車進站'></p>",
+        1,
+        "李記者",
+    ),
     ("河南麥收進度過半", "<p>全省小麥機收進度已經過半，天氣晴好。</p>", 3, None),
     ("老城區改造啟動第二期", "<p>第二期改造涉及四十個老舊小區。</p>", 26, "王編輯"),
     ("[bold red]標題裡的方括號[/]", "<p>這段文字含有 [link] 與 \x1b[31m 控制字元。</p>", 30, None),
@@ -39,8 +44,9 @@ WORLD_NEWS = [
 ]
 
 
-def rss(title: str, items: list[tuple[str, str, int, str | None]], base: str,
-        language: str = "zh-TW") -> str:
+def rss(
+    title: str, items: list[tuple[str, str, int, str | None]], base: str, language: str = "zh-TW"
+) -> str:
     """An RSS 2.0 document written by hand, one item per entry."""
     entries = []
     for index, (headline, body, hours, author) in enumerate(items):
@@ -54,20 +60,33 @@ def rss(title: str, items: list[tuple[str, str, int, str | None]], base: str,
     return (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
         f"<title>{escape(title)}</title><link>{base}</link><language>{language}</language>"
-        + "".join(entries) + "</channel></rss>"
+        + "".join(entries)
+        + "</channel></rss>"
     )
 
 
 def serve_feeds(server: FeedServer) -> tuple[Section, ...]:
     """Put the test feeds on the server; one feed answers 500 so it shows as failed."""
-    city = server.add("/city.xml", rss("城市日報", CITY_NEWS, "https://city.example"),
-                      content_type="application/rss+xml")
-    province = server.add("/province.xml", rss("省报", PROVINCE_NEWS, "https://prov.example",
-                                               "zh-CN"), content_type="application/rss+xml")
-    business = server.add("/biz.xml", rss("財經週刊", BUSINESS_NEWS, "https://biz.example"),
-                          content_type="application/rss+xml")
-    world = server.add("/world.xml", rss("環球報", WORLD_NEWS, "https://world.example"),
-                       content_type="application/rss+xml")
+    city = server.add(
+        "/city.xml",
+        rss("城市日報", CITY_NEWS, "https://city.example"),
+        content_type="application/rss+xml",
+    )
+    province = server.add(
+        "/province.xml",
+        rss("省报", PROVINCE_NEWS, "https://prov.example", "zh-CN"),
+        content_type="application/rss+xml",
+    )
+    business = server.add(
+        "/biz.xml",
+        rss("財經週刊", BUSINESS_NEWS, "https://biz.example"),
+        content_type="application/rss+xml",
+    )
+    world = server.add(
+        "/world.xml",
+        rss("環球報", WORLD_NEWS, "https://world.example"),
+        content_type="application/rss+xml",
+    )
     broken = server.add("/broken.xml", "server error", status=500)
     return (
         Section("要聞", (FeedConfig(city, title="城市日報"), FeedConfig(province))),
@@ -78,11 +97,16 @@ def serve_feeds(server: FeedServer) -> tuple[Section, ...]:
 
 def make_library(tmp_path: Path, server: FeedServer, **settings: object) -> Library:
     """A library over a fresh cache in tmp_path, filled by one real refresh over loopback."""
-    paths = Paths(config_file=tmp_path / "config.toml", data_dir=tmp_path / "data",
-                  cache_dir=tmp_path / "cache")
-    config = Config(path=paths.config_file, sections=serve_feeds(server),
-                    settings=Settings(refresh_interval=0, refresh_on_start=False,
-                                      **settings))  # type: ignore[arg-type]
+    paths = Paths(
+        config_file=tmp_path / "config.toml",
+        data_dir=tmp_path / "data",
+        cache_dir=tmp_path / "cache",
+    )
+    config = Config(
+        path=paths.config_file,
+        sections=serve_feeds(server),
+        settings=Settings(refresh_interval=0, refresh_on_start=False, **settings),
+    )  # type: ignore[arg-type]
     library = open_library(paths, config)
     library.refresh()
     return library

@@ -84,10 +84,16 @@ async def test_digit_keys_jump_to_sections(library: Library) -> None:
         assert main_screen(app).section == STARRED
 
 
-@pytest.mark.parametrize(("keys", "expected"), [
-    (["tab"], "財經"), (["right_square_bracket"], "財經"), (["tab", "tab"], "國際"),
-    (["shift+tab"], STARRED), (["left_square_bracket"], STARRED),
-])
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        (["tab"], "財經"),
+        (["right_square_bracket"], "財經"),
+        (["tab", "tab"], "國際"),
+        (["shift+tab"], STARRED),
+        (["left_square_bracket"], STARRED),
+    ],
+)
 async def test_next_and_previous_section(library: Library, keys: list[str], expected: str) -> None:
     app = build(library)
     async with app.run_test(size=WIDE) as pilot:
@@ -236,9 +242,9 @@ async def test_script_toggle_keeps_the_reading_position_and_body_is_not_bold(
 
     text = article_text("標題", "meta", html_to_blocks("<p>正文</p>"), "[圖]")
     body_start = text.plain.index("正文")
-    assert not any(
-        "bold" in str(span.style) for span in text.spans if span.end > body_start
-    ), "only the title is bold"
+    assert not any("bold" in str(span.style) for span in text.spans if span.end > body_start), (
+        "only the title is bold"
+    )
 
 
 async def test_next_and_previous_unread_cross_sections(library: Library) -> None:
@@ -362,13 +368,22 @@ def full_text_library(tmp_path: Path, feed_server: FeedServer) -> Iterator[Libra
     page = (Path(__file__).parent / "pages" / "footer-hant.html").read_bytes()
     server.add("/story.html", page, content_type="text/html; charset=utf-8")
     base = server.url("")
-    feed = rss("河南頻道", [("鄭州地鐵十號線開通", "<p>一句話摘要。</p>", 1, None),
-                           ("找不到的網頁", "<p>只有摘要。</p>", 2, None)], base)
+    feed = rss(
+        "河南頻道",
+        [
+            ("鄭州地鐵十號線開通", "<p>一句話摘要。</p>", 1, None),
+            ("找不到的網頁", "<p>只有摘要。</p>", 2, None),
+        ],
+        base,
+    )
     feed = feed.replace(f"{base}/a/0", f"{base}/story.html").replace(f"{base}/a/1", f"{base}/gone")
     url = server.add("/feed.xml", feed, content_type="application/rss+xml")
     paths = Paths(tmp_path / "config.toml", tmp_path / "data", tmp_path / "cache")
-    config = Config(paths.config_file, (Section("河南", (FeedConfig(url),)),),
-                    Settings(refresh_on_start=False, refresh_interval=0))
+    config = Config(
+        paths.config_file,
+        (Section("河南", (FeedConfig(url),)),),
+        Settings(refresh_on_start=False, refresh_interval=0),
+    )
     library = open_library(paths, config)
     library.refresh()
     yield library
@@ -440,8 +455,11 @@ async def test_refresh_keeps_selection_and_counts_progress(
         from tests.test_ui_fixtures import CITY_NEWS, rss
 
         newer = [("突發：暴雨預警升級", "<p>今晚有大暴雨。</p>", 0, None), *CITY_NEWS]
-        feed_server.add("/city.xml", rss("城市日報", newer, "https://city.example/v2"),
-                        content_type="application/rss+xml")
+        feed_server.add(
+            "/city.xml",
+            rss("城市日報", newer, "https://city.example/v2"),
+            content_type="application/rss+xml",
+        )
         await pilot.press("r")
         await settle(app, pilot)
         assert screen.progress is None
@@ -492,8 +510,29 @@ async def test_help_lists_every_key(library: Library) -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = app.screen.text.plain
-        for keys in ["1-9", "Tab ]", "j ↓", "Enter", "Space PgDn", "n", "p", "m", "A", "s", "o",
-                     "y", "t", "f", "r", "R", "/", "?", "q", "F", "Ctrl+P"]:
+        for keys in [
+            "1-9",
+            "Tab ]",
+            "j ↓",
+            "Enter",
+            "Space PgDn",
+            "n",
+            "p",
+            "m",
+            "A",
+            "s",
+            "o",
+            "y",
+            "t",
+            "f",
+            "r",
+            "R",
+            "/",
+            "?",
+            "q",
+            "F",
+            "Ctrl+P",
+        ]:
             assert f"\n{keys} " in text, keys
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
@@ -583,8 +622,11 @@ async def test_an_empty_section_says_what_to_do_even_when_narrow(tmp_path: Path)
     from reader.core.paths import Paths
 
     paths = Paths(tmp_path / "config.toml", tmp_path / "data", tmp_path / "cache")
-    config = Config(paths.config_file, (Section("要聞", (FeedConfig("http://127.0.0.1:9/x"),)),),
-                    Settings(refresh_on_start=False, refresh_interval=0))
+    config = Config(
+        paths.config_file,
+        (Section("要聞", (FeedConfig("http://127.0.0.1:9/x"),)),),
+        Settings(refresh_on_start=False, refresh_interval=0),
+    )
     library = open_library(paths, config)
     app = build(library)
     async with app.run_test(size=NARROW) as pilot:

@@ -34,8 +34,12 @@ async def test_a_damaged_cache_is_moved_aside_and_the_app_says_where(tmp_path: P
     library = open_library(paths, Config(paths.config_file, (), Settings()), store=store)
     moved = [p for p in paths.data_dir.iterdir() if p.name.startswith("cache.sqlite3.bad-")]
     assert len(moved) == 1 and moved[0].read_bytes().startswith(b"this is not a database")
-    app = ReaderApp(library, refresh_on_start=False, warm_up=False,
-                    startup_notices=notices.getvalue().splitlines())
+    app = ReaderApp(
+        library,
+        refresh_on_start=False,
+        warm_up=False,
+        startup_notices=notices.getvalue().splitlines(),
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         shown = [str(n.message) for n in app._notifications]

@@ -22,14 +22,25 @@ FEED = "http://127.0.0.1:9/big.xml"  # never fetched: the cache is filled direct
 
 
 def big_library(tmp_path: Path, count: int):  # type: ignore[no-untyped-def]
-    paths = Paths(config_file=tmp_path / "config.toml", data_dir=tmp_path / "data",
-                  cache_dir=tmp_path / "cache")
-    config = Config(path=paths.config_file, sections=(Section("大量", (FeedConfig(FEED),)),),
-                    settings=Settings(refresh_interval=0, refresh_on_start=False))
+    paths = Paths(
+        config_file=tmp_path / "config.toml",
+        data_dir=tmp_path / "data",
+        cache_dir=tmp_path / "cache",
+    )
+    config = Config(
+        path=paths.config_file,
+        sections=(Section("大量", (FeedConfig(FEED),)),),
+        settings=Settings(refresh_interval=0, refresh_on_start=False),
+    )
     library = open_library(paths, config)
     articles = tuple(
-        Article(FEED, f"n{i}", f"第{i}條快訊", published=NOW - timedelta(minutes=i),
-                summary_html=f"<p>快訊內容{i}</p>")
+        Article(
+            FEED,
+            f"n{i}",
+            f"第{i}條快訊",
+            published=NOW - timedelta(minutes=i),
+            summary_html=f"<p>快訊內容{i}</p>",
+        )
         for i in range(count)
     )
     library.store.record_fetch(FetchResult(FEED, "ok", articles=articles), NOW)
@@ -61,7 +72,10 @@ async def test_list_loads_pages_as_the_reader_moves(tmp_path: Path) -> None:
             await pilot.press("G")
             await settle(app, pilot)
             assert len(articles.listings) == PAGE_SIZE * 2 + 50
-            assert articles.current is not None and articles.current.title == f"第{PAGE_SIZE * 2 + 49}條快訊"
+            assert (
+                articles.current is not None
+                and articles.current.title == f"第{PAGE_SIZE * 2 + 49}條快訊"
+            )
             assert [item.title for item in articles.listings] == [
                 f"第{i}條快訊" for i in range(PAGE_SIZE * 2 + 50)
             ]

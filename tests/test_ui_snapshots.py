@@ -64,8 +64,9 @@ def test_article_in_simplified(library: Library, snap_compare: Any, size: tuple[
 
 @pytest.mark.parametrize("size", [(80, 24), (140, 40)])
 def test_article_in_traditional(library: Library, snap_compare: Any, size: tuple[int, int]) -> None:
-    assert snap_compare(build(library), terminal_size=size,
-                        run_before=pressing("j", "enter", "t", "t"))
+    assert snap_compare(
+        build(library), terminal_size=size, run_before=pressing("j", "enter", "t", "t")
+    )
 
 
 @pytest.mark.parametrize("size", [(80, 24), (140, 40)])

@@ -98,7 +98,7 @@ class Library:
         )
 
     def reload_config(self) -> None:
-        """Re-read the config file (after add/remove/import) and bring the cache's feed list along."""
+        """Re-read the config file (after add/remove/import); bring the cache's feed list along."""
         self.config = load_config(self.paths.config_file)
         self.store.sync_feeds(self.config.sections)
 

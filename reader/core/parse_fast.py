@@ -466,7 +466,9 @@ def _read_document(
             return None
     elif tag == f"{{{_ATOM}}}feed":
         atom = True
-        if any(uri in (_RSS10, "http://my.netscape.com/rdf/simple/0.9/") for uri in _declared(root)):
+        if any(
+            uri in (_RSS10, "http://my.netscape.com/rdf/simple/0.9/") for uri in _declared(root)
+        ):
             return None
         containers = [root]
     elif tag == f"{{{_RDF}}}RDF":
@@ -493,7 +495,9 @@ def _read_document(
     root_base = reader.base_of(root, base)
     entry_tag = "entry" if atom else "item"
     for container in containers:
-        container_base = reader.base_of(container, root_base) if container is not root else root_base
+        container_base = (
+            reader.base_of(container, root_base) if container is not root else root_base
+        )
         for child in container:
             if _name(child) == entry_tag:
                 entries.append(reader.entry(child, container_base))

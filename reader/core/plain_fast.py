@@ -76,8 +76,13 @@ def _decode(text: str) -> str:
             pieces.append(_NAMED[name])
         else:
             code = int(decimal) if decimal else int(hexadecimal, 16)
-            if not (0x20 <= code < 0x7F or 0xA0 <= code < 0xD800 or 0xE000 <= code < 0xFFFE
-                    or 0x10000 <= code <= 0x10FFFF or code == 0x0A):
+            if not (
+                0x20 <= code < 0x7F
+                or 0xA0 <= code < 0xD800
+                or 0xE000 <= code < 0xFFFE
+                or 0x10000 <= code <= 0x10FFFF
+                or code == 0x0A
+            ):
                 raise _NotPlain("a character reference libxml2 may treat specially")
             pieces.append(chr(code))
         position = match.end()

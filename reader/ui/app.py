@@ -45,7 +45,9 @@ class ReaderApp(App[None]):
         self.keymap = dict(library.config.keys)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.zone = zone  # None: the computer's local zone
-        self.refresh_on_start = settings.refresh_on_start if refresh_on_start is None else refresh_on_start
+        self.refresh_on_start = (
+            settings.refresh_on_start if refresh_on_start is None else refresh_on_start
+        )
         self.warm_up = warm_up
         self.opened_links: list[str] = []  # what open_link was asked to open, newest last
         languages = {state.url: state.language for state in library.store.feed_states()}
@@ -120,5 +122,10 @@ class ReaderApp(App[None]):
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
             message = f"{type(error).__name__}: {error}".replace("\x1b", "")
-            self.notify(message[:500], title=self.t("error_title"), severity="error", markup=False,
-                        timeout=10)
+            self.notify(
+                message[:500],
+                title=self.t("error_title"),
+                severity="error",
+                markup=False,
+                timeout=10,
+            )

@@ -100,8 +100,15 @@ class ArticleRow:
     """One list row laid out to the width it is drawn at: marks, title, then feed and age
     on the right. A Rich renderable, so the OptionList only builds rows it shows."""
 
-    def __init__(self, listing: Listing, title: str, feed: str, age: str,
-                 query: str | None = None, script: str | None = None) -> None:
+    def __init__(
+        self,
+        listing: Listing,
+        title: str,
+        feed: str,
+        age: str,
+        query: str | None = None,
+        script: str | None = None,
+    ) -> None:
         self.listing = listing
         self.title = clean_line(title)
         self.feed = clean_line(feed)

@@ -44,5 +44,6 @@ class ReaderCommands(Provider):
         for name, action, keys in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self._run, action), text=name,
-                          help=keys)
+                yield Hit(
+                    score, matcher.highlight(name), partial(self._run, action), text=name, help=keys
+                )

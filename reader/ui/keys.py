@@ -31,10 +31,22 @@ MAIN_KEYS: tuple[Key, ...] = (
     Key("first", "g,home", "first", "key_first", help_keys="g Home"),
     Key("last", "G,end", "last", "key_last", help_keys="G End"),
     Key("page", "space,pagedown", "page", "key_page", priority=True, help_keys="Space PgDn"),
-    Key("next_section", "tab,right_square_bracket", "next_section", "key_next_section",
-        priority=True, help_keys="Tab ]"),
-    Key("prev_section", "shift+tab,left_square_bracket", "prev_section", "key_prev_section",
-        priority=True, help_keys="Shift+Tab ["),
+    Key(
+        "next_section",
+        "tab,right_square_bracket",
+        "next_section",
+        "key_next_section",
+        priority=True,
+        help_keys="Tab ]",
+    ),
+    Key(
+        "prev_section",
+        "shift+tab,left_square_bracket",
+        "prev_section",
+        "key_prev_section",
+        priority=True,
+        help_keys="Shift+Tab [",
+    ),
     Key("next_unread", "n", "next_unread", "key_next_unread", show=True),
     Key("prev_unread", "p", "prev_unread", "key_prev_unread"),
     Key("toggle_read", "m", "toggle_read", "key_toggle_read"),
@@ -50,16 +62,20 @@ MAIN_KEYS: tuple[Key, ...] = (
     Key("failed_feeds", "F", "failed_feeds", "key_failed"),
     Key("help", "question_mark", "help", "key_help", show=True, help_keys="?"),
     Key("quit", "q", "app.quit", "key_quit", show=True),
-) + tuple(
-    Key(f"section_{n}", str(n), f"section({n - 1})", "key_section") for n in range(1, 10)
-)
+) + tuple(Key(f"section_{n}", str(n), f"section({n - 1})", "key_section") for n in range(1, 10))
 
 
 def main_bindings(mode: str, ui_language: str) -> list[Binding]:
     """The main screen's bindings with descriptions in the UI's language."""
     return [
-        Binding(key.keys, key.action, label(key.label_key, mode, ui_language), show=key.show,
-                priority=key.priority, id=key.id)
+        Binding(
+            key.keys,
+            key.action,
+            label(key.label_key, mode, ui_language),
+            show=key.show,
+            priority=key.priority,
+            id=key.id,
+        )
         for key in MAIN_KEYS
     ]
 

@@ -1,4 +1,4 @@
-"""`reader` without a subcommand: build paths, config and cache, run the TUI, return an exit code."""
+"""`reader` without a subcommand: paths, config and cache, then the TUI; returns an exit code."""
 
 from __future__ import annotations
 

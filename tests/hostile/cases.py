@@ -22,8 +22,16 @@ class HostileText:
 
 
 HOSTILE_TEXTS: tuple[HostileText, ...] = (
-    HostileText("rich_markup", "[bold red]緊急通知[/bold red] 市政府發布", ("[bold red]緊急通知[/bold red]",)),
-    HostileText("link_markup", "[link=https://evil.example/]點此領獎[/link]", ("[link=https://evil.example/]點此領獎[/link]",)),
+    HostileText(
+        "rich_markup",
+        "[bold red]緊急通知[/bold red] 市政府發布",
+        ("[bold red]緊急通知[/bold red]",),
+    ),
+    HostileText(
+        "link_markup",
+        "[link=https://evil.example/]點此領獎[/link]",
+        ("[link=https://evil.example/]點此領獎[/link]",),
+    ),
     HostileText("click_action", "[@click=app.quit]關閉[/] 新聞", ("[@click=app.quit]關閉[/]",)),
     HostileText("csi_colour", f"{ESC}[31m紅色標題{ESC}[0m 氣象", ("紅色標題", "氣象")),
     HostileText("csi_clear", f"{ESC}[2J{ESC}[H清屏之後 再報", ("清屏之後",)),

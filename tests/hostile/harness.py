@@ -19,7 +19,9 @@ def corpus_file(name: str) -> bytes:
     return (HERE / name).read_bytes()
 
 
-def write_config(path: Path, feed_urls: Sequence[str], section: str = "測試", **settings: Any) -> Path:
+def write_config(
+    path: Path, feed_urls: Sequence[str], section: str = "測試", **settings: Any
+) -> Path:
     """A config with one section holding `feed_urls`; `settings` go in [settings]."""
     lines = ["[settings]", "refresh_on_start = false", "feed_deadline = 10.0"]
     for key, value in settings.items():
@@ -39,7 +41,9 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def rss_item(title: str, body_html: str, n: int, author: str = "記者 王小明", link: str | None = None) -> str:
+def rss_item(
+    title: str, body_html: str, n: int, author: str = "記者 王小明", link: str | None = None
+) -> str:
     """One RSS 2.0 item; the body goes in CDATA exactly as given (CDATA ends are split safely)."""
     safe_body = body_html.replace("]]>", "]]]]><![CDATA[>")
     href = link if link is not None else f"http://127.0.0.1/news/{n}"

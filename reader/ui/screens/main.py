@@ -16,17 +16,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Tabs
 from textual.widgets._footer import FooterKey
-from textual.message import Message
 from textual.worker import WorkerState, get_current_worker
 
 from reader.core.document import html_to_blocks, text_to_blocks
-from reader.core.text import clean_line
 from reader.core.model import StoredArticle
 from reader.core.script import next_mode
 from reader.core.scriptview import ScriptView
+from reader.core.text import clean_line
 from reader.ui.article_text import article_text, cached_rows, make_rows
 from reader.ui.keys import main_bindings
 from reader.ui.messages import (
@@ -116,6 +116,7 @@ class MainScreen(Screen[None]):
     def _relabel_footer(self, old: list[Binding], new: list[Binding]) -> bool:
         """Give the footer's keys their new descriptions without rebuilding it; False when
         it must be rebuilt (other keys shown, grouped keys, not composed yet)."""
+
         def shape(bindings: list[Binding]) -> list[tuple[object, ...]]:
             return [(b.key, b.action, b.show, b.id, b.group) for b in bindings]
 
@@ -187,8 +188,9 @@ class MainScreen(Screen[None]):
             self.switch_section(section)
 
     @work(thread=True, exclusive=True, group="listing", exit_on_error=False)
-    def load_page(self, section: str, offset: int, keep_id: int | None = None,
-                  limit: int = PAGE_SIZE) -> None:
+    def load_page(
+        self, section: str, offset: int, keep_id: int | None = None, limit: int = PAGE_SIZE
+    ) -> None:
         """Read the first page of a section (a newer request cancels an older one)."""
         self._read_page(section, offset, keep_id, limit)
 
@@ -245,7 +247,8 @@ class MainScreen(Screen[None]):
     def _busy(self, group: str) -> bool:
         """Whether one of this screen's workers in `group` is still to finish."""
         return any(
-            worker.node is self and worker.group == group
+            worker.node is self
+            and worker.group == group
             and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
             for worker in self.workers
         )
@@ -315,24 +318,35 @@ class MainScreen(Screen[None]):
         loaded.pane_key = _pane_key(article, mode, full_text, query)  # type: ignore[attr-defined]
         self.post_message(loaded)
 
-    def _pane_text(self, article: StoredArticle, view: ScriptView, full_text: bool,
-                   query: str | None) -> Text:
+    def _pane_text(
+        self, article: StoredArticle, view: ScriptView, full_text: bool, query: str | None
+    ) -> Text:
         """The article converted to the view's script and laid out as Text (in a thread)."""
         item = article.listing
         language = self.app.ui_language
-        html = (article.full_html if full_text and article.full_html else
-                article.content_html or article.summary_html)
+        html = (
+            article.full_html
+            if full_text and article.full_html
+            else article.content_html or article.summary_html
+        )
         blocks = html_to_blocks(view.html(html, item.feed_url), item.link)
         if not blocks and article.text:
             blocks = text_to_blocks(view.text(article.text, item.feed_url))
-        meta_parts = [local_time(item.published, self.app.zone),
-                      view.text(item.feed_title, item.feed_url)]
+        meta_parts = [
+            local_time(item.published, self.app.zone),
+            view.text(item.feed_title, item.feed_url),
+        ]
         if item.author:
             author = view.text(item.author, item.feed_url)
             meta_parts.append(label("by_author", view.mode, language, author=author))
         meta = clean_line("  ".join(part for part in meta_parts if part))
-        return article_text(clean_line(view.text(item.title, item.feed_url)), meta, blocks,
-                            label("image", view.mode, language), query)
+        return article_text(
+            clean_line(view.text(item.title, item.feed_url)),
+            meta,
+            blocks,
+            label("image", view.mode, language),
+            query,
+        )
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         listing = message.article.listing
@@ -340,8 +354,12 @@ class MainScreen(Screen[None]):
         if key is not None:
             if key[1] != self.app.view.mode:  # built in the script shown before a toggle
                 if not self._busy("article"):
-                    self.load_article(listing.id, message.query, self.show_full_text,
-                                      keep_scroll=message.keep_scroll)
+                    self.load_article(
+                        listing.id,
+                        message.query,
+                        self.show_full_text,
+                        keep_scroll=message.keep_scroll,
+                    )
                 return
             if self.open_article_data is None or self.open_article_data.listing.id != listing.id:
                 self._pane_texts.clear()
@@ -380,23 +398,32 @@ class MainScreen(Screen[None]):
         article = self.open_article_data
         if article is None or article.listing.id != self.pane.article_id:
             article = None
-        titles = [(row.listing.title, row.listing.feed_title, row.listing.feed_url)
-                  for row in self.article_list.rows]
-        self.prefetch_next_script(article, titles, list(self.unread_counts),
-                                  self.show_full_text, self.search_query)
+        titles = [
+            (row.listing.title, row.listing.feed_title, row.listing.feed_url)
+            for row in self.article_list.rows
+        ]
+        self.prefetch_next_script(
+            article, titles, list(self.unread_counts), self.show_full_text, self.search_query
+        )
 
     @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
-    def prefetch_next_script(self, article: StoredArticle | None,
-                             titles: list[tuple[str, str, str]], sections: list[str],
-                             full_text: bool, query: str | None) -> None:
+    def prefetch_next_script(
+        self,
+        article: StoredArticle | None,
+        titles: list[tuple[str, str, str]],
+        sections: list[str],
+        full_text: bool,
+        query: str | None,
+    ) -> None:
         """Fill the conversion cache for the next script and build the open article's pane
         in it (in a thread; stops early once a newer request cancels it)."""
         view = replace(self.app.view, mode=next_mode(self.app.view.mode))  # type: ignore[arg-type]
         worker = get_current_worker()
         if article is not None:
             text = self._pane_text(article, view, full_text, query)
-            self.post_message(self.PanePrepared(_pane_key(article, view.mode, full_text, query),
-                                                text))
+            self.post_message(
+                self.PanePrepared(_pane_key(article, view.mode, full_text, query), text)
+            )
         for name in sections:
             view.text(name)
         for index, (title, feed_title, feed_url) in enumerate(titles):
@@ -594,9 +621,11 @@ class MainScreen(Screen[None]):
         sections = [s for s in self.query_one(SectionTabs).sections if s != STARRED]
         if self.section in sections:
             position = sections.index(self.section)
-            order = sections[position + 1:] + sections[:position]
+            order = sections[position + 1 :] + sections[:position]
             if step < 0:
-                order = list(reversed(sections[:position])) + list(reversed(sections[position + 1:]))
+                order = list(reversed(sections[:position])) + list(
+                    reversed(sections[position + 1 :])
+                )
         else:
             order = sections
         for section in order:
@@ -691,11 +720,14 @@ class MainScreen(Screen[None]):
         if not names or self._busy("counts") or any(name is None for name in names.values()):
             self.load_counts()
             return
-        self.on_counts_loaded(CountsLoaded(
-            self.unread_counts, self.failed_count,
-            {section: name for section, name in names.items() if name is not None},
-            self.last_refreshed,
-        ))
+        self.on_counts_loaded(
+            CountsLoaded(
+                self.unread_counts,
+                self.failed_count,
+                {section: name for section, name in names.items() if name is not None},
+                self.last_refreshed,
+            )
+        )
 
     def _redraw_list_for_script(self) -> None:
         articles = self.article_list
@@ -714,8 +746,11 @@ class MainScreen(Screen[None]):
         if pane.article_id is None:
             return
         article = self.open_article_data
-        if (article is not None and article.listing.id == pane.article_id
-                and not self._busy("article")):
+        if (
+            article is not None
+            and article.listing.id == pane.article_id
+            and not self._busy("article")
+        ):
             key = _pane_key(article, self.app.view.mode, self.show_full_text, self.search_query)
             text = self._pane_texts.get(key)
             if text is not None:
@@ -767,14 +802,17 @@ class MainScreen(Screen[None]):
                 article_id, query = result
                 self.open_article(article_id, query or None)
 
-        self.app.push_screen(SearchScreen(self.app.t("search_prompt"), self.search_query or ""), chosen)
+        self.app.push_screen(
+            SearchScreen(self.app.t("search_prompt"), self.search_query or ""), chosen
+        )
 
     def action_help(self) -> None:
         from reader.ui.keys import help_rows
 
         rows = help_rows(self.app.view.mode, self.app.ui_language, self.app.keymap)
-        self.app.push_screen(HelpScreen(help_text(self.app.t("help_title"), rows,
-                                                  self.app.t("help_close"))))
+        self.app.push_screen(
+            HelpScreen(help_text(self.app.t("help_title"), rows, self.app.t("help_close")))
+        )
 
     def action_failed_feeds(self) -> None:
         states = self.app.library.store.feed_states()
@@ -782,12 +820,27 @@ class MainScreen(Screen[None]):
         self.app.push_screen(FailedFeedsScreen(text))
 
 
-def _pane_key(article: StoredArticle, mode: str, full_text: bool,
-              query: str | None) -> tuple[object, ...]:
+def _pane_key(
+    article: StoredArticle, mode: str, full_text: bool, query: str | None
+) -> tuple[object, ...]:
     """What an article's pane Text depends on: the article, the script (second: handlers
     compare it), the source shown and the search words highlighted."""
     item = article.listing
-    html = (article.full_html if full_text and article.full_html else
-            article.content_html or article.summary_html)
-    return (item.id, mode, html, article.text, item.title, item.feed_title, item.author,
-            item.published, item.link, item.feed_url, query)
+    html = (
+        article.full_html
+        if full_text and article.full_html
+        else article.content_html or article.summary_html
+    )
+    return (
+        item.id,
+        mode,
+        html,
+        article.text,
+        item.title,
+        item.feed_title,
+        item.author,
+        item.published,
+        item.link,
+        item.feed_url,
+        query,
+    )

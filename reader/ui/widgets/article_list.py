@@ -249,8 +249,13 @@ class ArticleList(ScrollView, can_focus=True):
             return Strip.blank(width, self.get_visual_style(ROW).rich_style)
         if not 0 <= index < len(self.rows):
             return Strip.blank(width, self.get_visual_style(ROW).rich_style)
-        state = (ROW_HIGHLIGHTED if index == self.highlighted else
-                 ROW_HOVER if index == self._hover else ROW)
+        state = (
+            ROW_HIGHLIGHTED
+            if index == self.highlighted
+            else ROW_HOVER
+            if index == self._hover
+            else ROW
+        )
         row = self.rows[index]
         classes = (ROW,) if state == ROW else (ROW, state)
         style = self.get_visual_style(*classes).rich_style  # follows focus and theme

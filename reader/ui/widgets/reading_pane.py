@@ -19,7 +19,6 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
-
 RECENT_TEXTS = 3  # texts whose drawn lines are kept: one article in the three scripts
 
 _recent_wraps: LRUCache[tuple[str, int], tuple[tuple[object, list[Span]], list[Text]]] = LRUCache(6)
@@ -108,21 +107,28 @@ class ArticleBody(Widget):
                 self._strips[y] = strip
         return strip
 
-    def _draw(self, line: Text, y: int, width: int, base: RichStyle,
-              selection: Selection | None) -> Strip:
+    def _draw(
+        self, line: Text, y: int, width: int, base: RichStyle, selection: Selection | None
+    ) -> Strip:
         """One wrapped line as a Strip: the widget's style under it, links in the link style,
         the selection reversed, offsets recorded so the mouse can select."""
         if selection is not None and (span := selection.get_span(y)) is not None:
             start, end = span
             line = line.copy()
-            line.stylize(self.screen.get_component_rich_style("screen--selection"),
-                         start, len(line) if end == -1 else end)
+            line.stylize(
+                self.screen.get_component_rich_style("screen--selection"),
+                start,
+                len(line) if end == -1 else end,
+            )
         console = self.app.console
-        line_style = base + console.get_style(line.style) if line.style else base  # render() omits it
+        line_style = (
+            base + console.get_style(line.style) if line.style else base
+        )  # render() omits it
         link = self.link_style
         segments = [
-            Segment(text, style + link if style and style._meta and "@click" in style.meta
-                    else style)
+            Segment(
+                text, style + link if style and style._meta and "@click" in style.meta else style
+            )
             for text, style, _ in Segment.apply_style(line.render(console), style=line_style)
         ]
         return Strip(segments).crop_extend(0, width, base).apply_offsets(0, y)

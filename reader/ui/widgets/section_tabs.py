@@ -17,8 +17,7 @@ class SectionTabs(Tabs, can_focus=False):
     """Tabs that never take focus (the list keeps it) and are relabelled in place."""
 
     def __init__(self, sections: list[str], id: str | None = None) -> None:
-        super().__init__(*[Tab(Text(name), id=tab_id(i)) for i, name in enumerate(sections)],
-                         id=id)
+        super().__init__(*[Tab(Text(name), id=tab_id(i)) for i, name in enumerate(sections)], id=id)
         self.sections = sections
 
     def set_labels(self, labels: list[Text]) -> None:
