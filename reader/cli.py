@@ -209,12 +209,21 @@ def last_demo_url(paths: Paths) -> str:
 
 
 def start_demo(paths: Paths) -> Any:
-    """Start the demo server on its usual port, or any free one, and remember its URL."""
+    """Start the demo server where it last ran (its cached links point there), else on its
+    usual port, else on any free one; remember its URL."""
+    from urllib.parse import urlsplit
+
     from reader.core.demo_server import start_demo_server
 
-    try:
-        server = start_demo_server(DEMO_PORT)
-    except OSError:
+    last_port = urlsplit(last_demo_url(paths)).port
+    server = None
+    for port in dict.fromkeys(p for p in (last_port, DEMO_PORT) if p):
+        try:
+            server = start_demo_server(port)
+            break
+        except OSError:
+            continue
+    if server is None:
         server = start_demo_server(0)
     paths.data_dir.mkdir(parents=True, exist_ok=True)
     (paths.data_dir / "demo-url").write_text(server.base_url, encoding="utf-8")

@@ -293,3 +293,31 @@ def test_demo_end_to_end_fetch_list_show_full(xdg_dirs: dict[str, Path]) -> None
     code, after, _ = run("show", str(short["id"]), "--demo", "--full")
     assert code == 0 and len(after) > len(before) + 200
     assert "版權" not in after and "未經授權" not in after
+
+
+def test_demo_comes_back_on_the_port_its_cached_links_use(xdg_dirs: dict[str, Path]) -> None:
+    """When the usual port was busy, the demo ran elsewhere; later runs return to that port so
+    the cached articles' links (full text) still work."""
+    import socket
+
+    from reader.cli import DEMO_PORT
+
+    blocker = socket.socket()
+    try:
+        blocker.bind(("127.0.0.1", DEMO_PORT))
+        blocker.listen()
+    except OSError:
+        blocker.close()
+        blocker = None  # someone else holds it already: the same situation
+    try:
+        code, out, _ = run("--demo", "fetch", "--json")
+        assert code == 0
+    finally:
+        if blocker is not None:
+            blocker.close()
+    code, out, _ = run("list", "--demo", "--json", "--section", "國際播報", "--limit", "1")
+    item = json.loads(out)[0]
+    assert f":{DEMO_PORT}/" not in item["link"]
+    code, full, err = run("show", str(item["id"]), "--demo", "--full")
+    assert code == 0 and "full text not available" not in err
+    assert "各國加強保障" in full or len(full) > 400
