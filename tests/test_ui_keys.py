@@ -426,7 +426,8 @@ async def test_f_failure_keeps_the_summary_and_says_why(full_text_library: Libra
         await pilot.press("f")
         await settle(app, pilot)
         assert "只有摘要" in main_screen(app).pane.body_text
-        assert any("404" in str(n.message) for n in app._notifications)
+        failure = next(n for n in app._notifications if "404" in str(n.message))
+        assert failure.markup is False, "a server's words are never read as markup"
 
 
 async def test_stored_full_text_is_shown_first_and_f_toggles(library: Library) -> None:

@@ -780,7 +780,8 @@ class MainScreen(Screen[None]):
             self.app.library.full_text(article_id)
         except FullTextError as error:
             message = self.app.t("full_text_failed", reason=clean_line(str(error)))
-            self.app.call_from_thread(self.notify, message, severity="warning")
+            # The reason quotes the server (its reason phrase): never read it as markup.
+            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
             return
         self.post_message(FullTextFetched(article_id))
 
