@@ -321,3 +321,33 @@ def test_demo_comes_back_on_the_port_its_cached_links_use(xdg_dirs: dict[str, Pa
     code, full, err = run("show", str(item["id"]), "--demo", "--full")
     assert code == 0 and "full text not available" not in err
     assert "各國加強保障" in full or len(full) > 400
+
+
+def test_a_feed_can_always_show_in_one_script(tmp_path: Path, feed_server: FeedServer) -> None:
+    """Per-feed `script` overrides the global mode for that feed's text only."""
+    feed_server.add("/cn.xml", make_feed("郑州晚报", "zh-CN", CN_ITEMS, "cn"))
+    feed_server.add("/tw.xml", make_feed("臺北日報", "zh-TW", TW_ITEMS, "tw"))
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f"""[[section]]
+name = "混合"
+
+[[section.feed]]
+url = "{feed_server.url("/cn.xml")}"
+script = "hant"
+
+[[section.feed]]
+url = "{feed_server.url("/tw.xml")}"
+""",
+        encoding="utf-8",
+    )
+    cfg = ["--config", str(config)]
+    assert run("fetch", *cfg)[0] == 0
+    titles = {i["title"] for i in json.loads(run("list", "--json", *cfg)[1])}
+    assert "鄭州發佈新版城市規劃" in titles or "鄭州發布新版城市規劃" in titles  # converted
+    assert "臺灣軟體產業年會登場" in titles  # the other feed as published
+    assert "郑州发布新版城市规划" not in titles
+    # The global mode still applies to the feeds without an override.
+    titles = {i["title"] for i in json.loads(run("list", "--json", "--script", "hans", *cfg)[1])}
+    assert "台湾软件产业年会登场" in titles
+    assert any(t.startswith("鄭州發") for t in titles), "the override wins over --script too"
