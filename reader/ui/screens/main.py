@@ -1,48 +1,43 @@
 """The main screen: section tabs, article list, reading pane, status line and footer.
 
 Owns every state change of the reading session. Cache reads, script conversion and
-refreshes run in thread workers that post messages (reader.ui.messages); handlers here
-update the widgets.
+refreshes run in thread workers that post messages (reader.ui.messages); handlers here (and
+in the main_* mixins) update the widgets.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Tabs
-from textual.widgets._footer import FooterKey
-from textual.worker import WorkerState, get_current_worker
+from textual.worker import WorkerState
 
 from reader.core.document import html_to_blocks, text_to_blocks
 from reader.core.model import StoredArticle
-from reader.core.script import next_mode
 from reader.core.scriptview import ScriptView
 from reader.core.text import clean_line
-from reader.ui.article_text import article_text, cached_rows, make_rows
-from reader.ui.keys import main_bindings
+from reader.ui.article_text import article_text, make_rows
 from reader.ui.messages import (
     ArticleLoaded,
     CountsLoaded,
     FullTextFetched,
     ListingsLoaded,
-    RefreshFinished,
-    RefreshProgressed,
 )
 from reader.ui.screens.confirm import ConfirmScreen
 from reader.ui.screens.failed_feeds import FailedFeedsScreen, failed_feeds_text
 from reader.ui.screens.help import HelpScreen, help_text
+from reader.ui.screens.main_refresh import RefreshMixin
+from reader.ui.screens.main_script import ScriptMixin, pane_key
+from reader.ui.screens.main_unread import UnreadNavigationMixin
 from reader.ui.screens.search import SearchScreen
 from reader.ui.strings import label
-from reader.ui.timefmt import local_time, relative_time
+from reader.ui.timefmt import local_time
 from reader.ui.widgets.article_list import PAGE_SIZE, ArticleList
 from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.section_tabs import STARRED, SectionTabs
@@ -54,18 +49,15 @@ if TYPE_CHECKING:
 WIDE_COLUMNS = 110
 
 
-class MainScreen(Screen[None]):
-    """Reading session: which section, which article, what the status line says."""
+class MainScreen(ScriptMixin, RefreshMixin, UnreadNavigationMixin, Screen[None]):
+    """Reading session: which section, which article, what the status line says.
+
+    The refresh flow and status line (main_refresh), the script toggle and its prefetch
+    (main_script) and unread navigation (main_unread) are mixins: Textual dispatches
+    `on_...` handlers and runs `@work` methods found anywhere in the MRO. `@on` handlers
+    stay here, since only classes built by Textual's metaclass collect them."""
 
     app: ReaderApp  # type: ignore[assignment]
-
-    class PanePrepared(Message):
-        """The open article's pane, built ahead in the script `t` shows next."""
-
-        def __init__(self, key: tuple[object, ...], text: Text) -> None:
-            super().__init__()
-            self.key = key
-            self.text = text
 
     def __init__(self) -> None:
         super().__init__()
@@ -97,45 +89,6 @@ class MainScreen(Screen[None]):
             yield ReadingPane(id="reader")
         yield StatusLine(id="status")
         yield Footer()
-
-    def _set_bindings(self) -> None:
-        """Key descriptions follow the UI language, so the map is rebuilt on a mode change
-        (only when a description changes). The footer's keys take the new descriptions in
-        place; rebuilding the footer costs ~20 ms and a frame."""
-        bindings = main_bindings(self.app.view.mode, self.app.ui_language)
-        labels = [binding.description for binding in bindings]
-        if labels == getattr(self, "_binding_labels", None):
-            return
-        old: list[Binding] = getattr(self, "_main_bindings", [])
-        self._binding_labels = labels
-        self._main_bindings = bindings
-        self._bindings = BindingsMap(bindings)
-        if not self._relabel_footer(old, bindings):
-            self.refresh_bindings()
-
-    def _relabel_footer(self, old: list[Binding], new: list[Binding]) -> bool:
-        """Give the footer's keys their new descriptions without rebuilding it; False when
-        it must be rebuilt (other keys shown, grouped keys, not composed yet)."""
-
-        def shape(bindings: list[Binding]) -> list[tuple[object, ...]]:
-            return [(b.key, b.action, b.show, b.id, b.group) for b in bindings]
-
-        if not old or shape(old) != shape(new):
-            return False
-        footers = self.query(Footer)
-        keys = list(footers.first().query(FooterKey)) if footers else []
-        if not keys or any(key.has_class("-grouped") for key in keys):
-            return False
-        descriptions: dict[str, str] = {}
-        for binding in new:
-            if binding.show:
-                descriptions.setdefault(binding.action, binding.description)
-        for key in keys:
-            description = descriptions.get(key.action)
-            if description is not None and description != key.description:
-                key.description = description
-                key.refresh(layout=True)
-        return True
 
     def on_mount(self) -> None:
         tabs = self.query_one(SectionTabs)
@@ -315,7 +268,7 @@ class MainScreen(Screen[None]):
         mode = self.app.view.mode  # a toggle during the work makes the result stale
         text = self._pane_text(article, self.app.view, full_text, query)
         loaded = ArticleLoaded(article, text, query, keep_scroll)
-        loaded.pane_key = _pane_key(article, mode, full_text, query)  # type: ignore[attr-defined]
+        loaded.pane_key = pane_key(article, mode, full_text, query)  # type: ignore[attr-defined]
         self.post_message(loaded)
 
     def _pane_text(
@@ -379,64 +332,6 @@ class MainScreen(Screen[None]):
             if was_unread:
                 self.load_counts()
 
-    def _keep_pane_text(self, key: tuple[object, ...], text: Text) -> None:
-        self._pane_texts[key] = text
-        while len(self._pane_texts) > 12:
-            del self._pane_texts[next(iter(self._pane_texts))]
-
-    # ---- the next script, ahead of time ------------------------------------------------------
-
-    def _prefetch_soon(self) -> None:
-        """After the next paint, convert what is on screen to the script `t` shows next, so
-        the first press redraws at once too (only with the app's OpenCC warm-up on)."""
-        if self.app.warm_up and not self._prefetch_due:
-            self._prefetch_due = True
-            self.call_after_refresh(self._start_prefetch)
-
-    def _start_prefetch(self) -> None:
-        self._prefetch_due = False
-        article = self.open_article_data
-        if article is None or article.listing.id != self.pane.article_id:
-            article = None
-        titles = [
-            (row.listing.title, row.listing.feed_title, row.listing.feed_url)
-            for row in self.article_list.rows
-        ]
-        self.prefetch_next_script(
-            article, titles, list(self.unread_counts), self.show_full_text, self.search_query
-        )
-
-    @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
-    def prefetch_next_script(
-        self,
-        article: StoredArticle | None,
-        titles: list[tuple[str, str, str]],
-        sections: list[str],
-        full_text: bool,
-        query: str | None,
-    ) -> None:
-        """Fill the conversion cache for the next script and build the open article's pane
-        in it (in a thread; stops early once a newer request cancels it)."""
-        view = replace(self.app.view, mode=next_mode(self.app.view.mode))  # type: ignore[arg-type]
-        worker = get_current_worker()
-        if article is not None:
-            text = self._pane_text(article, view, full_text, query)
-            self.post_message(
-                self.PanePrepared(_pane_key(article, view.mode, full_text, query), text)
-            )
-        for name in sections:
-            view.text(name)
-        for index, (title, feed_title, feed_url) in enumerate(titles):
-            if index % 20 == 0 and worker.is_cancelled:
-                return
-            view.text(title, feed_url)
-            view.text(feed_title, feed_url)
-
-    def on_main_screen_pane_prepared(self, message: PanePrepared) -> None:
-        article = self.open_article_data
-        if article is not None and message.key[0] == article.listing.id:
-            self._keep_pane_text(message.key, message.text)
-
     def _redraw_row(self, index: int, **changes: Any) -> None:
         """Redraw one row with changed read/starred flags (no conversion: reuses its text)."""
         from dataclasses import replace
@@ -453,66 +348,6 @@ class MainScreen(Screen[None]):
     def _current_id(self) -> int | None:
         current = self.article_list.current
         return current.id if current is not None else None
-
-    # ---- status ---------------------------------------------------------------------------
-
-    def update_status(self) -> None:
-        t = self.app.t
-        parts: list[str] = []
-        if self.progress is not None:
-            done, total = self.progress
-            parts.append(t("refreshing", done=done, total=total))
-        elif self.last_refreshed is not None:
-            # Relative to the app's clock; a fetch "in the future" (a test clock) reads as now.
-            moment = min(self.last_refreshed, self.app.now())
-            age = relative_time(moment, self.app.now(), self.app.view.mode, self.app.ui_language)
-            parts.append(t("refreshed_at", time=age))
-        else:
-            parts.append(t("never_refreshed"))
-        parts.append(t("offline") if self.offline else t("online"))
-        if self.failed_count:
-            parts.append(t("failed_feeds", count=self.failed_count))
-        parts.append(t("script_now", script=t(f"mode_{self.app.view.mode}")))
-        self.query_one(StatusLine).show(parts, warning=bool(self.failed_count) or self.offline)
-
-    # ---- refresh --------------------------------------------------------------------------
-
-    def start_refresh(self, section: str | None) -> None:
-        if self.progress is not None:
-            self.notify(self.app.t("refresh_busy"))
-            return
-        self.progress = (0, len(self.app.library.feeds(section)))
-        self.update_status()
-        self.run_refresh(section)
-
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def run_refresh(self, section: str | None) -> None:
-        """Fetch and store feeds (blocking; in a thread), posting progress as feeds finish."""
-
-        def progress(done: int, total: int, result: Any) -> None:
-            self.post_message(RefreshProgressed(done, total, result))
-
-        summary = self.app.library.refresh(section, progress)
-        self.post_message(RefreshFinished(section, summary))
-
-    def on_refresh_progressed(self, message: RefreshProgressed) -> None:
-        if self.progress is not None:
-            self.progress = (message.done, message.total)
-            self.update_status()
-
-    def on_refresh_finished(self, message: RefreshFinished) -> None:
-        self.progress = None
-        summary = message.summary
-        failed = summary.failed
-        self.offline = bool(summary.results) and len(failed) == len(summary.results)
-        if failed:
-            self.notify(self.app.t("refresh_failed", count=len(failed)), severity="warning")
-        else:
-            self.notify(self.app.t("refresh_done", new=summary.new_articles))
-        self.load_counts()
-        if self.section is not None and summary.new_articles:
-            loaded = max(PAGE_SIZE, len(self.article_list.listings))
-            self.load_page(self.section, 0, keep_id=self._current_id(), limit=loaded)
 
     # ---- actions --------------------------------------------------------------------------
 
@@ -592,49 +427,6 @@ class MainScreen(Screen[None]):
         else:
             pane.page_down()
 
-    def _find_unread(self, step: int) -> int | None:
-        articles = self.article_list
-        start = articles.highlighted if articles.highlighted is not None else -1
-        index = start + step
-        while 0 <= index < len(articles.listings):
-            if not articles.listings[index].read:
-                return index
-            index += step
-        return None
-
-    def action_next_unread(self) -> None:
-        self._go_unread(1)
-
-    def action_prev_unread(self) -> None:
-        self._go_unread(-1)
-
-    def _go_unread(self, step: int) -> None:
-        current = self.article_list.current
-        if current is not None and not current.read and self.pane.article_id != current.id:
-            self.open_article(current.id)  # the selected one is unread and not open yet
-            return
-        index = self._find_unread(step)
-        if index is not None:
-            self.article_list.highlighted = index
-            self.open_article(self.article_list.listings[index].id)
-            return
-        sections = [s for s in self.query_one(SectionTabs).sections if s != STARRED]
-        if self.section in sections:
-            position = sections.index(self.section)
-            order = sections[position + 1 :] + sections[:position]
-            if step < 0:
-                order = list(reversed(sections[:position])) + list(
-                    reversed(sections[position + 1 :])
-                )
-        else:
-            order = sections
-        for section in order:
-            if self.unread_counts.get(section, 0) > 0:
-                self.pending_select = "first_unread"
-                self.switch_section(section)
-                return
-        self.notify(self.app.t("no_more_unread"))
-
     def action_toggle_read(self) -> None:
         articles = self.article_list
         current, index = articles.current, articles.highlighted
@@ -701,63 +493,6 @@ class MainScreen(Screen[None]):
     def action_cycle_script(self) -> None:
         self.app.cycle_script()
 
-    def redraw_for_script(self) -> None:
-        """Everything from feeds and every label again in the new script.
-
-        Texts converted before (the LRU in reader.core.script, the pane's Text per script)
-        are redrawn at once on this thread, so the change shows in the next frame; anything
-        that still needs OpenCC goes to the workers as before."""
-        self._set_bindings()
-        self.update_status()
-        self._redraw_tabs_for_script()
-        self._redraw_list_for_script()
-        self._redraw_pane_for_script()
-        self._prefetch_soon()
-
-    def _redraw_tabs_for_script(self) -> None:
-        view = self.app.view
-        names = {name: view.cached_text(name) for name in self.unread_counts}
-        if not names or self._busy("counts") or any(name is None for name in names.values()):
-            self.load_counts()
-            return
-        self.on_counts_loaded(
-            CountsLoaded(
-                self.unread_counts,
-                self.failed_count,
-                {section: name for section, name in names.items() if name is not None},
-                self.last_refreshed,
-            )
-        )
-
-    def _redraw_list_for_script(self) -> None:
-        articles = self.article_list
-        rows = None
-        if articles.rows and articles.hint is None:
-            rows = cached_rows(articles.rows, self.app.view, self.app.now(), self.app.ui_language)
-        if rows is None:
-            self._reload_current()
-            return
-        articles.swap_rows(rows)
-        if self._busy("listing"):
-            self._reload_current()  # the page on its way was converted in the old script
-
-    def _redraw_pane_for_script(self) -> None:
-        pane = self.pane
-        if pane.article_id is None:
-            return
-        article = self.open_article_data
-        if (
-            article is not None
-            and article.listing.id == pane.article_id
-            and not self._busy("article")
-        ):
-            key = _pane_key(article, self.app.view.mode, self.show_full_text, self.search_query)
-            text = self._pane_texts.get(key)
-            if text is not None:
-                pane.show_article(pane.article_id, text, keep_scroll=True)
-                return
-        self.load_article(pane.article_id, self.search_query, self.show_full_text, keep_scroll=True)
-
     def action_full_text(self) -> None:
         """Show the stored story, or back to the feed's text; fetch the story when there is none."""
         article_id = self.pane.article_id
@@ -819,29 +554,3 @@ class MainScreen(Screen[None]):
         states = self.app.library.store.feed_states()
         text = failed_feeds_text(states, self.app.t("failed_title"), self.app.t("failed_none"))
         self.app.push_screen(FailedFeedsScreen(text))
-
-
-def _pane_key(
-    article: StoredArticle, mode: str, full_text: bool, query: str | None
-) -> tuple[object, ...]:
-    """What an article's pane Text depends on: the article, the script (second: handlers
-    compare it), the source shown and the search words highlighted."""
-    item = article.listing
-    html = (
-        article.full_html
-        if full_text and article.full_html
-        else article.content_html or article.summary_html
-    )
-    return (
-        item.id,
-        mode,
-        html,
-        article.text,
-        item.title,
-        item.feed_title,
-        item.author,
-        item.published,
-        item.link,
-        item.feed_url,
-        query,
-    )
