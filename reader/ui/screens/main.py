@@ -18,26 +18,18 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tabs
 from textual.worker import WorkerState
 
-from reader.core.document import html_to_blocks, text_to_blocks
 from reader.core.model import StoredArticle
-from reader.core.scriptview import ScriptView
 from reader.core.text import clean_line
-from reader.ui.article_text import article_text, make_rows
-from reader.ui.messages import (
-    ArticleLoaded,
-    CountsLoaded,
-    FullTextFetched,
-    ListingsLoaded,
-)
+from reader.ui.article_text import make_rows
+from reader.ui.messages import CountsLoaded, ListingsLoaded
 from reader.ui.screens.confirm import ConfirmScreen
 from reader.ui.screens.failed_feeds import FailedFeedsScreen, failed_feeds_text
 from reader.ui.screens.help import HelpScreen, help_text
+from reader.ui.screens.main_article import ArticlePaneMixin
 from reader.ui.screens.main_refresh import RefreshMixin
-from reader.ui.screens.main_script import ScriptMixin, pane_key
+from reader.ui.screens.main_script import ScriptMixin
 from reader.ui.screens.main_unread import UnreadNavigationMixin
 from reader.ui.screens.search import SearchScreen
-from reader.ui.strings import label
-from reader.ui.timefmt import local_time
 from reader.ui.widgets.article_list import PAGE_SIZE, ArticleList
 from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.section_tabs import STARRED, SectionTabs
@@ -49,13 +41,13 @@ if TYPE_CHECKING:
 WIDE_COLUMNS = 110
 
 
-class MainScreen(ScriptMixin, RefreshMixin, UnreadNavigationMixin, Screen[None]):
+class MainScreen(ArticlePaneMixin, ScriptMixin, RefreshMixin, UnreadNavigationMixin, Screen[None]):
     """Reading session: which section, which article, what the status line says.
 
-    The refresh flow and status line (main_refresh), the script toggle and its prefetch
-    (main_script) and unread navigation (main_unread) are mixins: Textual dispatches
-    `on_...` handlers and runs `@work` methods found anywhere in the MRO. `@on` handlers
-    stay here, since only classes built by Textual's metaclass collect them."""
+    The reading pane (main_article), the refresh flow and status line (main_refresh), the
+    script toggle and its prefetch (main_script) and unread navigation (main_unread) are
+    mixins: Textual dispatches `on_...` handlers and runs `@work` methods found anywhere in
+    the MRO. `@on` handlers stay here: only classes built by Textual's metaclass collect them."""
 
     app: ReaderApp  # type: ignore[assignment]
 
@@ -246,91 +238,7 @@ class MainScreen(ScriptMixin, RefreshMixin, UnreadNavigationMixin, Screen[None])
         tabs.set_labels(labels)
         self.update_status()
 
-    # ---- the reading pane -----------------------------------------------------------------
-
-    def open_article(self, article_id: int, query: str | None = None) -> None:
-        """Load, convert and show an article; mark it read."""
-        self.search_query = query
-        self.app.remember(article_id=article_id)
-        self.load_article(article_id, query, self.show_full_text)
-
-    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
-    def load_article(
-        self, article_id: int, query: str | None, full_text: bool, keep_scroll: bool = False
-    ) -> None:
-        """Read the article, convert its HTML to the current script and lay it out as Text."""
-        store = self.app.library.store
-        article = store.article(article_id)
-        if article is None:
-            return
-        if not article.listing.read:
-            store.set_read([article_id], True)
-        mode = self.app.view.mode  # a toggle during the work makes the result stale
-        text = self._pane_text(article, self.app.view, full_text, query)
-        loaded = ArticleLoaded(article, text, query, keep_scroll)
-        loaded.pane_key = pane_key(article, mode, full_text, query)  # type: ignore[attr-defined]
-        self.post_message(loaded)
-
-    def _pane_text(
-        self, article: StoredArticle, view: ScriptView, full_text: bool, query: str | None
-    ) -> Text:
-        """The article converted to the view's script and laid out as Text (in a thread)."""
-        item = article.listing
-        language = self.app.ui_language
-        html = (
-            article.full_html
-            if full_text and article.full_html
-            else article.content_html or article.summary_html
-        )
-        blocks = html_to_blocks(view.html(html, item.feed_url), item.link)
-        if not blocks and article.text:
-            blocks = text_to_blocks(view.text(article.text, item.feed_url))
-        meta_parts = [
-            local_time(item.published, self.app.zone),
-            view.text(item.feed_title, item.feed_url),
-        ]
-        if item.author:
-            author = view.text(item.author, item.feed_url)
-            meta_parts.append(label("by_author", view.mode, language, author=author))
-        meta = clean_line("  ".join(part for part in meta_parts if part))
-        return article_text(
-            clean_line(view.text(item.title, item.feed_url)),
-            meta,
-            blocks,
-            label("image", view.mode, language),
-            query,
-        )
-
-    def on_article_loaded(self, message: ArticleLoaded) -> None:
-        listing = message.article.listing
-        key: tuple[object, ...] | None = getattr(message, "pane_key", None)
-        if key is not None:
-            if key[1] != self.app.view.mode:  # built in the script shown before a toggle
-                if not self._busy("article"):
-                    self.load_article(
-                        listing.id,
-                        message.query,
-                        self.show_full_text,
-                        keep_scroll=message.keep_scroll,
-                    )
-                return
-            if self.open_article_data is None or self.open_article_data.listing.id != listing.id:
-                self._pane_texts.clear()
-            self._keep_pane_text(key, message.text)
-        self.open_article_data = message.article
-        self._prefetch_soon()
-        self.open_has_full_text = message.article.full_html is not None
-        self.pane.show_article(listing.id, message.text, message.keep_scroll)
-        if self.narrow:
-            self.add_class("-reading")
-            self.refresh_bindings()
-        articles = self.article_list
-        index = articles.index_of(listing.id)
-        if index is not None:
-            was_unread = not articles.listings[index].read
-            self._redraw_row(index, read=True)
-            if was_unread:
-                self.load_counts()
+    # ---- rows -----------------------------------------------------------------------------
 
     def _redraw_row(self, index: int, **changes: Any) -> None:
         """Redraw one row with changed read/starred flags (no conversion: reuses its text)."""
@@ -492,39 +400,6 @@ class MainScreen(ScriptMixin, RefreshMixin, UnreadNavigationMixin, Screen[None])
 
     def action_cycle_script(self) -> None:
         self.app.cycle_script()
-
-    def action_full_text(self) -> None:
-        """Show the stored story, or back to the feed's text; fetch the story when there is none."""
-        article_id = self.pane.article_id
-        if article_id is None:
-            return
-        if self.open_has_full_text:
-            self.show_full_text = not self.show_full_text
-            self.notify(self.app.t("full_text_shown" if self.show_full_text else "feed_text_shown"))
-            self.load_article(article_id, self.search_query, self.show_full_text)
-            return
-        self.notify(self.app.t("full_text_fetching"))
-        self.fetch_full_text(article_id)
-
-    @work(thread=True, exclusive=True, group="full-text", exit_on_error=False)
-    def fetch_full_text(self, article_id: int) -> None:
-        """Download and extract the article's web page (blocking; in a thread) and cache it."""
-        from reader.core.fulltext import FullTextError
-
-        try:
-            self.app.library.full_text(article_id)
-        except FullTextError as error:
-            message = self.app.t("full_text_failed", reason=clean_line(str(error)))
-            # The reason quotes the server (its reason phrase): never read it as markup.
-            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
-            return
-        self.post_message(FullTextFetched(article_id))
-
-    def on_full_text_fetched(self, message: FullTextFetched) -> None:
-        self.show_full_text = True
-        if self.pane.article_id == message.article_id:
-            self.notify(self.app.t("full_text_shown"))
-            self.load_article(message.article_id, self.search_query, True)
 
     def action_refresh(self) -> None:
         self.start_refresh(None if self.section in (None, STARRED) else self.section)
