@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from textual.worker import Worker, WorkerCancelled, WorkerState
+from textual.worker import Worker, WorkerState
 
 from reader.core.config import Config, Settings
 from reader.core.library import Library, open_library
@@ -20,6 +20,7 @@ from tests.feedserver import FeedServer
 from tests.hostile.cases import HOSTILE_TEXTS, unsafe_characters
 from tests.hostile.harness import rss, rss_item
 from tests.test_hostile_content import SCRIPTED_BODY
+from tests.test_ui_fixtures import settle
 
 NOW = datetime(2026, 11, 12, 12, 0, tzinfo=UTC)
 SECTION = "[bold]要聞[/bold]\u202e"
@@ -83,15 +84,6 @@ def assert_terminal_safe(text: str) -> None:
     """RSS cannot carry ESC (the decoder drops C0 before parsing), so what is left of a sequence
     is inert text; what matters is that no control, bidi or zero-width character is shown."""
     assert not unsafe_characters(text), unsafe_characters(text)[:10]
-
-
-async def settle(app: ReaderApp, pilot: object) -> None:
-    for _ in range(4):
-        try:
-            await app.workers.wait_for_complete()
-        except WorkerCancelled:
-            pass
-        await pilot.pause()  # type: ignore[attr-defined]
 
 
 async def test_every_hostile_article_opens_literal_and_clean(library: Library) -> None:

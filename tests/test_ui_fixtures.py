@@ -7,10 +7,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from textual.worker import WorkerCancelled
+
 from reader.core.config import Config, Settings
 from reader.core.library import Library, open_library
 from reader.core.model import FeedConfig, Section
 from reader.core.paths import Paths
+from reader.ui.app import ReaderApp
 from tests.feedserver import FeedServer
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -110,3 +113,23 @@ def make_library(tmp_path: Path, server: FeedServer, **settings: object) -> Libr
     library = open_library(paths, config)
     library.refresh()
     return library
+
+
+def build_app(library: Library) -> ReaderApp:
+    """The real app over `library`, with the clock frozen at NOW and no start-up work."""
+    return ReaderApp(library, refresh_on_start=False, clock=lambda: NOW, zone=UTC, warm_up=False)
+
+
+async def settle(app: ReaderApp, pilot: object) -> None:
+    """Let workers finish and their messages land (never a sleep)."""
+    for _ in range(4):
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # an exclusive worker replaced by a newer one
+            pass
+        await pilot.pause()  # type: ignore[attr-defined]
+
+
+def long_story(paragraph: str, count: int = 80) -> str:
+    """An article long enough to scroll at any test size."""
+    return "".join(f"<p>第{n}段：{paragraph}</p>" for n in range(count))

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC
 from pathlib import Path
 
 import pytest
-from textual.worker import WorkerCancelled
 
 from reader.core.library import Library
 from reader.ui.app import ReaderApp
@@ -18,7 +16,7 @@ from reader.ui.screens.main import MainScreen
 from reader.ui.screens.search import SearchScreen
 from reader.ui.widgets.section_tabs import STARRED
 from tests.feedserver import FeedServer
-from tests.test_ui_fixtures import NOW, make_library
+from tests.test_ui_fixtures import build_app, long_story, make_library, settle
 
 WIDE = (140, 40)
 NARROW = (80, 24)
@@ -29,20 +27,6 @@ def library(tmp_path: Path, feed_server: FeedServer) -> Iterator[Library]:
     library = make_library(tmp_path, feed_server)
     yield library
     library.close()
-
-
-def build(library: Library) -> ReaderApp:
-    return ReaderApp(library, refresh_on_start=False, clock=lambda: NOW, zone=UTC, warm_up=False)
-
-
-async def settle(app: ReaderApp, pilot: object) -> None:
-    """Let workers finish and their messages land."""
-    for _ in range(4):
-        try:
-            await app.workers.wait_for_complete()
-        except WorkerCancelled:  # an exclusive worker replaced by a newer one
-            pass
-        await pilot.pause()  # type: ignore[attr-defined]
 
 
 def main_screen(app: ReaderApp) -> MainScreen:
@@ -56,7 +40,7 @@ def titles(app: ReaderApp) -> list[str]:
 
 
 async def test_starts_from_cache_newest_first_with_counts(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         screen = main_screen(app)
@@ -68,7 +52,7 @@ async def test_starts_from_cache_newest_first_with_counts(library: Library) -> N
 
 
 async def test_digit_keys_jump_to_sections(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.press("2")
@@ -95,7 +79,7 @@ async def test_digit_keys_jump_to_sections(library: Library) -> None:
     ],
 )
 async def test_next_and_previous_section(library: Library, keys: list[str], expected: str) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         for key in keys:
@@ -105,7 +89,7 @@ async def test_next_and_previous_section(library: Library, keys: list[str], expe
 
 
 async def test_clicking_a_tab_switches_section(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.click("#section-2")
@@ -114,7 +98,7 @@ async def test_clicking_a_tab_switches_section(library: Library) -> None:
 
 
 async def test_moving_in_the_list(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         articles = main_screen(app).article_list
@@ -135,7 +119,7 @@ async def test_moving_in_the_list(library: Library) -> None:
 
 
 async def test_enter_opens_and_marks_read(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.press("enter")
@@ -152,7 +136,7 @@ async def test_enter_opens_and_marks_read(library: Library) -> None:
 
 
 async def test_clicking_a_row_opens_it(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.click("#articles", offset=(10, 2))
@@ -161,7 +145,7 @@ async def test_clicking_a_row_opens_it(library: Library) -> None:
 
 
 async def test_feed_text_is_never_markup_or_control(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         screen = main_screen(app)
@@ -175,7 +159,7 @@ async def test_feed_text_is_never_markup_or_control(library: Library) -> None:
 
 
 async def test_space_pages_then_moves_to_next_article(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         screen = main_screen(app)
@@ -193,9 +177,8 @@ async def test_space_pages_then_moves_to_next_article(library: Library) -> None:
 
 async def test_space_scrolls_a_long_article_before_moving_on(library: Library) -> None:
     first = library.store.listings("要聞", limit=1)[0]
-    long_story = "".join(f"<p>第{n}段：鄭州地鐵新線沿線的居民生活正在改變。</p>" for n in range(80))
-    library.store.set_full_text(first.id, long_story)
-    app = build(library)
+    library.store.set_full_text(first.id, long_story("鄭州地鐵新線沿線的居民生活正在改變。"))
+    app = build_app(library)
     async with app.run_test(size=NARROW) as pilot:
         await settle(app, pilot)
         screen = main_screen(app)
@@ -218,9 +201,8 @@ async def test_script_toggle_keeps_the_reading_position_and_body_is_not_bold(
     library: Library,
 ) -> None:
     first = library.store.listings("要聞", limit=1)[0]
-    long_story = "".join(f"<p>第{n}段：郑州地铁新线沿线的居民生活正在改变。</p>" for n in range(80))
-    library.store.set_full_text(first.id, long_story)
-    app = build(library)
+    library.store.set_full_text(first.id, long_story("郑州地铁新线沿线的居民生活正在改变。"))
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         screen = main_screen(app)
@@ -232,7 +214,7 @@ async def test_script_toggle_keeps_the_reading_position_and_body_is_not_bold(
         assert position > 0
         await pilot.press("t")
         await settle(app, pilot)
-        assert "鄭州地鐵" not in screen.pane.body_text or app.view.mode != "hans"
+        assert app.view.mode == "hans" and "鄭州地鐵" not in screen.pane.body_text
         assert screen.pane.scroll_y == position, "the reader stays where they were"
         await pilot.press("j", "enter")  # another article starts at its top
         await settle(app, pilot)
@@ -248,7 +230,7 @@ async def test_script_toggle_keeps_the_reading_position_and_body_is_not_bold(
 
 
 async def test_next_and_previous_unread_cross_sections(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         screen = main_screen(app)
@@ -274,7 +256,7 @@ async def test_next_and_previous_unread_cross_sections(library: Library) -> None
 
 
 async def test_m_toggles_read_and_s_stars(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         screen = main_screen(app)
@@ -299,7 +281,7 @@ async def test_m_toggles_read_and_s_stars(library: Library) -> None:
 
 
 async def test_mark_section_read_asks_first(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.press("A")
@@ -319,7 +301,7 @@ async def test_mark_section_read_asks_first(library: Library) -> None:
 
 
 async def test_open_in_browser_and_copy_link(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.press("o")
@@ -329,7 +311,7 @@ async def test_open_in_browser_and_copy_link(library: Library) -> None:
 
 
 async def test_t_cycles_the_script_of_feed_text_and_labels(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.press("enter")
@@ -394,7 +376,7 @@ async def test_f_fetches_the_story_caches_it_and_toggles(
     full_text_library: Library, feed_server: FeedServer
 ) -> None:
     library = full_text_library
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.press("enter")
@@ -418,7 +400,7 @@ async def test_f_fetches_the_story_caches_it_and_toggles(
 
 async def test_f_failure_keeps_the_summary_and_says_why(full_text_library: Library) -> None:
     library = full_text_library
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.press("j", "enter")
@@ -433,7 +415,7 @@ async def test_f_failure_keeps_the_summary_and_says_why(full_text_library: Libra
 async def test_stored_full_text_is_shown_first_and_f_toggles(library: Library) -> None:
     first = library.store.listings("要聞", limit=1)[0]
     library.store.set_full_text(first.id, "<p>網頁上的完整報導全文。</p>")
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.press("enter")
@@ -447,7 +429,7 @@ async def test_stored_full_text_is_shown_first_and_f_toggles(library: Library) -
 async def test_refresh_keeps_selection_and_counts_progress(
     library: Library, feed_server: FeedServer
 ) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         screen = main_screen(app)
@@ -475,7 +457,7 @@ async def test_refresh_keeps_selection_and_counts_progress(
 
 
 async def test_failed_feeds_screen_shows_last_error(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.press("F")
@@ -487,7 +469,7 @@ async def test_failed_feeds_screen_shows_last_error(library: Library) -> None:
 
 
 async def test_search_finds_either_script_and_opens(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.press("slash")
@@ -505,7 +487,7 @@ async def test_search_finds_either_script_and_opens(library: Library) -> None:
 
 
 async def test_help_lists_every_key(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.press("question_mark")
@@ -540,7 +522,7 @@ async def test_help_lists_every_key(library: Library) -> None:
 
 
 async def test_narrow_layout_enter_and_escape(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=NARROW) as pilot:
         await settle(app, pilot)
         screen = main_screen(app)
@@ -556,7 +538,7 @@ async def test_narrow_layout_enter_and_escape(library: Library) -> None:
 
 
 async def test_quit_remembers_section_article_and_mode(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.press("2", "enter")
@@ -565,7 +547,7 @@ async def test_quit_remembers_section_article_and_mode(library: Library) -> None
         await settle(app, pilot)
         opened = main_screen(app).pane.article_id
         await pilot.press("q")
-    again = build(library)
+    again = build_app(library)
     async with again.run_test(size=WIDE) as pilot:
         await settle(again, pilot)
         screen = main_screen(again)
@@ -578,7 +560,7 @@ async def test_keys_remap_by_id(library: Library) -> None:
     from dataclasses import replace
 
     library.config = replace(library.config, keys={"refresh_all": "ctrl+r", "cursor_down": "x"})
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.press("x")
@@ -586,7 +568,7 @@ async def test_keys_remap_by_id(library: Library) -> None:
 
 
 async def test_palette_runs_reader_commands(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.press("ctrl+p")
@@ -599,7 +581,7 @@ async def test_palette_runs_reader_commands(library: Library) -> None:
 
 
 async def test_clicking_a_link_in_the_article_opens_it(library: Library) -> None:
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         await pilot.press("enter")
@@ -629,7 +611,7 @@ async def test_an_empty_section_says_what_to_do_even_when_narrow(tmp_path: Path)
         Settings(refresh_on_start=False, refresh_interval=0),
     )
     library = open_library(paths, config)
-    app = build(library)
+    app = build_app(library)
     async with app.run_test(size=NARROW) as pilot:
         await settle(app, pilot)
         articles = main_screen(app).article_list

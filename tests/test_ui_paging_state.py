@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 from pathlib import Path
 
-from textual.worker import WorkerCancelled
-
 from reader.core.config import Config, Settings
 from reader.core.library import open_library
 from reader.core.model import Article, FeedConfig, FetchResult, Section
@@ -16,7 +14,7 @@ from reader.ui.screens.main import MainScreen
 from reader.ui.state import UiState, load_ui_state, save_ui_state
 from reader.ui.strings import LABELS, label
 from reader.ui.widgets.article_list import PAGE_SIZE
-from tests.test_ui_fixtures import NOW
+from tests.test_ui_fixtures import NOW, settle
 
 FEED = "http://127.0.0.1:9/big.xml"  # never fetched: the cache is filled directly
 
@@ -45,15 +43,6 @@ def big_library(tmp_path: Path, count: int):  # type: ignore[no-untyped-def]
     )
     library.store.record_fetch(FetchResult(FEED, "ok", articles=articles), NOW)
     return library
-
-
-async def settle(app: ReaderApp, pilot: object) -> None:
-    for _ in range(4):
-        try:
-            await app.workers.wait_for_complete()
-        except WorkerCancelled:
-            pass
-        await pilot.pause()  # type: ignore[attr-defined]
 
 
 async def test_list_loads_pages_as_the_reader_moves(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +11,8 @@ from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
 from reader.core.library import Library
-from reader.ui.app import ReaderApp
 from tests.feedserver import FeedServer
-from tests.test_ui_fixtures import NOW, make_library
+from tests.test_ui_fixtures import build_app, make_library
 
 
 @pytest.fixture
@@ -22,10 +20,6 @@ def library(tmp_path: Path, feed_server: FeedServer) -> Iterator[Library]:
     library = make_library(tmp_path, feed_server)
     yield library
     library.close()
-
-
-def build(library: Library) -> ReaderApp:
-    return ReaderApp(library, refresh_on_start=False, clock=lambda: NOW, zone=UTC, warm_up=False)
 
 
 def pressing(*keys: str) -> Any:
@@ -49,34 +43,38 @@ def pressing(*keys: str) -> Any:
 
 @pytest.mark.parametrize("size", [(80, 24), (140, 40)])
 def test_list(library: Library, snap_compare: Any, size: tuple[int, int]) -> None:
-    assert snap_compare(build(library), terminal_size=size, run_before=pressing())
+    assert snap_compare(build_app(library), terminal_size=size, run_before=pressing())
 
 
 @pytest.mark.parametrize("size", [(80, 24), (140, 40)])
 def test_article_open(library: Library, snap_compare: Any, size: tuple[int, int]) -> None:
-    assert snap_compare(build(library), terminal_size=size, run_before=pressing("enter"))
+    assert snap_compare(build_app(library), terminal_size=size, run_before=pressing("enter"))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (140, 40)])
 def test_article_in_simplified(library: Library, snap_compare: Any, size: tuple[int, int]) -> None:
-    assert snap_compare(build(library), terminal_size=size, run_before=pressing("enter", "t"))
+    assert snap_compare(build_app(library), terminal_size=size, run_before=pressing("enter", "t"))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (140, 40)])
 def test_article_in_traditional(library: Library, snap_compare: Any, size: tuple[int, int]) -> None:
     assert snap_compare(
-        build(library), terminal_size=size, run_before=pressing("j", "enter", "t", "t")
+        build_app(library), terminal_size=size, run_before=pressing("j", "enter", "t", "t")
     )
 
 
 @pytest.mark.parametrize("size", [(80, 24), (140, 40)])
 def test_help(library: Library, snap_compare: Any, size: tuple[int, int]) -> None:
-    assert snap_compare(build(library), terminal_size=size, run_before=pressing("question_mark"))
+    assert snap_compare(
+        build_app(library), terminal_size=size, run_before=pressing("question_mark")
+    )
 
 
 def test_english_labels(tmp_path: Path, feed_server: FeedServer, snap_compare: Any) -> None:
     library = make_library(tmp_path, feed_server, ui_language="en")
     try:
-        assert snap_compare(build(library), terminal_size=(140, 40), run_before=pressing("enter"))
+        assert snap_compare(
+            build_app(library), terminal_size=(140, 40), run_before=pressing("enter")
+        )
     finally:
         library.close()
