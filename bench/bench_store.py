@@ -201,7 +201,6 @@ def build(path: Path, article_count: int, feed_count: int) -> float:
                         content_html="".join(
                             f"<p>{part}。</p>" for part in text.split("。") if part
                         ),
-                        text=text,
                     )
                 )
             store.record_fetch(

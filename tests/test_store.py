@@ -34,7 +34,6 @@ def make_article(
         published=published,
         summary_html=f"<p>{title}</p>",
         content_html=f"<p>{text}</p>",
-        text=text,
     )
 
 

@@ -50,7 +50,18 @@ class Article:
     published: datetime | None = None  # timezone-aware
     summary_html: str = ""
     content_html: str = ""
-    text: str = ""  # plain text of content (else summary), for listing and search
+
+    @property
+    def text(self) -> str:
+        """Plain text of the content (else the summary), derived on use.
+
+        Not a field: nothing on the refresh path reads it, and computing it for every parsed
+        item was a third of a cold refresh's parse time (and of what workers ship back).
+        """
+        from reader.core.plain_fast import html_to_plain  # HTML parsing loads only if asked
+
+        body = self.content_html or self.summary_html
+        return html_to_plain(body) if body else ""
 
 
 @dataclass(frozen=True, slots=True)

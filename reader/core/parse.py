@@ -27,7 +27,7 @@ from reader.core.feeddates import feedparser_date_handler, from_utc_tuple, parse
 from reader.core.model import Article
 from reader.core.parse_fast import read_feed as read_feed_fast
 from reader.core.plain_fast import html_to_plain  # same output as text.html_to_plain, faster
-from reader.core.text import clean_line, clean_text
+from reader.core.text import clean_line
 
 __all__ = ["FeedParseError", "ParsedFeed", "parse_feed"]
 
@@ -308,20 +308,17 @@ def _article_from_entry(
     summary_html = _html_of(entry.get("summary_detail"))
     if summary_html == content_html:
         summary_html = ""  # feedparser copies Atom content into summary; keep one copy
-    body_html = content_html or summary_html
-    body_text = html_to_plain(body_html) if body_html else ""
     author_detail = entry.get("author_detail") or {}
     author = clean_line(str(author_detail.get("name") or entry.get("author") or "")) or None
     return Article(
         feed_url=url,
         entry_id=entry_id,
-        title=title or _fallback_title(body_text, link),
+        title=title or _fallback_title(content_html or summary_html, link),
         link=link,
         author=author,
         published=published,
         summary_html=summary_html,
         content_html=content_html,
-        text=body_text,
     )
 
 
@@ -330,9 +327,9 @@ def _hash_id(title: str, raw_date: str) -> str:
     return "sha1:" + digest.hexdigest()
 
 
-def _fallback_title(text: str, link: str | None) -> str:
+def _fallback_title(body_html: str, link: str | None) -> str:
     """An untitled item (RSS allows them) is named by its first words, else its link."""
-    first_line = clean_line(text)[:_FALLBACK_TITLE_CHARS]
+    first_line = clean_line(html_to_plain(body_html) if body_html else "")[:_FALLBACK_TITLE_CHARS]
     return first_line or link or ""
 
 
@@ -402,26 +399,20 @@ def _article_from_json_item(
     content_html = _text_field(item, "content_html")
     content_text = _text_field(item, "content_text")
     summary = _text_field(item, "summary")
-    if content_html:
-        body_text = html_to_plain(content_html)
-    else:
+    if not content_html:
         content_html = _text_as_html(content_text)
-        body_text = clean_text(content_text).strip()
     summary_html = _text_as_html(summary) if summary else ""
-    if not body_text and summary:
-        body_text = clean_text(summary).strip()
     raw_date = _text_field(item, "date_published") or _text_field(item, "date_modified")
     entry_id = _json_id(item) or link or _hash_id(title, raw_date)
     return Article(
         feed_url=url,
         entry_id=entry_id,
-        title=title or _fallback_title(body_text, link),
+        title=title or _fallback_title(content_html or summary_html, link),
         link=link,
         author=_json_author(item),
         published=parse_feed_date(raw_date, default_tz),
         summary_html=summary_html,
         content_html=content_html,
-        text=body_text,
     )
 
 

@@ -21,7 +21,11 @@ from reader.core.store_search import article_words
 
 
 def article_digest(article: Article) -> str:
-    """A hash of every field we store, so an unchanged article costs no writes."""
+    """A hash of every field we store, so an unchanged article costs no writes.
+
+    Plain text is derived from the HTML, so it is not hashed (caches written while it was
+    rewrite each article once, the first time its feed changes).
+    """
     published = "" if article.published is None else str(to_micros(article.published))
     parts = (
         article.title,
@@ -30,7 +34,6 @@ def article_digest(article: Article) -> str:
         published,
         article.summary_html,
         article.content_html,
-        article.text,
     )
     hasher = hashlib.blake2b(digest_size=16)
     for part in parts:
@@ -87,7 +90,6 @@ def prepare(article: Article) -> PreparedArticle:
         published=article.published,
         summary_html=article.summary_html,
         content_html=article.content_html,
-        text=article.text,
     )
 
 
