@@ -10,11 +10,9 @@ from xml.sax.saxutils import escape
 import pytest
 
 from reader.core.backends.http import HttpBackend
-from reader.core.fold import fold_for_search
 from reader.core.model import FeedConfig, Section
 from reader.core.refresh import refresh_feeds
 from reader.core.store import Store
-from reader.core.store_search import _spaced, index_words
 from tests.feedserver import FeedServer
 
 CITIES = ("鄭州", "洛陽", "開封", "高雄", "香港", "深圳")
@@ -91,22 +89,6 @@ async def test_process_pool_parsing_stores_the_same_articles(
     finally:
         threaded.close()
         pooled.close()
-
-
-@pytest.mark.parametrize(
-    ("title", "text"),
-    [
-        ("鄭州地鐵", "本報訊 Metro line 3 開通，ＡＢＣ測試。"),
-        ("", "한글 뉴스와 かな カナ 混在"),
-        ("𠀀𪚥 罕用字", "擴展B區的字：𠀋𡈽，以及普通字。"),
-        ("Only Latin", "no CJK at all, 123 numbers_and_underscores"),
-        ("⺀部首⿟", "\u3100\u312f注音ㄅㄆ與豈更"),
-    ],
-)
-def test_index_words_gives_the_same_tokens_as_the_regex_path(title: str, text: str) -> None:
-    fast = index_words(title, text).split()
-    reference = _spaced(fold_for_search(f"{title}\n{text}")).split()
-    assert fast == reference
 
 
 async def test_feeds_written_together_each_count_and_report_once(

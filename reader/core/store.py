@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,7 +39,7 @@ from reader.core.store_schema import (
     migrate,
     to_micros,
 )
-from reader.core.store_search import INDEX_TEXT_VERSION, article_words
+from reader.core.store_search import INDEX_TEXT_VERSION, SEARCH_INDEX_DDL, article_words
 
 __all__ = [
     "CorruptDatabaseError",
@@ -159,7 +159,7 @@ class Store(StoreQueries):
                 connection.execute("PRAGMA journal_mode = WAL")
             migrate(connection)
             store = cls(connection, path)
-            store._reindex_if_fold_changed()
+            store._reindex_if_changed()
             store._vacuum_if_pending()
             return store
         except NewerSchemaError as error:
@@ -242,19 +242,27 @@ class Store(StoreQueries):
         "index_text_version": str(INDEX_TEXT_VERSION),
     }
 
-    def _reindex_if_fold_changed(self) -> None:
-        """Rebuild the search index when folding or text derivation changed since it was built.
+    _INDEX_DDL_SQL = "SELECT sql FROM sqlite_master WHERE name = 'article_fts'"
+
+    def _index_is_current(self, read: Callable[[str], list[tuple[Any, ...]]]) -> bool:
+        return dict(read(self._INDEX_VERSIONS_SQL)) == self._CURRENT_INDEX_VERSIONS and read(
+            self._INDEX_DDL_SQL
+        ) == [(SEARCH_INDEX_DDL,)]
+
+    def _reindex_if_changed(self) -> None:
+        """Rebuild the search index when folding, text derivation or the index's definition
+        (its tokenizer) changed since it was built.
 
         The whole rebuild is one write transaction, so two processes opening at once cannot
-        both rebuild (the second sees the new version and does nothing).
+        both rebuild (the second finds the index current and does nothing).
         """
-        if dict(self._read(self._INDEX_VERSIONS_SQL)) == self._CURRENT_INDEX_VERSIONS:
+        if self._index_is_current(self._read):
             return
         with self._write() as connection:
-            found = dict(connection.execute(self._INDEX_VERSIONS_SQL).fetchall())
-            if found == self._CURRENT_INDEX_VERSIONS:
+            if self._index_is_current(lambda sql: connection.execute(sql).fetchall()):
                 return
-            connection.execute("INSERT INTO article_fts(article_fts) VALUES ('delete-all')")
+            connection.execute("DROP TABLE IF EXISTS article_fts")
+            connection.execute(SEARCH_INDEX_DDL)
             cursor = connection.execute(
                 "SELECT a.id, a.title, b.summary_html, b.content_html FROM articles AS a"
                 " JOIN article_bodies AS b ON b.article_id = a.id"

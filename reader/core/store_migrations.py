@@ -11,7 +11,7 @@ import sqlite3
 
 from reader.core.fold import FOLD_VERSION
 from reader.core.store_codec import pack, unpack
-from reader.core.store_search import INDEX_TEXT_VERSION, article_words
+from reader.core.store_search import INDEX_TEXT_VERSION, SEARCH_INDEX_DDL, article_words
 
 # Rows per transaction when converting bodies: about half a second each on a 2-core machine,
 # so another process waiting on the cache is never kept long.
@@ -34,7 +34,7 @@ CREATE TABLE article_bodies_packed (
 def bodies_packed_without_text(connection: sqlite3.Connection) -> bool:
     """Version 1 -> 2: bodies packed (store_codec), the stored plain text dropped.
 
-    First call: create the new bodies table and empty the search index (it was built from the
+    First call: create the new bodies table and re-create the search index (it was built from the
     parser's text, which we no longer keep, and a contentless index can only delete what it is
     told exactly). Then each call copies the next batch of bodies, in article id order, and
     indexes them from their HTML; a restart resumes after the highest id copied. The last call
@@ -45,7 +45,10 @@ def bodies_packed_without_text(connection: sqlite3.Connection) -> bool:
     ).fetchone()
     if started is None:
         connection.execute(_PACKED_BODIES_DDL)
-        connection.execute("INSERT INTO article_fts(article_fts) VALUES ('delete-all')")
+        # Emptied by re-creating it as the index is defined now, so the words written below
+        # go into an index with the tokenizer they were made for.
+        connection.execute("DROP TABLE IF EXISTS article_fts")
+        connection.execute(SEARCH_INDEX_DDL)
         connection.executemany(
             "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
             [("fold_version", str(FOLD_VERSION)), ("index_text_version", str(INDEX_TEXT_VERSION))],

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reader.core.store_migrations import bodies_packed_without_text
+from reader.core.store_search import SEARCH_INDEX_DDL
 
 SCHEMA_VERSION = 2
 
@@ -86,14 +87,9 @@ CREATE TABLE article_bodies (
     content_html BLOB NOT NULL,
     full_html BLOB               -- NULL: no full text fetched
 );
-
-CREATE VIRTUAL TABLE article_fts USING fts5 (
-    words,
-    content = '',
-    columnsize = 0,
-    tokenize = 'unicode61 remove_diacritics 2'
-);
 """
+
+SCHEMA_DDL += SEARCH_INDEX_DDL + ";\n"  # the search index, defined with the code that fills it
 
 # A migration step does some or all of its work in the transaction it is given. It returns
 # False when there is more to do: that transaction commits and the step is called again in a

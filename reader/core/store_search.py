@@ -1,10 +1,11 @@
 """What the search index holds and how a user's query becomes a safe FTS5 query.
 
-Text is folded to one script (``fold_for_search``) and every CJK character becomes its own
-token: the unicode61 tokenizer then indexes one token per Han character, so one- and
+Text is folded to one script (as ``fold_for_search`` does) and every CJK character becomes its
+own word: the `ascii` tokenizer then indexes one token per Han character, so one- and
 two-character queries (郑州, 台湾) are found, which the trigram tokenizer cannot do. A query is
 folded the same way and sent as FTS5 phrases, so its characters must be adjacent and in order.
-Latin words stay whole words (unicode61 also lower-cases them).
+Latin words stay whole words; separators, case and diacritics are dealt with before the
+tokenizer sees the text (`index_form`), which makes it much cheaper than `unicode61`.
 """
 
 from __future__ import annotations
@@ -14,14 +15,24 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 
-from reader.core.fold import fold_for_search, fold_table
+from reader.core.fold import fold_table
 
 # The index is built from the title and `plain_text` of the stored HTML, never from text the
 # parser handed over: the contentless index can only delete an article by giving the very words
 # it was indexed with, so those words must be re-derivable from what is stored, by code this
-# module owns. Change `plain_text` (or anything it depends on) and bump this: the next start
-# rebuilds the index.
-INDEX_TEXT_VERSION = 1
+# module owns. Change `plain_text` or `index_form` (or anything they depend on) and bump this:
+# the next start rebuilds the index. 2: the `ascii` tokenizer and our own word characters.
+INDEX_TEXT_VERSION = 2
+
+# The index table: contentless, one row per article. Rebuilt, not migrated, whenever this
+# definition or INDEX_TEXT_VERSION changes (Store._reindex_if_changed). SQLite keeps the text as
+# given, which is how a changed definition is noticed.
+SEARCH_INDEX_DDL = """CREATE VIRTUAL TABLE article_fts USING fts5 (
+    words,
+    content = '',
+    columnsize = 0,
+    tokenize = 'ascii'
+)"""
 
 _DROPPED_ELEMENTS = re.compile(
     r"<(script|style|template|noscript)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
@@ -34,37 +45,45 @@ _BREAKING_TAG = re.compile(
 _ANY_TAG = re.compile(r"</?[A-Za-z][^>]*>|<![^>]*>|<\?[^>]*>")
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
 
-# CJK radicals, punctuation, kana, bopomofo, unified ideographs (with extension A), Hangul
-# syllables, compatibility ideographs, and the supplementary ideograph planes.
-_CJK_RUN = re.compile(
-    "[\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]+"
-)
-# What unicode61 keeps as part of a token: letters, digits, and private-use characters.
-_WORD_CHARACTER = re.compile(r"[^\W_]", re.UNICODE)
-
-
-# (first, last) code points of the BMP ranges in _CJK_RUN; supplementary-plane characters are
-# rare and left to the regex.
+# (first, last) code points of the BMP ranges whose characters are each indexed as a word of
+# their own: CJK radicals, kana, bopomofo, unified ideographs (with extension A), Hangul
+# syllables, compatibility ideographs. Supplementary-plane ideographs are handled apart.
 _BMP_CJK_RANGES = (
     (0x2E80, 0x2FDF), (0x3040, 0x30FF), (0x3100, 0x312F), (0x3400, 0x4DBF),
     (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
 )  # fmt: skip
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL_IDEOGRAPHS = (0x20000, 0x3FFFF)
+# A word as the `ascii` tokenizer sees one once `index_form` has run: ASCII letters and digits
+# and every non-ASCII character left (all others became spaces).
+_TOKEN = re.compile("[0-9A-Za-z\u0080-\U0010ffff]+")
 
-_index_table: dict[int, int | str] | None = None
+_index_table: dict[int, int | str | None] | None = None
 _index_table_lock = threading.Lock()
 
 
-def _load_index_table() -> dict[int, int | str]:
-    """Folding and spacing in one `str.translate` table: each BMP CJK character maps to its
-    folded form with a space either side, every other folded character to its folding. Built
-    on first use (about 40,000 entries, 20 ms), never at import."""
+def _load_index_table() -> dict[int, int | str | None]:
+    """Folding, word splitting and spacing in one `str.translate` table (see index_chars_build):
+    each BMP CJK character maps to its folded form with a space either side, separators to a
+    space, combining marks to nothing, accented Latin letters to their base letter, every
+    other folded character to its folding. Built on first use (about 25 ms), never at import."""
     global _index_table
     with _index_table_lock:
         if _index_table is None:
+            from reader.core import _index_chars as chars
+            from reader.core.index_chars_build import parse_ranges
+
+            own: dict[int, str | None] = {}
+            for first, last in parse_ranges("".join(chars.SEPARATOR_RANGES)):
+                own.update(dict.fromkeys(range(first, last + 1), " "))
+            for first, last in parse_ranges("".join(chars.DROPPED_RANGES)):
+                own.update(dict.fromkeys(range(first, last + 1)))
+            sources, targets = "".join(chars.STRIPPED_SOURCES), "".join(chars.STRIPPED_TARGETS)
+            own.update(zip(map(ord, sources), targets, strict=True))
+            table: dict[int, int | str | None] = dict(own)
             fold = fold_table()
-            table: dict[int, int | str] = dict(fold)
+            for code, target in fold.items():  # a folded character indexes as its folding does
+                table[code] = own[target] if target in own else target
             for first, last in _BMP_CJK_RANGES:
                 for code in range(first, last + 1):
                     table[code] = f" {chr(fold.get(code, code))} "
@@ -100,17 +119,31 @@ def article_words(title: str, summary_html: str, content_html: str) -> str:
 
 
 def index_words(title: str, text: str) -> str:
-    """The string put in the index for one article: folded, each CJK character set apart.
+    """The string put in the index for one article (see `index_form`)."""
+    return index_form(f"{title}\n{text}")
 
-    One C-level `translate` pass instead of a regex callback per CJK run (0.14 ms instead of
-    0.34 ms for a 2,000-character article); the words are the same, only spacing differs, and
-    the tokenizer ignores spacing, so old index entries still match for deletion.
+
+def index_form(text: str) -> str:
+    """Text as the index holds it: folded, each CJK character set apart as a word, separators
+    as spaces, diacritics off Latin letters. The `ascii` tokenizer then only splits on spaces
+    and ASCII punctuation and lower-cases ASCII.
+
+    One C-level `translate` pass (about 0.14 ms for a 2,000-character article); spacing may
+    differ between versions, as the tokenizer ignores it, but the words must not.
     """
-    joined = f"{title}\n{text}"
-    if _ASTRAL.search(joined):
-        return _spaced(fold_for_search(joined))
     table = _index_table if _index_table is not None else _load_index_table()
-    return joined.translate(table)
+    words = text.translate(table)
+    if _ASTRAL.search(words):
+        words = _ASTRAL.sub(_astral_form, words)
+    return words
+
+
+def _astral_form(match: re.Match[str]) -> str:
+    """A supplementary-plane ideograph is a word of its own; anything else there (emoji,
+    symbols, rare scripts) separates words, whatever Python's Unicode version says of it."""
+    char = match.group()
+    first, last = _ASTRAL_IDEOGRAPHS
+    return f" {char} " if first <= ord(char) <= last else " "
 
 
 def fts_query(
@@ -128,10 +161,11 @@ def fts_query(
         spellings = [part, *(variants(part) if variants else ())]
         phrases: list[str] = []
         for spelling in spellings:
-            spaced = _spaced(fold_for_search(spelling)).strip()
-            if not _WORD_CHARACTER.search(spaced):
+            # Only words (no quotes, no operators) go between the quotes: FTS5 sees a phrase.
+            tokens = _TOKEN.findall(index_form(spelling))
+            if not tokens:
                 continue
-            phrase = '"' + spaced.replace('"', '""') + '"'
+            phrase = '"' + " ".join(tokens) + '"'
             if phrase not in phrases:
                 phrases.append(phrase)
         if phrases:
@@ -139,12 +173,3 @@ def fts_query(
     if not groups:
         return None
     return " AND ".join(groups)
-
-
-def _spaced(text: str) -> str:
-    """Every CJK character as its own word; other text unchanged."""
-    return _CJK_RUN.sub(_space_run, text)
-
-
-def _space_run(run: re.Match[str]) -> str:
-    return " " + " ".join(run.group()) + " "

@@ -1,0 +1,135 @@
+"""The words the search index holds (index_form with the `ascii` tokenizer), end to end in a
+real cache: folding, CJK characters as words, separators, case and diacritics."""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from reader.core import _index_chars
+from reader.core.index_chars_build import render_module
+from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
+from reader.core.store import Store
+from reader.core.store_search import _BMP_CJK_RANGES, SEARCH_INDEX_DDL, fts_query, index_form
+
+NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+FEED = "http://127.0.0.1/words.xml"
+
+
+def words(text: str) -> list[str]:
+    """The tokens FTS5's ascii tokenizer makes of index_form(text)."""
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    connection.execute(SEARCH_INDEX_DDL.replace("article_fts", "t"))
+    connection.execute("INSERT INTO t(rowid, words) VALUES (1, ?)", (index_form(text),))
+    rows = connection.execute("SELECT term, offset FROM v ORDER BY offset").fetchall()
+    return [term for term, _ in rows]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("鄭州地鐵", ["郑", "州", "地", "铁"]),
+        ("Metro 3 開通，ＡＢＣ測試。", ["metro", "3", "开", "通", "abc", "测", "试"]),
+        ("iPhone手機2024年", ["iphone", "手", "机", "2024", "年"]),
+        ("Apple—Google«合作»", ["apple", "google", "合", "作"]),
+        ("café CAFÉ cafe\u0301", ["cafe", "cafe", "cafe"]),
+        ("ΑΘΗΝΑ Москва", ["αθηνα", "москва"]),
+        ("con\xadtent x_y a\u200bb", ["content", "x", "y", "a", "b"]),
+        ("好🎉消息", ["好", "消", "息"]),
+        ("𠀀𪚥罕用字", ["𠀀", "𪚥", "罕", "用", "字"]),
+        ("한글 かなカナ ㄅㄆ", ["한", "글", "か", "な", "カ", "ナ", "ㄅ", "ㄆ"]),
+    ],
+)
+def test_index_words(text: str, expected: list[str]) -> None:
+    assert words(text) == expected
+
+
+def test_every_non_ascii_separator_splits_words() -> None:
+    # No character the tokenizer would glue to a word may be left: after index_form, every
+    # non-ASCII character is a letter, digit or private-use character, or one of the CJK
+    # blocks whose every character is a word of its own.
+    sample = "".join(chr(code) for code in range(0x80, 0x10000) if not 0xD800 <= code < 0xE000)
+    for char in set(index_form(sample)):
+        if char.isascii() or any(a <= ord(char) <= b for a, b in _BMP_CJK_RANGES):
+            continue
+        category = unicodedata.category(char)
+        assert category[0] in "LN" or category == "Co", (hex(ord(char)), category)
+
+
+def test_query_is_quoted_words_only() -> None:
+    assert fts_query("鄭州") == '"郑 州"'
+    assert fts_query('AND "x" NEAR(a*') == '"and" AND "x" AND "near a"'
+    assert fts_query("，。！—🎉") is None
+
+
+@pytest.mark.skipif(
+    unicodedata.unidata_version != _index_chars.UNICODE_VERSION,
+    reason="the table is generated with one Unicode version; another Python may differ",
+)
+def test_generated_table_is_current() -> None:
+    assert Path(_index_chars.__file__).read_text(encoding="utf-8") == render_module()
+
+
+def article(number: int, title: str, body: str) -> Article:
+    return Article(FEED, f"e{number}", title, published=NOW, content_html=f"<p>{body}</p>")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    store = Store.open(tmp_path / "cache.sqlite3")
+    store.sync_feeds([Section("要聞", (FeedConfig(FEED),))])
+    articles = (
+        article(1, "Apple—Google合作", "兩家公司在 Café Lumière 發布新品。"),
+        article(2, "鄭州地鐵開通", "ＡＢＣ測試：iPhone手機支付。"),
+        article(3, "郑州夜市", "Москва 代表團到訪🎉。"),
+    )
+    store.record_fetch(FetchResult(FEED, "ok", articles, Validators(etag='"1"')), NOW)
+    return store
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("google", ["Apple—Google合作"]),
+        ("GOOGLE apple", ["Apple—Google合作"]),
+        ("cafe lumiere", ["Apple—Google合作"]),
+        ("Café", ["Apple—Google合作"]),
+        ("郑州", ["郑州夜市", "鄭州地鐵開通"]),
+        ("abc", ["鄭州地鐵開通"]),
+        ("iphone", ["鄭州地鐵開通"]),
+        ("МОСКВА", ["郑州夜市"]),
+        ("phone", []),
+    ],
+)
+def test_search_finds_words_across_case_width_script_and_accents(
+    store: Store, query: str, found: list[str]
+) -> None:
+    assert sorted(listing.title for listing in store.search(query)) == sorted(found)
+
+
+def test_an_index_built_with_the_old_tokenizer_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    store = Store.open(path)
+    store.sync_feeds([Section("要聞", (FeedConfig(FEED),))])
+    store.record_fetch(
+        FetchResult(FEED, "ok", (article(1, "鄭州新聞", "Café"),), Validators(etag='"1"')), NOW
+    )
+    store.close()
+    raw = sqlite3.connect(path)  # what an older reader left: unicode61, empty, version 1
+    raw.execute("DROP TABLE article_fts")
+    raw.execute(SEARCH_INDEX_DDL.replace("'ascii'", "'unicode61 remove_diacritics 2'"))
+    raw.execute("UPDATE meta SET value = '1' WHERE key = 'index_text_version'")
+    raw.commit()
+    raw.close()
+    store = Store.open(path)
+    assert [listing.title for listing in store.search("郑州 cafe")] == ["鄭州新聞"]
+    store.close()
+    raw = sqlite3.connect(path)
+    ddl = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'article_fts'").fetchone()[0]
+    raw.close()
+    assert ddl == SEARCH_INDEX_DDL
