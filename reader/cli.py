@@ -129,12 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("demo-server", "serve the demo feeds over HTTP on 127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
 
-    try:
-        from reader import cli_extract
-    except ImportError:  # the extract command arrives with the full-text module
-        pass
-    else:
-        cli_extract.add_parser(sub)
+    # reader.cli_extract (and the extraction libraries) load only when `extract` runs.
+    p = command("extract", "print the story of web pages (saved files or http/https URLs)")
+    p.add_argument("pages", nargs="+", metavar="PAGE", help="an HTML file or an http(s) URL")
+    p.add_argument("--json", action="store_true", help="one JSON object per page and line")
+    p.add_argument(
+        "--script", choices=SCRIPT_MODES, default="original", help="show text in this script"
+    )
     return parser
 
 

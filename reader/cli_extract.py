@@ -22,18 +22,6 @@ from reader.core.text import clean_text
 
 _FETCH_CONCURRENCY = 4
 _TIMEOUT_SECONDS = 15.0
-_SCRIPT_CHOICES = ("original", "hans", "hant")
-
-
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register the `extract` subcommand."""
-    help_text = "print the story of web pages (saved files or http/https URLs)"
-    parser = subparsers.add_parser("extract", help=help_text, description=help_text)
-    parser.add_argument("pages", nargs="+", metavar="PAGE", help="an HTML file or an http(s) URL")
-    parser.add_argument("--json", action="store_true", help="one JSON object per page and line")
-    parser.add_argument(
-        "--script", choices=_SCRIPT_CHOICES, default="original", help="show text in this script"
-    )
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

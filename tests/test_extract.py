@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 from datetime import UTC, datetime, timedelta
@@ -14,6 +13,7 @@ import httpx
 import pytest
 
 from reader import cli_extract
+from reader.cli import build_parser
 from reader.core.boilerplate import is_boilerplate_line, is_section_end_line
 from reader.core.extract import ExtractError, Story, extract_story, fetch_page
 from reader.core.extract_blocks import (
@@ -411,9 +411,7 @@ async def test_fetch_page_redirect_loop(feed_server) -> None:  # type: ignore[no
 
 
 def _cli(argv: list[str]) -> tuple[int, str, str, pytest.CaptureFixture[str] | None]:
-    parser = argparse.ArgumentParser()
-    cli_extract.add_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["extract", *argv])
+    args = build_parser().parse_args(["extract", *argv])
     out = io.StringIO()
     code = cli_extract.run(args, out)
     return code, out.getvalue(), "", None

@@ -37,3 +37,18 @@ def test_cli_commands_do_not_load_the_tui_or_opencc() -> None:
     assert "textual" not in loaded
     assert "opencc" not in loaded, "the script converter loads on first use only"
     assert "feedparser" not in loaded and "trafilatura" not in loaded
+
+
+def test_cli_start_up_leaves_story_extraction_unloaded() -> None:
+    # Every command pays for what the parser imports: extraction (readability, trafilatura and
+    # our extract modules, about 50 ms) loads only when `reader extract` runs.
+    script = (
+        "import sys, reader.cli\nreader.cli.build_parser()\n"
+        "print(' '.join(m for m in sys.modules if m.startswith('reader.')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    loaded = set(result.stdout.split())
+    assert "reader.cli" in loaded
+    assert not loaded & {"reader.cli_extract", "reader.core.extract", "reader.core.fulltext"}

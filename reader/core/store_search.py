@@ -58,15 +58,19 @@ _ASTRAL_IDEOGRAPHS = (0x20000, 0x3FFFF)
 # and every non-ASCII character left (all others became spaces).
 _TOKEN = re.compile("[0-9A-Za-z\u0080-\U0010ffff]+")
 
-_index_table: dict[int, int | str | None] | None = None
+_index_table: tuple[int | str | None, ...] | None = None
 _index_table_lock = threading.Lock()
 
 
-def _load_index_table() -> dict[int, int | str | None]:
+def _load_index_table() -> tuple[int | str | None, ...]:
     """Folding, word splitting and spacing in one `str.translate` table (see index_chars_build):
     each BMP CJK character maps to its folded form with a space either side, separators to a
     space, combining marks to nothing, accented Latin letters to their base letter, every
-    other folded character to its folding. Built on first use (about 25 ms), never at import."""
+    other folded character to its folding. Built on first use (about 40 ms), never at import.
+
+    A tuple indexed by code point, not a dict: `translate` looks each character up, and a
+    tuple lookup makes the pass 30-40 % faster. Supplementary-plane characters fall outside it
+    (`translate` leaves them as they are) and are handled by `_astral_form`."""
     global _index_table
     with _index_table_lock:
         if _index_table is None:
@@ -87,7 +91,7 @@ def _load_index_table() -> dict[int, int | str | None]:
             for first, last in _BMP_CJK_RANGES:
                 for code in range(first, last + 1):
                     table[code] = f" {chr(fold.get(code, code))} "
-            _index_table = table
+            _index_table = tuple(table.get(code, code) for code in range(0x10000))
         return _index_table
 
 
@@ -139,11 +143,14 @@ def index_form(text: str) -> str:
 
 
 def _astral_form(match: re.Match[str]) -> str:
-    """A supplementary-plane ideograph is a word of its own; anything else there (emoji,
-    symbols, rare scripts) separates words, whatever Python's Unicode version says of it."""
-    char = match.group()
+    """A supplementary-plane ideograph is a word of its own (folded: compatibility ideographs
+    to their unified form); anything else there (emoji, symbols, rare scripts) separates
+    words, whatever Python's Unicode version says of it."""
+    code = ord(match.group())
     first, last = _ASTRAL_IDEOGRAPHS
-    return f" {char} " if first <= ord(char) <= last else " "
+    if not first <= code <= last:
+        return " "
+    return f" {chr(fold_table().get(code, code))} "
 
 
 def fts_query(
