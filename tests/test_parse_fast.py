@@ -307,3 +307,18 @@ def test_generated_shapes_mostly_take_the_fast_path() -> None:
     for body in (plain_rss, atom):
         assert fast_path_accepts(body)
         assert_same(body)
+
+
+_URL_PIECES = st.sampled_from(
+    ["http://", "https://", "HTTP://", "/", "//", "a", "例", "b.cn", ":80", "@", "?", "#", ";",
+     "..", ".", "%20", " ", "\t", "[", "]", "~", "(", "-", "_", "=", "&"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_URL_PIECES, min_size=1, max_size=12).map("".join))
+def test_links_that_skip_the_join_are_what_feedparser_would_give(link: str) -> None:
+    urljoin = parse_fast._feedparser_helper("urljoin")
+    if parse_fast._PLAIN_ABSOLUTE.fullmatch(link):
+        for base in ("http://127.0.0.1/feeds/a.xml", "https://example.cn/", "", "ftp://x/"):
+            assert urljoin(base, link) == link

@@ -40,6 +40,10 @@ _C1 = re.compile(rb"\xc2[\x80-\x9f]|&#(?:0*(?:12[89]|1[3-5][0-9])|[xX]0*[89][0-9
 # An attribute that may be a base URI (xml:base, or feedparser's plain "base").
 _BASE_ATTRIBUTE = re.compile(rb"[\s:]base\s*=")  # searched in the lower-cased document
 _ENTITY_IN_LINK = re.compile(r"&([A-Za-z0-9_]+);")
+# An absolute http(s) URL that feedparser's urljoin hands back unchanged whatever the base: a
+# plain ASCII host right after "//", and no query, fragment, parameters, spaces or controls
+# for urlparse/urlunparse to re-assemble. Most feed links are this; they skip the join.
+_PLAIN_ABSOLUTE = re.compile(r"https?://[A-Za-z0-9.\-_~%!$&'()*+,=:@]+(?:/[^?#;\x00-\x20\x7f]*)?")
 
 
 class _Unsupported(Exception):
@@ -190,6 +194,8 @@ class _Reader:
         return safe or parent_base
 
     def resolve(self, value: str, base: str) -> str:
+        if _PLAIN_ABSOLUTE.fullmatch(value):
+            return value
         return str(_feedparser_helper("urljoin")(base, value))
 
     # -- the feed ------------------------------------------------------------------
