@@ -43,7 +43,6 @@ _BREAKING_TAG = re.compile(
     re.IGNORECASE,
 )
 _ANY_TAG = re.compile(r"</?[A-Za-z][^>]*>|<![^>]*>|<\?[^>]*>")
-_LINE_BREAKS = re.compile(r"\s*\n\s*")
 
 # (first, last) code points of the BMP ranges whose characters are each indexed as a word of
 # their own: CJK radicals, kana, bopomofo, unified ideographs (with extension A), Hangul
@@ -108,7 +107,10 @@ def plain_text(html_fragment: str) -> str:
         text = _DROPPED_ELEMENTS.sub(" ", html_fragment)
         text = _BREAKING_TAG.sub("\n", text)
         text = html.unescape(_ANY_TAG.sub("", text))
-    lines = (" ".join(line.split()) for line in _LINE_BREAKS.split(text))
+    # Split at each newline, then squeeze each line's whitespace: the same lines as splitting
+    # at whitespace runs holding a newline (the blank ones are dropped either way), without a
+    # regular expression trying every position of the text (that cost 50 µs an article).
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n\n".join(line for line in lines if line)
 
 
