@@ -255,3 +255,25 @@ def test_every_bad_feed_fails_alone_and_readably(tmp_path: Path, feed_server: Fe
     code, text_out, _ = run_cli("fetch", *options)
     assert code in (0, 1) and "failed" in text_out
     assert_terminal_safe(text_out)
+
+
+def test_json_feed_with_lone_surrogate_escapes_is_stored(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    # JSON may escape half a surrogate pair; no UTF-8 database can hold one. It used to fail
+    # the cache write of every feed written in the same batch.
+    body = (
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "源\\udfff",'
+        ' "items": [{"id": "1", "url": "http://127.0.0.1/a/1", "title": "鄭州\\ud800新聞\\ud83d\\ude00",'
+        ' "content_html": "<p>半個\\udc00字</p>", "authors": [{"name": "記者\\ud800"}]}]}'
+    ).encode()
+    url = feed_server.add("/surrogates.json", body)
+    good = feed_server.add("/good.xml", rss("好", [rss_item("正常新聞", "<p>好</p>", 1)]))
+    options = ["--config", str(write_config(tmp_path / "config.toml", [url, good]))]
+    code, out, err = run_cli("fetch", "--json", *options)
+    assert code == 0, err
+    code, listed, _ = run_cli("list", "--json", *options)
+    titles = {item["title"] for item in json.loads(listed)}
+    assert titles == {"鄭州\ufffd新聞😀", "正常新聞"}
+    code, found, _ = run_cli("search", "新聞", "--json", *options)
+    assert len(json.loads(found)) == 2

@@ -338,10 +338,19 @@ def _fallback_title(body_html: str, link: str | None) -> str:
 # ---------------------------------------------------------------------------
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_string(value: str) -> str:
+    """A JSON string as text we can store: JSON may escape half of a surrogate pair
+    ("\\ud800"), which no UTF-8 file or database can hold; each becomes U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", value)  # json pairs up the valid ones itself
+
+
 def _text_field(item: Mapping[str, Any], key: str) -> str:
     """A string field of a JSON Feed object; anything of another type counts as absent."""
     value = item.get(key)
-    return value if isinstance(value, str) else ""
+    return _json_string(value) if isinstance(value, str) else ""
 
 
 def _json_id(item: Mapping[str, Any]) -> str:
@@ -356,7 +365,7 @@ def _json_author(item: Mapping[str, Any]) -> str | None:
     authors = item.get("authors")
     candidates = authors if isinstance(authors, list) else [item.get("author")]
     names = [
-        clean_line(a["name"])
+        clean_line(_json_string(a["name"]))
         for a in candidates
         if isinstance(a, dict) and isinstance(a.get("name"), str) and a["name"].strip()
     ]
