@@ -600,3 +600,18 @@ def test_search_finds_other_regions_wording(store: Store) -> None:
     # Without regional words, only the character-folded spelling matches.
     assert titles(store.search("软件", regional_words=False)) == ["国产软件走进中小学"]
     assert titles(store.search("軟體 營收")) == ["臺灣軟體業營收創新高"]
+
+
+def test_a_feed_that_cannot_be_stored_fails_alone_in_its_batch(store: Store) -> None:
+    # Text SQLite cannot hold (a lone surrogate) must not cost the other feeds written in the
+    # same transaction, nor raise into the refresh.
+    bad = make_article(CITY, "x", "壞\ud800標題")
+    added = store.record_fetches(
+        [ok(NEWS, make_article(NEWS, "a", "鄭州新聞")), ok(CITY, bad)], NOW
+    )
+    assert added == [1, 0]
+    assert titles(store.search("郑州")) == ["鄭州新聞"]
+    state = store.feed_state(CITY)
+    assert state is not None and state.last_status == "failed"
+    assert state.last_error is not None and "could not store" in state.last_error
+    assert store.feed_state(NEWS).last_status == "ok"

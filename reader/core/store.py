@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -465,7 +466,24 @@ class Store(StoreQueries):
         """
         fetched_micros = to_micros(fetched_at)
         with self._write() as connection:
-            return [self._record_one(connection, result, fetched_micros) for result in results]
+            return [self._record_alone(connection, result, fetched_micros) for result in results]
+
+    def _record_alone(
+        self, connection: sqlite3.Connection, result: FetchResult, fetched_micros: int
+    ) -> int:
+        """`_record_one` in a savepoint: a feed whose data cannot be stored (text SQLite cannot
+        hold, a number out of range) is recorded as failed, and the feeds written in the same
+        transaction are kept."""
+        connection.execute("SAVEPOINT one_feed")
+        try:
+            added = self._record_one(connection, result, fetched_micros)
+        except (ValueError, TypeError, OverflowError) as error:  # UnicodeError is a ValueError
+            connection.execute("ROLLBACK TO one_feed")
+            message = f"could not store this feed ({type(error).__name__}: {error})"[:300]
+            failed = replace(result, status="failed", articles=(), error=message)
+            added = self._record_one(connection, failed, fetched_micros)
+        connection.execute("RELEASE one_feed")
+        return added
 
     def _record_one(
         self, connection: sqlite3.Connection, result: FetchResult, fetched_micros: int
@@ -538,7 +556,7 @@ class Store(StoreQueries):
             known = self._known_articles(connection, feed_id, articles)
         article_rows: list[tuple[object, ...]] = []
         body_rows: list[tuple[object, ...]] = []
-        index_rows: list[tuple[int, str]] = []
+        index_rows: list[tuple[int, bytes]] = []
         next_id = 0
         handled: set[str] = set()
         for article in articles:
