@@ -49,7 +49,10 @@ class RowValues(NamedTuple):
     digest: str
     summary_blob: bytes  # store_codec.pack(summary_html)
     content_blob: bytes  # store_codec.pack(content_html)
-    words: str  # store_search.article_words of the stored title and HTML
+    # store_search.article_words of the stored title and HTML, UTF-8 encoded: FTS5 reads a
+    # blob as UTF-8 text, and bytes cross from a parse worker and into SQLite with no
+    # decoding and re-encoding (about 15 µs an article on the writer's process).
+    words: bytes
 
 
 def compute_row_values(article: Article, digest: str | None = None) -> RowValues:
@@ -58,7 +61,7 @@ def compute_row_values(article: Article, digest: str | None = None) -> RowValues
         article_digest(article) if digest is None else digest,
         pack(article.summary_html),
         pack(article.content_html),
-        article_words(article.title, article.summary_html, article.content_html),
+        article_words(article.title, article.summary_html, article.content_html).encode(),
     )
 
 
