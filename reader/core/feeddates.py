@@ -13,6 +13,7 @@ import re
 import time
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_tz
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 CHINA = timezone(timedelta(hours=8), "CST")
@@ -160,6 +161,7 @@ def _rfc822(raw: str, default_tz: tzinfo) -> datetime | None:
         return None
 
 
+@lru_cache(maxsize=512)  # the fast feed path and the entry reader both ask for each date
 def parse_feed_date(raw: str | None, default_tz: tzinfo = CHINA) -> datetime | None:
     """A timezone-aware datetime from a feed's date string; None when it cannot be read.
 

@@ -139,7 +139,7 @@ def index_form(text: str) -> str:
     """
     table = _index_table if _index_table is not None else _load_index_table()
     words = text.translate(table)
-    if _ASTRAL.search(words):
+    if _ASTRAL.search(text):  # the input: half as long as the spaced-out words
         words = _ASTRAL.sub(_astral_form, words)
     return words
 

@@ -35,6 +35,7 @@ from reader.core.backends.base import Page
 from reader.core.model import FetchResult, Validators
 from reader.core.parse import FeedParseError, ParsedFeed, parse_feed
 from reader.core.store_prepare import prepare
+from reader.core.store_search import index_form
 
 USER_AGENT = f"reader-tui/{__version__} (terminal news reader; feed fetcher)"
 ACCEPT = (
@@ -465,6 +466,9 @@ class _LazyProcessPool(Executor):
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
         if self._pool is None:
+            # The search index's translate table (about 40 ms to build) is built once here,
+            # while the other core is still idle, and every worker inherits it.
+            index_form("")
             # fork: the workers need only the parser, already imported here, and fork never
             # re-runs the program's main module (spawn would re-run `python -m reader`).
             context = multiprocessing.get_context("fork")
