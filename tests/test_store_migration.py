@@ -211,6 +211,7 @@ def test_new_cache_is_created_with_incremental_vacuum_and_packed_bodies(tmp_path
     with Store.open(path) as store:
         raw = store._connection
         assert raw.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
+        assert raw.execute("PRAGMA page_size").fetchone()[0] == 16384
         store.sync_feeds(SECTIONS)
         _, html = v1_body(3)
         store.record_fetch(
