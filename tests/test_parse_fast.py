@@ -322,3 +322,25 @@ def test_links_that_skip_the_join_are_what_feedparser_would_give(link: str) -> N
     if parse_fast._PLAIN_ABSOLUTE.fullmatch(link):
         for base in ("http://127.0.0.1/feeds/a.xml", "https://example.cn/", "", "ftp://x/"):
             assert urljoin(base, link) == link
+
+
+_BODY_PIECES = st.sampled_from(
+    [b"<?xml version='1.0' encoding='gbk'?>", b"<?xml version=\"1.0\"?>", b"<!DOCTYPE rss>",
+     b"<!doctype x [<!ENTITY a 'b'>]>", b"<rss>", b"</rss>", b"<item>", b"<!-- c -->", b" ",
+     b"\n", b"\t", b"\r", b"\x0b", b"\x01", b"\x1f", b"\xef\xbb\xbf", b"\xc2\xa0", b"\xe3\x80\x80",
+     "鄭州".encode(), "鄭州".encode("gbk"), b"\xff", b"\xed\xa0\x80", b"&amp;", b"{", b"a"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_BODY_PIECES, min_size=1, max_size=10).map(b"".join))
+def test_bodies_read_as_they_are_give_the_bytes_decoding_would(body: bytes) -> None:
+    as_is = parse.as_is_utf8_xml(body)
+    if as_is is not None:
+        assert as_is == parse._as_utf8_xml(decode_feed(body))
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_generated_feeds_are_read_as_they_are(index: int) -> None:
+    body = rss_feed(index, 5)
+    assert parse.as_is_utf8_xml(body) == parse._as_utf8_xml(decode_feed(body))

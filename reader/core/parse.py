@@ -35,6 +35,10 @@ _FEED_HEADERS_TEMPLATE = {"content-type": "application/xml; charset=utf-8"}
 _XML_DECLARATION = re.compile(r"^<\?xml[^>]*\?>")
 _DOCTYPE_START = re.compile(r"<!DOCTYPE", re.IGNORECASE)
 _FIRST_ELEMENT = re.compile(r"<[A-Za-z_]")
+_XML_DECLARATION_BYTES = re.compile(rb"^<\?xml[^>]*\?>")
+_DOCTYPE_START_BYTES = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_FIRST_ELEMENT_BYTES = re.compile(rb"<[A-Za-z_]")
+_CONTROL_BYTES = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))  # as decode strips
 _CLOSED_ENTRY = re.compile(r"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
 _LOOKS_LIKE_HTML = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I)
 _FALLBACK_TITLE_CHARS = 60
@@ -76,11 +80,16 @@ def parse_feed(
     """
     if not body.strip():
         raise FeedParseError("empty response: the server sent no feed")
-    text = decode_feed(body, http_charset)
-    if text.lstrip().startswith("{"):
-        title, language, drafts = _read_json_feed(text, url, base_url or url, default_tz)
+    base = base_url or url
+    read = _read_clean_utf8_xml(body, url, base, default_tz)
+    if read is not None:
+        title, language, drafts = read
     else:
-        title, language, drafts = _read_xml_feed(text, url, base_url or url, default_tz)
+        text = decode_feed(body, http_charset)
+        if text.lstrip().startswith("{"):
+            title, language, drafts = _read_json_feed(text, url, base, default_tz)
+        else:
+            title, language, drafts = _read_xml_feed(text, url, base, default_tz)
     unique = _unique_by_id(drafts)
     kept, notice = _keep_newest(unique, max_items)
     # Bodies are only turned into text for the items we keep: that is most of the work.
@@ -153,11 +162,43 @@ def _as_utf8_xml(text: str) -> bytes:
     return text.encode("utf-8", "replace")
 
 
+def as_is_utf8_xml(body: bytes) -> bytes | None:
+    """`_as_utf8_xml(decode_feed(body))` without decoding and re-encoding, for the usual body:
+    UTF-8 XML that starts with "<", has no control characters and no DOCTYPE. Those bytes
+    come out unchanged but for the declaration; anything else gives None."""
+    data = body.lstrip(b" \t\r\n")
+    if not data.startswith(b"<") or len(data.translate(None, _CONTROL_BYTES)) != len(data):
+        return None
+    first_element = _FIRST_ELEMENT_BYTES.search(data)
+    if _DOCTYPE_START_BYTES.search(data, 0, first_element.start() if first_element else len(data)):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return _XML_DECLARATION_BYTES.sub(b'<?xml version="1.0" encoding="utf-8"?>', data, count=1)
+
+
+def _read_clean_utf8_xml(
+    body: bytes, url: str, base: str, default_tz: tzinfo
+) -> tuple[str | None, str | None, list[_Draft]] | None:
+    """The fast path straight from the body's bytes (see `as_is_utf8_xml`), else None."""
+    data = as_is_utf8_xml(body) if FAST_PATH else None
+    if data is None:
+        return None
+    fast = read_feed_fast(data, _http_base(base), default_tz)
+    return None if fast is None else _drafts_of(*fast, url, base, default_tz)
+
+
+def _http_base(base: str) -> str:
+    return base if urlsplit(base).scheme in ("http", "https") else ""
+
+
 def _read_xml_feed(
     text: str, url: str, base: str, default_tz: tzinfo
 ) -> tuple[str | None, str | None, list[_Draft]]:
     data = _as_utf8_xml(text)
-    http_base = base if urlsplit(base).scheme in ("http", "https") else ""
+    http_base = _http_base(base)
     # Well-formed RSS/Atom of the usual shapes: lxml, same fields, a fraction of the CPU.
     fast = read_feed_fast(data, http_base, default_tz) if FAST_PATH else None
     feed: Mapping[str, Any]
@@ -165,6 +206,12 @@ def _read_xml_feed(
         feed, entries = fast
     else:
         feed, entries = _read_with_feedparser(data, text, http_base)
+    return _drafts_of(feed, entries, url, base, default_tz)
+
+
+def _drafts_of(
+    feed: Mapping[str, Any], entries: list[Any], url: str, base: str, default_tz: tzinfo
+) -> tuple[str | None, str | None, list[_Draft]]:
     title = _plain_title(feed.get("title_detail"), feed.get("title")) or None
     language = clean_line(str(feed.get("language") or ""))[:35] or None
     drafts = [
