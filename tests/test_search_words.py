@@ -164,3 +164,17 @@ def test_plain_text_keeps_the_words_the_index_was_built_with(fragment: str) -> N
     # A contentless index deletes an article by repeating its words: a faster plain_text must
     # give exactly what the old one gave.
     assert store_search.plain_text(fragment) == _plain_text_by_regex(fragment)
+
+
+def test_new_and_rebuilt_indexes_carry_their_settings(store: Store, tmp_path: Path) -> None:
+    settings = "SELECT v FROM article_fts_config WHERE k = 'automerge'"
+    assert store._connection.execute(settings).fetchall() == [(8,)]
+    path = tmp_path / "old.sqlite3"
+    Store.open(path).close()
+    raw = sqlite3.connect(path)
+    raw.execute("UPDATE meta SET value = '1' WHERE key = 'index_text_version'")
+    raw.commit()
+    raw.close()
+    reopened = Store.open(path)
+    assert reopened._connection.execute(settings).fetchall() == [(8,)]
+    reopened.close()

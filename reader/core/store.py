@@ -40,7 +40,12 @@ from reader.core.store_schema import (
     migrate,
     to_micros,
 )
-from reader.core.store_search import INDEX_TEXT_VERSION, SEARCH_INDEX_DDL, article_words
+from reader.core.store_search import (
+    INDEX_TEXT_VERSION,
+    SEARCH_INDEX_DDL,
+    article_words,
+    create_search_index,
+)
 
 __all__ = [
     "CorruptDatabaseError",
@@ -267,7 +272,7 @@ class Store(StoreQueries):
             if self._index_is_current(lambda sql: connection.execute(sql).fetchall()):
                 return
             connection.execute("DROP TABLE IF EXISTS article_fts")
-            connection.execute(SEARCH_INDEX_DDL)
+            create_search_index(connection)
             cursor = connection.execute(
                 "SELECT a.id, a.title, b.summary_html, b.content_html FROM articles AS a"
                 " JOIN article_bodies AS b ON b.article_id = a.id"

@@ -11,7 +11,7 @@ import sqlite3
 
 from reader.core.fold import FOLD_VERSION
 from reader.core.store_codec import pack, unpack
-from reader.core.store_search import INDEX_TEXT_VERSION, SEARCH_INDEX_DDL, article_words
+from reader.core.store_search import INDEX_TEXT_VERSION, article_words, create_search_index
 
 # Rows per transaction when converting bodies: about half a second each on a 2-core machine,
 # so another process waiting on the cache is never kept long.
@@ -48,7 +48,7 @@ def bodies_packed_without_text(connection: sqlite3.Connection) -> bool:
         # Emptied by re-creating it as the index is defined now, so the words written below
         # go into an index with the tokenizer they were made for.
         connection.execute("DROP TABLE IF EXISTS article_fts")
-        connection.execute(SEARCH_INDEX_DDL)
+        create_search_index(connection)
         connection.executemany(
             "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
             [("fold_version", str(FOLD_VERSION)), ("index_text_version", str(INDEX_TEXT_VERSION))],

