@@ -11,7 +11,9 @@ from pathlib import Path
 
 from reader.core.backends.http import HttpBackend, parse_for_store
 from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
+from reader.core.parse import parse_feed
 from reader.core.store import Store
+from reader.core.store_codec import unpack
 from reader.core.store_prepare import (
     PreparedArticle,
     compute_row_values,
@@ -90,12 +92,16 @@ def test_prepared_values_are_the_computed_ones_and_survive_pickling() -> None:
     assert prepare(prepared) is prepared
 
 
-def test_replace_recomputes_so_values_never_go_stale() -> None:
-    prepared = prepare(story(FEED, 1))
-    changed = replace(prepared, title="許昌胖東來客流創新高")
-    assert changed.stored == compute_row_values(changed)
-    assert changed.stored.digest != prepared.stored.digest
-    assert "許".encode() not in prepared.stored.words and " 许 ".encode() in changed.stored.words
+def test_prepared_article_ships_no_raw_html() -> None:
+    # The packed body holds the HTML: a worker sending both would ship it twice.
+    article = story(FEED, 0)  # long enough to be stored deflated
+    prepared = prepare(article)
+    assert not hasattr(prepared, "summary_html") and not hasattr(prepared, "content_html")
+    body = (article.summary_html or article.content_html).encode()
+    assert body and body not in pickle.dumps(prepared)
+    assert unpack(prepared.stored.summary_blob or prepared.stored.content_blob) == (
+        article.summary_html or article.content_html
+    )
 
 
 def test_prepared_and_plain_articles_are_stored_identically(tmp_path: Path) -> None:
@@ -162,10 +168,11 @@ def rss_body() -> bytes:
 
 def test_parse_for_store_prepares_every_article() -> None:
     parsed = parse_for_store(rss_body(), FEED)
-    assert len(parsed.articles) == len(STORIES)
-    for article in parsed.articles:
+    plain = parse_feed(rss_body(), FEED).articles
+    assert len(parsed.articles) == len(plain) == len(STORIES)
+    for article, original in zip(parsed.articles, plain, strict=True):
         assert isinstance(article, PreparedArticle)
-        assert article.stored == compute_row_values(article)
+        assert article.stored == compute_row_values(original)
 
 
 async def test_backend_prepares_only_feeds_never_stored(feed_server: FeedServer) -> None:

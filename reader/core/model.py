@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from reader.core.store_prepare import PreparedArticle
 
 FetchStatus = Literal["ok", "not_modified", "failed"]
 Region = Literal["cn", "tw", "hk"]
@@ -70,7 +73,9 @@ class FetchResult:
 
     url: str
     status: FetchStatus
-    articles: tuple[Article, ...] = ()
+    # Parsed articles; from a parse worker, PreparedArticles (store_prepare) carrying their
+    # stored values instead of raw HTML.
+    articles: tuple[Article | PreparedArticle, ...] = ()
     validators: Validators = field(default_factory=Validators)
     error: str | None = None
     feed_title: str | None = None

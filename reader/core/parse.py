@@ -18,13 +18,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from reader.core.decode import decode_feed
 from reader.core.feeddates import feedparser_date_handler, from_utc_tuple, parse_feed_date
 from reader.core.model import Article
+
+if TYPE_CHECKING:
+    from reader.core.store_prepare import PreparedArticle
 from reader.core.parse_fast import read_feed as read_feed_fast
 from reader.core.plain_fast import html_to_plain  # same output as text.html_to_plain, faster
 from reader.core.text import clean_line
@@ -54,7 +57,7 @@ class ParsedFeed:
 
     title: str | None
     language: str | None
-    articles: tuple[Article, ...]
+    articles: tuple[Article | PreparedArticle, ...]  # prepared: see parse_for_store
     notice: str | None = None  # non-fatal remark, e.g. "kept 2,000 of 50,000 items"
 
 

@@ -28,7 +28,7 @@ from reader.core.model import (
 )
 from reader.core.store_codec import pack, unpack
 from reader.core.store_migrations import VACUUM_PENDING_KEY
-from reader.core.store_prepare import digest_of, row_values
+from reader.core.store_prepare import PreparedArticle, digest_of, row_values
 from reader.core.store_queries import StoreQueries
 from reader.core.store_schema import (
     SCHEMA_VERSION,
@@ -549,7 +549,7 @@ class Store(StoreQueries):
         connection: sqlite3.Connection,
         feed_id: int,
         section_id: int | None,
-        articles: Sequence[Article],
+        articles: Sequence[Article | PreparedArticle],
         seen_micros: int,
         feed_is_new: bool,
     ) -> int:
@@ -641,7 +641,7 @@ class Store(StoreQueries):
 
     @staticmethod
     def _known_articles(
-        connection: sqlite3.Connection, feed_id: int, articles: Sequence[Article]
+        connection: sqlite3.Connection, feed_id: int, articles: Sequence[Article | PreparedArticle]
     ) -> dict[str, tuple[int, str, int]]:
         """Entry id -> (article id, digest, first seen) of the articles already stored."""
         known: dict[str, tuple[int, str, int]] = {}

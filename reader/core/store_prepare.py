@@ -2,7 +2,7 @@
 
 Storing a new article costs a digest, two packed bodies and the index words: CPU work that,
 on the store's one writer thread, kept the other core idle during a refresh. A
-`PreparedArticle` carries those values, computed when it is built, so a parse worker process
+`PreparedArticle` (made by `prepare`) carries those values, so a parse worker process
 does the work and the writer only runs SQL. `digest_of` and `row_values` give them for any
 Article, computing them for a plain one, so the store accepts both and writes the same bytes
 either way.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import NamedTuple
 
 from reader.core.model import Article
@@ -66,22 +67,25 @@ def compute_row_values(article: Article, digest: str | None = None) -> RowValues
 
 
 @dataclass(frozen=True, slots=True)
-class PreparedArticle(Article):
-    """An Article that computed its stored values when it was built.
+class PreparedArticle:
+    """An article as the cache writes it, made by `prepare` where the article was parsed: the
+    fields stored as they are, and the values derived from the rest (`stored`).
 
-    The values are not constructor arguments: `dataclasses.replace` builds a new object and
-    so recomputes them, and they can never disagree with the fields. Pickling keeps them, so
-    an article built in a worker process arrives with its values and costs the writer nothing.
+    It carries no raw HTML (the packed bodies hold it), so a parse worker sends a third less
+    back to the writer's process. Only `prepare` makes one: values and fields always agree.
     """
 
-    stored: RowValues = field(init=False, repr=False, compare=False)
+    feed_url: str
+    entry_id: str
+    title: str
+    link: str | None
+    author: str | None
+    published: datetime | None
+    stored: RowValues = field(repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "stored", compute_row_values(self))
 
-
-def prepare(article: Article) -> PreparedArticle:
-    """The same article with its stored values computed (an already prepared one as it is)."""
+def prepare(article: Article | PreparedArticle) -> PreparedArticle:
+    """The article with its stored values computed (an already prepared one as it is)."""
     if isinstance(article, PreparedArticle):
         return article
     return PreparedArticle(
@@ -91,19 +95,18 @@ def prepare(article: Article) -> PreparedArticle:
         link=article.link,
         author=article.author,
         published=article.published,
-        summary_html=article.summary_html,
-        content_html=article.content_html,
+        stored=compute_row_values(article),
     )
 
 
-def digest_of(article: Article) -> str:
+def digest_of(article: Article | PreparedArticle) -> str:
     """The article's digest: carried by a PreparedArticle, else computed now (cheap)."""
     if isinstance(article, PreparedArticle):
         return article.stored.digest
     return article_digest(article)
 
 
-def row_values(article: Article, digest: str | None = None) -> RowValues:
+def row_values(article: Article | PreparedArticle, digest: str | None = None) -> RowValues:
     """The values to store for `article`: carried by a PreparedArticle, else computed now.
 
     The store asks only for articles it writes: an unchanged one costs just its digest.
