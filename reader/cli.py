@@ -166,8 +166,12 @@ def store_problem(error: Exception, path: Path) -> str:
 def open_store(path: Path, err: TextIO) -> Store:
     """Open the cache; a corrupt file is moved aside (never deleted) and a fresh cache started.
     A cache from a newer reader is refused and left exactly as it is."""
+
+    def announce(message: str) -> None:  # seen at once, even before a full-screen app
+        print(f"reader: {message}", file=sys.stderr, flush=True)
+
     try:
-        return Store.open(path)
+        return Store.open(path, announce=announce)
     except NewerSchemaError as exc:
         raise CliError(
             f"the cache {path} cannot be used: {store_problem(exc, path)}. It was left untouched; "
