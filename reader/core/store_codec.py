@@ -1,6 +1,6 @@
 """How the cache stores article bodies: UTF-8 behind a one-byte format marker, usually zlib'd.
 
-Bodies are most of a cache's bytes. Real Chinese news HTML deflates to about half its size
+Bodies are much of a cache's bytes. Real Chinese news HTML deflates to about half its size
 (1,240 real feed items: level 1 keeps 53.3 %, level 6 51.5 %, level 9 under 0.1 % less), and
 inflating one body takes about 15 microseconds, so compressing costs the reading pane nothing
 it could notice. Level 1: a cold refresh compresses every new article, and level 1 does it in
