@@ -625,3 +625,33 @@ async def test_an_empty_section_says_what_to_do_even_when_narrow(tmp_path: Path)
         await settle(app, pilot)
         assert "還沒有星標文章" in str(articles.hint)
     library.close()
+
+
+async def test_first_refresh_into_an_empty_cache_replaces_the_empty_hint(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    # A first start: the empty list says "add feeds"; once the refresh brings articles, the
+    # pane must stop saying so (it kept the stale hint beside a full list).
+    from reader.core.config import Config, Settings
+    from reader.core.library import open_library
+    from reader.core.paths import Paths
+    from tests.test_ui_fixtures import serve_feeds
+
+    paths = Paths(tmp_path / "config.toml", tmp_path / "data", tmp_path / "cache")
+    config = Config(
+        paths.config_file,
+        serve_feeds(feed_server),
+        Settings(refresh_on_start=False, refresh_interval=0),
+    )
+    library = open_library(paths, config)
+    app = build_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        screen = main_screen(app)
+        assert "reader add" in screen.pane.body_text
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert screen.article_list.row_count > 0
+        assert "reader add" not in screen.pane.body_text
+        assert screen.pane.body_text == app.t("no_article_selected")
+    library.close()

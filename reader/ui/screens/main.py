@@ -167,6 +167,8 @@ class MainScreen(ArticlePaneMixin, ScriptMixin, RefreshMixin, UnreadNavigationMi
             elif message.keep_id is not None and not self.narrow:
                 if self.pane.article_id != message.keep_id:
                     self.open_article(message.keep_id)
+            elif self.pane.article_id is None:  # e.g. the first refresh filled an empty list
+                self.pane.show_hint(self.app.t("no_article_selected"))
         else:
             articles.append_rows(message.rows, message.total)
         self._prefetch_soon()
