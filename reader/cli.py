@@ -167,11 +167,8 @@ def open_store(path: Path, err: TextIO) -> Store:
     """Open the cache; a corrupt file is moved aside (never deleted) and a fresh cache started.
     A cache from a newer reader is refused and left exactly as it is."""
 
-    def announce(message: str) -> None:  # seen at once, even before a full-screen app
-        print(f"reader: {message}", file=sys.stderr, flush=True)
-
     try:
-        return Store.open(path, announce=announce)
+        return Store.open(path)
     except NewerSchemaError as exc:
         raise CliError(
             f"the cache {path} cannot be used: {store_problem(exc, path)}. It was left untouched; "
@@ -343,6 +340,7 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 err.flush()
 
         summary = library.refresh(args.section, progress)
+        finish_index_rebuild(library.store, err)  # a cron job's fetch completes it too
         if not args.json and err.isatty():
             err.write("\r")
         if args.json:
@@ -412,9 +410,27 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def finish_index_rebuild(store: Store, err: TextIO) -> None:
+    """A search index rebuild left by an upgrade (see store_index) is finished here, saying so
+    first: the search it precedes must see every article."""
+    left = store.index_backlog()
+    if not left:
+        return
+    seconds = max(1, round(left * 0.0003))
+    print(
+        f"reader: building the search index for this version of reader ({left:,} articles,"
+        f" about {seconds} s, once)",
+        file=err,
+        flush=True,
+    )
+    while store.catch_up_index():
+        pass
+
+
 def cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with opened(args, err) as library:
         _check_section(library, args.section)
+        finish_index_rebuild(library.store, err)
         items = library.store.search(args.query, section=args.section, limit=args.limit)
         print_listings(items, script_view(library, args.script), out, args.json)
     return EXIT_OK

@@ -15,7 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.core import _index_chars, store_search
-from reader.core import store as store_module
 from reader.core.index_chars_build import render_module
 from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
 from reader.core.store import Store
@@ -132,6 +131,8 @@ def test_an_index_built_with_the_old_tokenizer_is_rebuilt(tmp_path: Path) -> Non
     raw.commit()
     raw.close()
     store = Store.open(path)
+    assert store.index_backlog() == 1 and store.search("郑州") == []  # opened at once
+    assert store.catch_up_index() == 0 and store.index_backlog() == 0
     assert [listing.title for listing in store.search("郑州 cafe")] == ["鄭州新聞"]
     store.close()
     raw = sqlite3.connect(path)
@@ -179,28 +180,3 @@ def test_new_and_rebuilt_indexes_carry_their_settings(store: Store, tmp_path: Pa
     reopened = Store.open(path)
     assert reopened._connection.execute(settings).fetchall() == [(8,)]
     reopened.close()
-
-
-def test_a_big_rebuild_is_announced_before_it_starts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "cache.sqlite3"
-    store = Store.open(path)
-    store.sync_feeds([Section("要聞", (FeedConfig(FEED),))])
-    articles = tuple(article(n, f"鄭州新聞{n}", "內容") for n in range(3))
-    store.record_fetch(FetchResult(FEED, "ok", articles, Validators(etag='"1"')), NOW)
-    store.close()
-    raw = sqlite3.connect(path)
-    raw.execute("UPDATE meta SET value = '1' WHERE key = 'index_text_version'")
-    raw.commit()
-    raw.close()
-    monkeypatch.setattr(store_module, "REINDEX_ANNOUNCE_FROM", 3)
-    said: list[str] = []
-    reopened = Store.open(path, announce=said.append)
-    assert said == ["rebuilding the search index of 3 articles for this version of reader"
-                    " (once, about 1 s)"]  # fmt: skip
-    assert len(reopened.search("郑州")) == 3
-    reopened.close()
-    said.clear()
-    Store.open(path, announce=said.append).close()
-    assert said == []  # once only

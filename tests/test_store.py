@@ -479,6 +479,8 @@ def test_reindex_when_fold_version_changes(tmp_path: Path) -> None:
     raw.commit()
     raw.close()
     store = Store.open(path)
+    assert store.index_backlog() == 1
+    store.catch_up_index()
     assert titles(store.search("郑州")) == ["鄭州新聞"]
     assert store._meta("fold_version") == str(FOLD_VERSION)
     store.close()

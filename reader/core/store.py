@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from reader.core import store_index
 from reader.core.fold import FOLD_VERSION
 from reader.core.model import (
     Article,
@@ -26,7 +27,7 @@ from reader.core.model import (
     Section,
     Validators,
 )
-from reader.core.store_codec import pack, unpack
+from reader.core.store_codec import pack
 from reader.core.store_migrations import VACUUM_PENDING_KEY
 from reader.core.store_prepare import PreparedArticle, digest_of, row_values
 from reader.core.store_queries import StoreQueries
@@ -43,8 +44,6 @@ from reader.core.store_schema import (
 from reader.core.store_search import (
     INDEX_TEXT_VERSION,
     SEARCH_INDEX_DDL,
-    article_words,
-    create_search_index,
 )
 
 __all__ = [
@@ -58,8 +57,7 @@ __all__ = [
 BUSY_TIMEOUT_S = 10.0
 _LOCKED_RETRIES = 5  # after the busy timeout itself, for the rare lock SQLite does not wait on
 _PRUNE_BATCH = 500
-_REINDEX_BATCH = 2000
-REINDEX_ANNOUNCE_FROM = 5000  # articles: below this a rebuild takes under two seconds
+_REINDEX_BATCH = 2000  # articles a rebuild step indexes: about 0.6 s
 # After a prune, free pages are given back to the file system once they are more than this
 # share of the file (a little slack is reused by the next refresh), this many per transaction.
 _FREE_SHARE_TO_SHRINK = 0.2
@@ -128,19 +126,12 @@ class Store(StoreQueries):
     # ---- opening -------------------------------------------------------------------------
 
     @classmethod
-    def open(
-        cls,
-        path: Path,
-        *,
-        quick_check: bool = False,
-        announce: Callable[[str], None] | None = None,
-    ) -> Store:
+    def open(cls, path: Path, *, quick_check: bool = False) -> Store:
         """Open (creating parent folders and the file) and migrate the cache at ``path``.
 
         Raises NewerSchemaError before touching a file from a newer reader, and
         CorruptDatabaseError for a file SQLite cannot read (``quick_check`` scans every page too,
-        which costs time on a big cache). `announce` is told before work that makes opening
-        slow (rebuilding the search index of a big cache after an upgrade).
+        which costs time on a big cache).
         """
         path = Path(path)
         found = header_user_version(path)
@@ -177,7 +168,7 @@ class Store(StoreQueries):
                 connection.execute("PRAGMA journal_mode = WAL")
             migrate(connection)
             store = cls(connection, path)
-            store._reindex_if_changed(announce)
+            store._reindex_if_changed()
             store._vacuum_if_pending()
             return store
         except NewerSchemaError as error:
@@ -267,47 +258,38 @@ class Store(StoreQueries):
             self._INDEX_DDL_SQL
         ) == [(SEARCH_INDEX_DDL,)]
 
-    def _reindex_if_changed(self, announce: Callable[[str], None] | None = None) -> None:
-        """Rebuild the search index when folding, text derivation or the index's definition
-        (its tokenizer) changed since it was built.
+    def _reindex_if_changed(self) -> None:
+        """When folding, text derivation or the index's definition (its tokenizer) changed
+        since the index was built: start it over, empty, with every article waiting for it
+        (see store_index). Quick even on a big cache; `catch_up_index` does the work.
 
-        The whole rebuild is one write transaction, so two processes opening at once cannot
-        both rebuild (the second finds the index current and does nothing). It takes about
-        0.3 ms an article (30 s for 100,000), so a big cache says so first.
+        One write transaction, so two processes opening at once cannot both start over (the
+        second finds the index current and does nothing).
         """
         if self._index_is_current(self._read):
             return
         with self._write() as connection:
             if self._index_is_current(lambda sql: connection.execute(sql).fetchall()):
                 return
-            count = int(connection.execute("SELECT count(*) FROM articles").fetchone()[0])
-            if announce is not None and count >= REINDEX_ANNOUNCE_FROM:
-                seconds = max(1, round(count * 0.0003))
-                announce(
-                    f"rebuilding the search index of {count:,} articles for this version of"
-                    f" reader (once, about {seconds} s)"
-                )
-            connection.execute("DROP TABLE IF EXISTS article_fts")
-            create_search_index(connection)
-            cursor = connection.execute(
-                "SELECT a.id, a.title, b.summary_html, b.content_html FROM articles AS a"
-                " JOIN article_bodies AS b ON b.article_id = a.id"
-            )
-            while batch := cursor.fetchmany(_REINDEX_BATCH):
-                connection.executemany(
-                    "INSERT INTO article_fts(rowid, words) VALUES (?, ?)",
-                    [
-                        (
-                            article_id,
-                            article_words(title, unpack(summary) or "", unpack(content) or ""),
-                        )
-                        for article_id, title, summary, content in batch
-                    ],
-                )
+            store_index.start_rebuild(connection)
             connection.executemany(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
                 list(self._CURRENT_INDEX_VERSIONS.items()),
             )
+
+    def index_backlog(self) -> int:
+        """How many articles a search index rebuild still has to take in (0: search is whole)."""
+        with self._lock:
+            try:
+                return store_index.waiting_count(self._connection)
+            except sqlite3.DatabaseError as error:
+                raise _translated(error, self.path) from error
+
+    def catch_up_index(self, batch: int = _REINDEX_BATCH) -> int:
+        """Index the next `batch` articles of a rebuild, in one short write transaction (about
+        0.3 ms an article); return how many still wait."""
+        with self._write() as connection:
+            return store_index.index_next(connection, batch)
 
     def _vacuum_if_pending(self) -> None:
         """Finish a migration that freed much of the file: VACUUM it (which also switches an
@@ -364,25 +346,6 @@ class Store(StoreQueries):
             except sqlite3.OperationalError:
                 pass  # a reader is in the way; the next checkpoint does it
         return freed
-
-    @staticmethod
-    def _unindex(connection: sqlite3.Connection, article_ids: Sequence[int]) -> None:
-        """Remove articles from the contentless index; it needs the words they were indexed by."""
-        for start in range(0, len(article_ids), 500):
-            chunk = article_ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = connection.execute(
-                "SELECT a.id, a.title, b.summary_html, b.content_html FROM articles AS a"
-                f" JOIN article_bodies AS b ON b.article_id = a.id WHERE a.id IN ({marks})",
-                chunk,
-            ).fetchall()
-            connection.executemany(
-                "INSERT INTO article_fts(article_fts, rowid, words) VALUES ('delete', ?, ?)",
-                [
-                    (article_id, article_words(title, unpack(summary) or "", unpack(content) or ""))
-                    for article_id, title, summary, content in rows
-                ],
-            )
 
     # ---- feeds and sections --------------------------------------------------------------
 
@@ -576,6 +539,7 @@ class Store(StoreQueries):
         after the largest (what SQLite would pick; the write lock is held, so no one else
         takes them).
         """
+        waiting = store_index.waiting_range(connection)
         known: dict[str, tuple[int, str, int]] = {}
         if not feed_is_new:
             known = self._known_articles(connection, feed_id, articles)
@@ -616,7 +580,7 @@ class Store(StoreQueries):
                 body_rows.append((article_id, summary_blob, content_blob))
             else:
                 article_id, _, first_seen = existing
-                self._unindex(connection, [article_id])
+                store_index.unindex(connection, [article_id])
                 connection.execute(
                     "UPDATE articles SET sort_key = ?, published = ?, title = ?, link = ?,"
                     " author = ?, digest = ? WHERE id = ?",
@@ -636,8 +600,10 @@ class Store(StoreQueries):
                     (summary_blob, content_blob, article_id),
                 )
             # From the HTML, as stored, not from article.text: deleting it from the index later
-            # needs the same words again, and only the HTML is kept.
-            index_rows.append((article_id, words))
+            # needs the same words again, and only the HTML is kept. An article a rebuild has
+            # still to reach is left to it (it reads the text stored by then).
+            if not store_index.is_waiting(waiting, article_id):
+                index_rows.append((article_id, words))
         if article_rows:
             connection.executemany(
                 "INSERT INTO articles(id, feed_id, entry_id, section_id, sort_key, published,"
@@ -764,7 +730,7 @@ class Store(StoreQueries):
                 ]
                 if not live:
                     continue
-                self._unindex(connection, live)
+                store_index.unindex(connection, live)
                 live_marks = ",".join("?" * len(live))
                 connection.execute(
                     f"DELETE FROM article_bodies WHERE article_id IN ({live_marks})", live

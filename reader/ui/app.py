@@ -8,7 +8,7 @@ from typing import Any
 
 from textual import work
 from textual.app import App
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core.library import Library
 from reader.core.script import next_mode
@@ -17,6 +17,10 @@ from reader.ui.commands import ReaderCommands
 from reader.ui.screens.main import MainScreen
 from reader.ui.state import load_ui_state, save_ui_state
 from reader.ui.strings import label
+
+# Articles a search index rebuild step takes in the TUI: about 0.15 s holding the cache, so a
+# list or article read waits at most that long while the rebuild runs.
+INDEX_BATCH = 500
 
 
 class ReaderApp(App[None]):
@@ -71,6 +75,7 @@ class ReaderApp(App[None]):
             self.notify(notice, severity="warning", timeout=30, markup=False)
         if self.warm_up:
             self.call_after_refresh(self.warm_up_converter)
+        self.call_after_refresh(self.catch_up_search_index)
         if self.refresh_on_start:
             self.call_after_refresh(main.start_refresh, None)
         minutes = self.library.config.settings.refresh_interval
@@ -83,6 +88,21 @@ class ReaderApp(App[None]):
         from reader.core.script import warm_up
 
         warm_up(self.view.variant)  # type: ignore[arg-type]
+
+    @work(thread=True, group="search-index", exit_on_error=False)
+    def catch_up_search_index(self) -> None:
+        """After an upgrade the search index is rebuilt here, after the first paint, in small
+        batches so the UI's own reads of the cache never wait long (see store_index)."""
+        store = self.library.store
+        left = store.index_backlog()
+        if not left:
+            return
+        self.call_from_thread(self.notify, self.t("index_rebuilding", count=f"{left:,}"))
+        worker = get_current_worker()
+        while store.catch_up_index(batch=INDEX_BATCH):
+            if worker.is_cancelled:
+                return  # the next start goes on from here
+        self.call_from_thread(self.notify, self.t("index_rebuilt"))
 
     def now(self) -> datetime:
         return self.clock()

@@ -25,6 +25,13 @@ LABELS: dict[str, tuple[str, str, str]] = {
         "选一篇文章，按 Enter 阅读。",
         "Select an article and press Enter to read it.",
     ),
+    "index_rebuilding": (
+        "正在為新版本重建搜尋索引（{count} 篇），完成前搜尋結果不完整。",
+        "正在为新版本重建搜索索引（{count} 篇），完成前搜索结果不完整。",
+        "Rebuilding the search index for this version ({count} articles); until it is done,"
+        " search finds only part of them.",
+    ),
+    "index_rebuilt": ("搜尋索引已重建。", "搜索索引已重建。", "The search index is rebuilt."),
     "online": ("線上", "在线", "online"),
     "offline": ("離線", "离线", "offline"),
     "never_refreshed": ("尚未更新", "尚未更新", "not refreshed yet"),
