@@ -10,16 +10,14 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from reader.core.config import Config, Settings
-from reader.core.library import open_library
 from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
-from reader.core.paths import Paths, default_paths
+from reader.core.paths import default_paths
 from reader.core.store import Store
 from reader.core.store_codec import unpack
 from reader.core.store_search import article_words
 from tests.feedserver import FeedServer
 from tests.hostile.harness import rss, rss_item, run_cli, write_config
-from tests.test_ui_fixtures import build_app, settle
+from tests.test_ui_fixtures import build_app, quiet_library, settle
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 FEED = "http://127.0.0.1/rebuild.xml"
@@ -159,17 +157,12 @@ def test_cli_search_finishes_a_rebuild_first_and_says_so(
 
 
 async def test_tui_rebuilds_the_index_after_the_first_paint(tmp_path: Path) -> None:
-    paths = Paths(tmp_path / "config.toml", tmp_path / "data", tmp_path / "cache")
-    config = Config(
-        paths.config_file,
-        (Section("要聞", (FeedConfig(FEED),)),),
-        Settings(refresh_on_start=False, refresh_interval=0),
-    )
-    library = open_library(paths, config)
+    sections = (Section("要聞", (FeedConfig(FEED),)),)
+    library = quiet_library(tmp_path, sections)
     fetch(library.store, [article(n) for n in range(12)], '"1"')
     library.close()
-    stale_index(paths.database)
-    library = open_library(paths, config)
+    stale_index(library.paths.database)
+    library = quiet_library(tmp_path, sections)
     assert library.store.index_backlog() == 12
     app = build_app(library)
     async with app.run_test(size=(120, 40)) as pilot:

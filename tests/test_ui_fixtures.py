@@ -115,6 +115,16 @@ def make_library(tmp_path: Path, server: FeedServer, **settings: object) -> Libr
     return library
 
 
+def quiet_library(tmp_path: Path, sections: tuple[Section, ...]) -> Library:
+    """A library over a fresh, empty cache in tmp_path for `sections`: no refresh at start or
+    on a timer (tests say when)."""
+    paths = Paths(tmp_path / "config.toml", tmp_path / "data", tmp_path / "cache")
+    config = Config(
+        paths.config_file, sections, Settings(refresh_on_start=False, refresh_interval=0)
+    )
+    return open_library(paths, config)
+
+
 def build_app(library: Library) -> ReaderApp:
     """The real app over `library`, with the clock frozen at NOW and no start-up work."""
     return ReaderApp(library, refresh_on_start=False, clock=lambda: NOW, zone=UTC, warm_up=False)

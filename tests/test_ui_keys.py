@@ -16,7 +16,7 @@ from reader.ui.screens.main import MainScreen
 from reader.ui.screens.search import SearchScreen
 from reader.ui.widgets.section_tabs import STARRED
 from tests.feedserver import FeedServer
-from tests.test_ui_fixtures import build_app, long_story, make_library, settle
+from tests.test_ui_fixtures import build_app, long_story, make_library, quiet_library, settle
 
 WIDE = (140, 40)
 NARROW = (80, 24)
@@ -340,10 +340,7 @@ async def test_t_cycles_the_script_of_feed_text_and_labels(library: Library) -> 
 @pytest.fixture
 def full_text_library(tmp_path: Path, feed_server: FeedServer) -> Iterator[Library]:
     """One feed whose articles link to pages on the loopback server: one real, one missing."""
-    from reader.core.config import Config, Settings
-    from reader.core.library import open_library
     from reader.core.model import FeedConfig, Section
-    from reader.core.paths import Paths
     from tests.test_ui_fixtures import rss
 
     server = feed_server
@@ -360,13 +357,7 @@ def full_text_library(tmp_path: Path, feed_server: FeedServer) -> Iterator[Libra
     )
     feed = feed.replace(f"{base}/a/0", f"{base}/story.html").replace(f"{base}/a/1", f"{base}/gone")
     url = server.add("/feed.xml", feed, content_type="application/rss+xml")
-    paths = Paths(tmp_path / "config.toml", tmp_path / "data", tmp_path / "cache")
-    config = Config(
-        paths.config_file,
-        (Section("河南", (FeedConfig(url),)),),
-        Settings(refresh_on_start=False, refresh_interval=0),
-    )
-    library = open_library(paths, config)
+    library = quiet_library(tmp_path, (Section("河南", (FeedConfig(url),)),))
     library.refresh()
     yield library
     library.close()
@@ -599,18 +590,9 @@ async def test_clicking_a_link_in_the_article_opens_it(library: Library) -> None
 
 
 async def test_an_empty_section_says_what_to_do_even_when_narrow(tmp_path: Path) -> None:
-    from reader.core.config import Config, Settings
-    from reader.core.library import open_library
     from reader.core.model import FeedConfig, Section
-    from reader.core.paths import Paths
 
-    paths = Paths(tmp_path / "config.toml", tmp_path / "data", tmp_path / "cache")
-    config = Config(
-        paths.config_file,
-        (Section("要聞", (FeedConfig("http://127.0.0.1:9/x"),)),),
-        Settings(refresh_on_start=False, refresh_interval=0),
-    )
-    library = open_library(paths, config)
+    library = quiet_library(tmp_path, (Section("要聞", (FeedConfig("http://127.0.0.1:9/x"),)),))
     app = build_app(library)
     async with app.run_test(size=NARROW) as pilot:
         await settle(app, pilot)
@@ -632,18 +614,9 @@ async def test_first_refresh_into_an_empty_cache_replaces_the_empty_hint(
 ) -> None:
     # A first start: the empty list says "add feeds"; once the refresh brings articles, the
     # pane must stop saying so (it kept the stale hint beside a full list).
-    from reader.core.config import Config, Settings
-    from reader.core.library import open_library
-    from reader.core.paths import Paths
     from tests.test_ui_fixtures import serve_feeds
 
-    paths = Paths(tmp_path / "config.toml", tmp_path / "data", tmp_path / "cache")
-    config = Config(
-        paths.config_file,
-        serve_feeds(feed_server),
-        Settings(refresh_on_start=False, refresh_interval=0),
-    )
-    library = open_library(paths, config)
+    library = quiet_library(tmp_path, serve_feeds(feed_server))
     app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
