@@ -52,3 +52,9 @@ def test_cli_start_up_leaves_story_extraction_unloaded() -> None:
     loaded = set(result.stdout.split())
     assert "reader.cli" in loaded
     assert not loaded & {"reader.cli_extract", "reader.core.extract", "reader.core.fulltext"}
+
+
+def test_reading_commands_start_without_the_http_stack() -> None:
+    # list/show/search only read the cache: httpx and the refresh load on the first fetch.
+    loaded = imported_after("import reader.cli, reader.core.library\nreader.cli.build_parser()")
+    assert "httpx" not in loaded and "httpcore" not in loaded

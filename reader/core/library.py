@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from reader.core.backends.base import Backend
-from reader.core.backends.http import FetchSettings, HttpBackend
 from reader.core.config import Config, load_config
 from reader.core.model import FeedConfig, StoredArticle
 from reader.core.paths import Paths
-from reader.core.refresh import ProgressCallback, RefreshSummary, refresh_feeds
 from reader.core.store import Store
+
+if TYPE_CHECKING:
+    from reader.core.backends.base import Backend
+    from reader.core.backends.http import FetchSettings
+    from reader.core.refresh import ProgressCallback, RefreshSummary
 
 
 def fetch_settings(config: Config) -> FetchSettings:
     """The backend's settings from the user's [settings] table."""
+    from reader.core.backends.http import FetchSettings
+
     s = config.settings
     return FetchSettings(
         concurrency=s.concurrency,
@@ -33,12 +37,27 @@ def fetch_settings(config: Config) -> FetchSettings:
 
 @dataclass
 class Library:
-    """Config, cache and backend of one reader instance."""
+    """Config, cache and backend of one reader instance.
+
+    The HTTP backend (httpx, asyncio: about 50 ms of imports) is made on first use, so
+    commands that only read the cache (list, show, search) start without it.
+    """
 
     paths: Paths
     config: Config
     store: Store
-    backend: Backend
+    given_backend: Backend | None = field(default=None, repr=False)
+
+    @property
+    def backend(self) -> Backend:
+        if self.given_backend is None:
+            from reader.core.backends.http import HttpBackend
+
+            # Parsing in a process per core: a refresh of many changed feeds is CPU-bound.
+            self.given_backend = HttpBackend(
+                fetch_settings(self.config), parse_processes=os.cpu_count() or 1
+            )
+        return self.given_backend
 
     def feeds(self, section: str | None = None) -> list[FeedConfig]:
         """Configured feeds, of one section or all, in config order."""
@@ -54,6 +73,10 @@ class Library:
     ) -> RefreshSummary:
         """Fetch the feeds of `section` (all when None) and store them; blocking, so call it from a
         worker thread in the UI. Prunes by the retention settings afterwards."""
+        import asyncio
+
+        from reader.core.refresh import refresh_feeds
+
         summary = asyncio.run(
             refresh_feeds(
                 self.store,
@@ -70,6 +93,8 @@ class Library:
     def full_text(self, article_id: int) -> StoredArticle:
         """Fetch, extract and cache the story of one article from its web page; blocking (call it
         from a worker). Raises FullTextError with a readable reason; the summary is kept."""
+        import asyncio
+
         from reader.core.fulltext import FullTextError, fetch_story
 
         article = self.store.article(article_id)
@@ -118,6 +143,4 @@ def open_library(
     config = config or load_config(paths.config_file)
     store = store or Store.open(paths.database)
     store.sync_feeds(config.sections)
-    # Parsing in a process per core: a refresh of many changed feeds is CPU-bound.
-    backend = backend or HttpBackend(fetch_settings(config), parse_processes=os.cpu_count() or 1)
-    return Library(paths=paths, config=config, store=store, backend=backend)
+    return Library(paths=paths, config=config, store=store, given_backend=backend)
