@@ -25,12 +25,12 @@ from zoneinfo import ZoneInfo
 from reader.core.decode import decode_feed
 from reader.core.feeddates import feedparser_date_handler, from_utc_tuple, parse_feed_date
 from reader.core.model import Article
-
-if TYPE_CHECKING:
-    from reader.core.store_prepare import PreparedArticle
 from reader.core.parse_fast import read_feed as read_feed_fast
 from reader.core.plain_fast import html_to_plain  # same output as text.html_to_plain, faster
 from reader.core.text import clean_line
+
+if TYPE_CHECKING:
+    from reader.core.store_prepare import PreparedArticle
 
 __all__ = ["FeedParseError", "ParsedFeed", "parse_feed"]
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from reader.core.store_codec import unpack
 from reader.core.store_search import article_words, create_search_index
@@ -97,27 +98,20 @@ def unindex(connection: sqlite3.Connection, article_ids: Iterable[int]) -> None:
         rows = connection.execute(_WORDS_SQL + f" WHERE a.id IN ({marks})", chunk).fetchall()
         connection.executemany(
             "INSERT INTO article_fts(article_fts, rowid, words) VALUES ('delete', ?, ?)",
-            [
-                (article_id, _words(title, summary, content))
-                for article_id, title, summary, content in rows
-            ],
+            _words_of(rows),
         )
 
 
-def _insert_words(
-    connection: sqlite3.Connection, rows: Sequence[tuple[int, str, object, object]]
-) -> None:
-    connection.executemany(
-        "INSERT INTO article_fts(rowid, words) VALUES (?, ?)",
-        [
-            (article_id, _words(title, summary, content))
-            for article_id, title, summary, content in rows
-        ],
-    )
+def _insert_words(connection: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> None:
+    connection.executemany("INSERT INTO article_fts(rowid, words) VALUES (?, ?)", _words_of(rows))
 
 
-def _words(title: str, summary: object, content: object) -> str:
-    return article_words(title, unpack(summary) or "", unpack(content) or "")
+def _words_of(rows: Sequence[Sequence[Any]]) -> list[tuple[int, str]]:
+    """(id, index words) for rows of _WORDS_SQL: the words the index holds for each."""
+    return [
+        (int(article_id), article_words(title, unpack(summary) or "", unpack(content) or ""))
+        for article_id, title, summary, content in rows
+    ]
 
 
 def _set_range(connection: sqlite3.Connection, done: int, pending: int) -> None:
