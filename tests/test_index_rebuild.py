@@ -10,6 +10,9 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from textual.widgets import Static
+
+from reader.core import store_index
 from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
 from reader.core.paths import default_paths
 from reader.core.store import Store
@@ -171,4 +174,25 @@ async def test_tui_rebuilds_the_index_after_the_first_paint(tmp_path: Path) -> N
         messages = [notice.message for notice in app._notifications]
         assert app.t("index_rebuilt") in messages
         assert len(library.store.search("鄭州")) == 2
+    library.close()
+
+
+async def test_tui_search_says_when_results_are_incomplete(tmp_path: Path) -> None:
+    sections = (Section("要聞", (FeedConfig(FEED),)),)
+    library = quiet_library(tmp_path, sections)
+    fetch(library.store, [article(n) for n in range(12)], '"1"')
+    app = build_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        with library.store._write() as connection:  # a rebuild begins while the app runs
+            store_index.start_rebuild(connection)
+        await pilot.press("slash", *"metro", "enter")
+        await settle(app, pilot)
+        count = str(app.screen.query_one("#search-count", Static).render())
+        assert count == app.t("search_none") + app.t("search_partial")
+        library.store.catch_up_index()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        count = str(app.screen.query_one("#search-count", Static).render())
+        assert count == app.t("search_count", count=12)
     library.close()

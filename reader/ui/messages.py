@@ -70,6 +70,7 @@ class SearchFinished(Message):
 
     query: str
     rows: list[ArticleRow]
+    partial: bool = False  # a search index rebuild is still under way
 
 
 @dataclass

@@ -88,6 +88,11 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "search_prompt": ("搜尋（簡繁皆可）", "搜索（简繁皆可）", "Search (either script)"),
     "search_none": ("找不到符合的文章", "找不到符合的文章", "Nothing found"),
     "search_count": ("找到 {count} 篇", "找到 {count} 篇", "{count} found"),
+    "search_partial": (
+        "（搜尋索引重建中，結果還不完整）",
+        "（搜索索引重建中，结果还不完整）",
+        " (the search index is being rebuilt: results are incomplete)",
+    ),
     "help_title": ("按鍵說明", "按键说明", "Keys"),
     "help_close": ("按 Esc 或 ? 關閉", "按 Esc 或 ? 关闭", "Esc or ? closes this"),
     "failed_title": ("失敗的來源", "失败的来源", "Failed feeds"),

@@ -44,9 +44,10 @@ class SearchScreen(ModalScreen[tuple[int, str] | None]):
     def run_search(self, query: str) -> None:
         """Search the cache and convert the results' titles off the event loop."""
         app = self.app
-        listings = app.library.store.search(query, limit=SEARCH_LIMIT) if query else []  # type: ignore[attr-defined]
+        store = app.library.store  # type: ignore[attr-defined]
+        listings = store.search(query, limit=SEARCH_LIMIT) if query else []
         rows = make_rows(listings, app.view, app.now(), app.ui_language, query)  # type: ignore[attr-defined]
-        self.post_message(SearchFinished(query, rows))
+        self.post_message(SearchFinished(query, rows, partial=store.index_backlog() > 0))
 
     def on_search_finished(self, message: SearchFinished) -> None:
         app = self.app
@@ -54,7 +55,10 @@ class SearchScreen(ModalScreen[tuple[int, str] | None]):
         results = self.query_one("#search-results", ArticleList)
         results.replace_rows(rows, len(rows), None)
         key = "search_count" if rows else "search_none"
-        self.query_one("#search-count", Static).update(app.t(key, count=len(rows)))  # type: ignore[attr-defined]
+        label = app.t(key, count=len(rows))  # type: ignore[attr-defined]
+        if message.partial:
+            label += app.t("search_partial")  # type: ignore[attr-defined]
+        self.query_one("#search-count", Static).update(label)
         if rows:
             results.focus()
 
