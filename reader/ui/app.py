@@ -97,12 +97,13 @@ class ReaderApp(App[None]):
         left = store.index_backlog()
         if not left:
             return
-        self.call_from_thread(self.notify, self.t("index_rebuilding", count=f"{left:,}"))
+        notice = self.t("index_rebuilding", count=f"{left:,}")
+        self.call_from_thread(self.notify, notice, markup=False)
         worker = get_current_worker()
         while store.catch_up_index(batch=INDEX_BATCH):
             if worker.is_cancelled:
                 return  # the next start goes on from here
-        self.call_from_thread(self.notify, self.t("index_rebuilt"))
+        self.call_from_thread(self.notify, self.t("index_rebuilt"), markup=False)
 
     def now(self) -> datetime:
         return self.clock()
