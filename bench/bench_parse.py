@@ -16,9 +16,9 @@ from collections.abc import Callable
 from lxml import etree
 
 from bench.feedgen import rss_feed
-from reader.core import parse
-from reader.core.document import html_to_plain as full_html_to_plain
-from reader.core.plain_fast import html_to_plain as fast_html_to_plain
+from reader.core.feeds import parse
+from reader.core.text.document import html_to_plain as full_html_to_plain
+from reader.core.text.plain_fast import html_to_plain as fast_html_to_plain
 
 
 def cpu_per_item(work: Callable[[], object], items: int, repeats: int = 3) -> float:

@@ -17,9 +17,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from reader.core import script  # noqa: E402
-from reader.core.fold import fold_for_search  # noqa: E402
-from reader.core.fold_build import build_fold_pairs  # noqa: E402
+from reader.core.script import convert as script  # noqa: E402
+from reader.core.script.fold import fold_for_search  # noqa: E402
+from scripts.build_fold_data import build_fold_pairs  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus/cwced/cleaned")
 ARTICLE_CHARS = 10_000
@@ -85,23 +85,23 @@ def bench_loading() -> None:
             f"{seconds * 1000:.0f} ms",
         )
     code = (
-        "import time; import reader.core.script as s; t=time.perf_counter(); s.warm_up('twp', "
+        "import time; import reader.core.script.convert as s; t=time.perf_counter(); s.warm_up('twp', "
         "regions=('cn','tw','hk')); print(time.perf_counter()-t)"
     )
     record("warm_up('twp', all regions) cold", f"{float(run_python(code).stdout) * 1000:.0f} ms")
 
 
 def bench_import() -> None:
-    result = run_python("import reader.core.script, reader.core.fold", "-X", "importtime")
+    result = run_python("import reader.core.script.convert, reader.core.script.fold", "-X", "importtime")
     cumulative = {}
     for line in result.stderr.splitlines():
         match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|\s+(\S.*)$", line)
         if match:
             cumulative[match.group(3).strip()] = int(match.group(2))
-    for module in ("reader.core.script", "reader.core.fold"):
+    for module in ("reader.core.script.convert", "reader.core.script.fold"):
         record(f"import {module} (cumulative, -X importtime)", f"{cumulative.get(module, -1)} µs")
     loaded = run_python(
-        "import sys, reader.core.script as s, reader.core.fold as f; "
+        "import sys, reader.core.script.convert as s, reader.core.script.fold as f; "
         "print(s.is_loaded(), f.is_table_loaded(), 'opencc' in sys.modules)"
     ).stdout.strip()
     record("after import: converter loaded, fold table loaded, opencc imported", loaded)
@@ -190,7 +190,7 @@ def bench_fold(article: str) -> None:
         "fold table build from OpenCC dictionaries", f"{best_of(3, build_fold_pairs) * 1000:.0f} ms"
     )
     code = (
-        "import time; t=time.perf_counter(); from reader.core.fold import fold_for_search; "
+        "import time; t=time.perf_counter(); from reader.core.script.fold import fold_for_search; "
         "fold_for_search('x'); print(time.perf_counter()-t)"
     )
     record(

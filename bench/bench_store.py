@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators  # noqa: E402
-from reader.core.store import Store  # noqa: E402
+from reader.core.store.database import Store  # noqa: E402
 
 SECTION_NAMES = (
     "要聞",

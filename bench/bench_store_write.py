@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.feedgen import rss_feed
+from reader.core.feeds.parse import parse_feed
 from reader.core.model import FetchResult, Validators
-from reader.core.parse import parse_feed
-from reader.core.store import Store
+from reader.core.store.database import Store
 
 
 def main() -> None:
@@ -46,7 +46,7 @@ def main() -> None:
     if args.prepared:
         from dataclasses import replace
 
-        from reader.core.store_prepare import prepare
+        from reader.core.store.prepare import prepare
 
         started = time.process_time()
         results = [replace(r, articles=tuple(prepare(a) for a in r.articles)) for r in results]

@@ -15,9 +15,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from reader.core.decode import decode_html  # noqa: E402
-from reader.core.document import blocks_to_text, html_to_blocks  # noqa: E402
-from reader.core.text import clean_text, wrap_cells  # noqa: E402
+from reader.core.feeds.decode import decode_html  # noqa: E402
+from reader.core.text.cells import clean_text, wrap_cells  # noqa: E402
+from reader.core.text.document import blocks_to_text, html_to_blocks  # noqa: E402
 
 PAGES = Path("/work/shared/corpus/cwced/original")
 

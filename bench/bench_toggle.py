@@ -71,7 +71,7 @@ def build_library(root: Path, chars: int, titles: int):  # type: ignore[no-untyp
 async def measure(library, reps: int, warm_up: bool) -> dict[str, object]:  # type: ignore[no-untyped-def]
     from textual.worker import WorkerCancelled
 
-    from reader.core import script
+    from reader.core.script import convert as script
     from reader.ui.app import ReaderApp
     from reader.ui.widgets import reading_pane
 

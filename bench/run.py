@@ -316,7 +316,7 @@ def startup_caches(options: argparse.Namespace, size: int) -> tuple[Reader, nb.N
 def first_titles(database: Path) -> list[str]:
     """Titles the first list can show: the newest of the first section and of all sections."""
     sys.path.insert(0, str(ROOT))
-    from reader.core.store import Store
+    from reader.core.store.database import Store
 
     with Store.open(database) as store:
         first_section = store.sections()[0]
@@ -326,7 +326,7 @@ def first_titles(database: Path) -> list[str]:
 
 def search_times(database: Path) -> list[float]:
     """Milliseconds per search over SEARCH_QUERIES, three rounds, in this process."""
-    from reader.core.store import Store
+    from reader.core.store.database import Store
 
     times = []
     with Store.open(database) as store:

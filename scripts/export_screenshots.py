@@ -18,9 +18,9 @@ sys.path.insert(0, str(ROOT))
 from textual.worker import WorkerCancelled  # noqa: E402
 
 from reader.core.config import Config, Settings  # noqa: E402
-from reader.core.demo_server import demo_sections, start_demo_server  # noqa: E402
 from reader.core.library import Library, open_library  # noqa: E402
 from reader.core.paths import Paths  # noqa: E402
+from reader.demo.server import demo_sections, start_demo_server  # noqa: E402
 from reader.ui.app import ReaderApp  # noqa: E402
 
 # (file name, terminal size, keys pressed before the picture)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from reader.core.paths import default_paths
-from reader.core.store import Store
+from reader.core.store.database import Store
 from tests.feedserver import FeedServer
 from tests.hostile.cases import assert_terminal_safe
 from tests.hostile.harness import rss, rss_item, run_cli, write_config

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from reader.core.paths import default_paths
-from reader.core.store import Store
+from reader.core.store.database import Store
 from tests.feedserver import FeedServer
 from tests.hostile.harness import rss, rss_item, run_cli, write_config
 

@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from reader.core.decode import decode_feed, decode_html, normalise_charset
+from reader.core.feeds.decode import decode_feed, decode_html, normalise_charset
 
 SIMPLIFIED = "郑州市今年一季度经济运行稳中向好，记者从市统计局获悉，全市生产总值同比增长百分之五。"
 TRADITIONAL = "臺北市政府今日宣布，明年起將擴大公車路網，市民通勤時間可望縮短，議員表示支持。"

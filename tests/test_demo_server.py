@@ -15,8 +15,8 @@ from email.utils import parsedate_to_datetime
 import httpx
 import pytest
 
-from reader.core.demo_server import DemoServer, demo_sections, start_demo_server
 from reader.demo.content import body_text, load_demo_content
+from reader.demo.server import DemoServer, demo_sections, start_demo_server
 
 ANCHOR = datetime(2026, 3, 17, 9, 0, tzinfo=UTC)
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -310,7 +310,7 @@ def test_the_simplified_feeds_pages_have_simplified_portal_chrome(
 def test_every_demo_feed_parses_to_its_articles_with_titles_links_and_dates(
     demo: DemoServer, client: httpx.Client
 ) -> None:
-    parse = pytest.importorskip("reader.core.parse")
+    parse = pytest.importorskip("reader.core.feeds.parse")
     for feed in load_demo_content().feeds():
         response = client.get(demo.base_url + feed.path)
         parsed = parse.parse_feed(

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core.document import (
+from reader.core.text.cells import cell_len
+from reader.core.text.document import (
     Block,
     Link,
     blocks_to_text,
@@ -14,7 +15,6 @@ from reader.core.document import (
     resolve_url,
     text_to_blocks,
 )
-from reader.core.text import cell_len
 
 BASE = "https://news.example.cn/henan/2023/0317/index.html"
 

@@ -12,18 +12,18 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from reader import cli_extract
 from reader.cli import build_parser
-from reader.core.boilerplate import is_boilerplate_line, is_section_end_line
-from reader.core.extract import ExtractError, Story, extract_story, fetch_page
-from reader.core.extract_blocks import (
+from reader.cli import extract as cli_extract
+from reader.core.extract.blocks import (
     Block,
     choose_candidate,
     html_blocks,
     parse_page,
     prose_holder_blocks,
 )
-from reader.core.extract_meta import find_datetime, is_meta_line, parse_credit, parse_meta_line
+from reader.core.extract.boilerplate import is_boilerplate_line, is_section_end_line
+from reader.core.extract.meta import find_datetime, is_meta_line, parse_credit, parse_meta_line
+from reader.core.extract.story import ExtractError, Story, extract_story, fetch_page
 
 PAGES = Path(__file__).parent / "pages"
 SHANGHAI = ZoneInfo("Asia/Shanghai")

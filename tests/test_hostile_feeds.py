@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.parse import FeedParseError, ParsedFeed, parse_feed
+from reader.core.feeds.parse import FeedParseError, ParsedFeed, parse_feed
 from tests.feedserver import FeedServer
 from tests.hostile.cases import assert_terminal_safe
 from tests.hostile.harness import HERE, corpus_file, rss, rss_item, run_cli, write_config
@@ -32,7 +32,7 @@ def titles(parsed: ParsedFeed) -> list[str]:
 BOMB_CHILD = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024 * 1024,) * 2)
-from reader.core.parse import parse_feed
+from reader.core.feeds.parse import parse_feed
 data = open(sys.argv[1], "rb").read() if sys.argv[1] != "-" else sys.stdin.buffer.read()
 parsed = parse_feed(data, "http://127.0.0.1/feed")
 texts = [a.title + a.text for a in parsed.articles]

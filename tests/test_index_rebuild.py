@@ -12,12 +12,12 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from reader.core import store_index
 from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
 from reader.core.paths import default_paths
-from reader.core.store import Store
-from reader.core.store_codec import unpack
-from reader.core.store_search import article_words
+from reader.core.store import reindex as store_index
+from reader.core.store.codec import unpack
+from reader.core.store.database import Store
+from reader.core.store.search import article_words
 from tests.feedserver import FeedServer
 from tests.hostile.harness import rss, rss_item, run_cli, write_config
 from tests.test_ui_fixtures import build_app, quiet_library, settle

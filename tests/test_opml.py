@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 
+from reader.core.feeds.opml import UNCATEGORISED, read_opml, write_opml
 from reader.core.model import FeedConfig, Section
-from reader.core.opml import UNCATEGORISED, read_opml, write_opml
 
 # Written by hand the way real exports look: raw & in a title and a URL, a nested category,
 # a feed at the top level, a file: and a javascript: feed, and a feed listed twice.

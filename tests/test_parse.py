@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reader.core.feeddates import parse_feed_date
-from reader.core.parse import FeedParseError, ParsedFeed, parse_feed, strip_doctype
+from reader.core.feeds.dates import parse_feed_date
+from reader.core.feeds.parse import FeedParseError, ParsedFeed, parse_feed, strip_doctype
 
 FEEDS = Path(__file__).parent / "feeds"
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -1,4 +1,4 @@
-"""The lxml fast path (reader.core.parse_fast) gives exactly what the feedparser path gives.
+"""The lxml fast path (reader.core.feeds.fast) gives exactly what the feedparser path gives.
 
 Every feed is parsed twice, once with the fast path allowed and once forced through
 feedparser, and the two ParsedFeeds must be equal field by field; where the fast path
@@ -16,9 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.core import parse, parse_fast
-from reader.core.decode import decode_feed
-from reader.core.parse import FeedParseError, ParsedFeed, parse_feed
+from reader.core.feeds import fast as parse_fast
+from reader.core.feeds import parse
+from reader.core.feeds.decode import decode_feed
+from reader.core.feeds.parse import FeedParseError, ParsedFeed, parse_feed
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

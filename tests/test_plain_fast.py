@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from reader.core import plain_fast
-from reader.core.document import html_to_plain as full_html_to_plain
+from reader.core.text import plain_fast
+from reader.core.text.document import html_to_plain as full_html_to_plain
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

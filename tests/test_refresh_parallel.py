@@ -11,8 +11,8 @@ import pytest
 
 from reader.core.backends.http import HttpBackend
 from reader.core.model import FeedConfig, Section
-from reader.core.refresh import refresh_feeds
-from reader.core.store import Store
+from reader.core.refresh.pipeline import refresh_feeds
+from reader.core.store.database import Store
 from tests.feedserver import FeedServer
 
 CITIES = ("鄭州", "洛陽", "開封", "高雄", "香港", "深圳")

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core import script
-from reader.core.script import (
+from reader.core.script import convert as script
+from reader.core.script.convert import (
     MODES,
     VARIANTS,
     config_for,
@@ -264,7 +264,7 @@ def test_html_text_with_lone_angle_brackets_and_ampersands() -> None:
 
 def test_nothing_is_loaded_at_import() -> None:
     code = (
-        "import sys, reader.core.script as s\n"
+        "import sys, reader.core.script.convert as s\n"
         "assert not s.is_loaded()\n"
         "assert 'opencc' not in sys.modules\n"
         "assert s.convert_text('软件', 'original') == '软件' and not s.is_loaded()\n"
@@ -294,7 +294,7 @@ def test_repeated_conversion_is_served_from_the_cache() -> None:
 
 
 def test_search_spellings_add_other_regions_words() -> None:
-    from reader.core.script import search_spellings
+    from reader.core.script.convert import search_spellings
 
     assert search_spellings("软件 郑州") == {"软件", "软体", "郑州"}
     assert search_spellings("Typhoon") == {"typhoon"}

@@ -14,11 +14,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core import _index_chars, store_search
-from reader.core.index_chars_build import render_module
 from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
-from reader.core.store import Store
-from reader.core.store_search import _BMP_CJK_RANGES, SEARCH_INDEX_DDL, fts_query, index_form
+from reader.core.store import _index_chars
+from reader.core.store import search as store_search
+from reader.core.store.database import Store
+from reader.core.store.search import _BMP_CJK_RANGES, SEARCH_INDEX_DDL, fts_query, index_form
+from scripts.build_index_chars import render_module
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 FEED = "http://127.0.0.1/words.xml"

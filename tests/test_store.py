@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.fold import FOLD_VERSION
 from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
-from reader.core.store import CorruptDatabaseError, NewerSchemaError, Store, move_aside
-from reader.core.store_schema import SCHEMA_VERSION, StoreError, migrate
+from reader.core.script.fold import FOLD_VERSION
+from reader.core.store.database import CorruptDatabaseError, NewerSchemaError, Store, move_aside
+from reader.core.store.schema import SCHEMA_VERSION, StoreError, migrate
 
 NOW = datetime(2026, 3, 17, 8, 41, 51, tzinfo=UTC)
 NEWS = "http://127.0.0.1/news.xml"

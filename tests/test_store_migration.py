@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from reader.core import store_migrations
-from reader.core.fold import FOLD_VERSION
 from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
-from reader.core.store import Store
-from reader.core.store_codec import DEFLATED, RAW, pack, unpack
-from reader.core.store_schema import MIGRATIONS, SCHEMA_DDL, SCHEMA_VERSION, migrate
-from reader.core.store_search import index_words, plain_text
+from reader.core.script.fold import FOLD_VERSION
+from reader.core.store import migrations as store_migrations
+from reader.core.store.codec import DEFLATED, RAW, pack, unpack
+from reader.core.store.database import Store
+from reader.core.store.schema import MIGRATIONS, SCHEMA_DDL, SCHEMA_VERSION, migrate
+from reader.core.store.search import index_words, plain_text
 
 NOW = datetime(2026, 3, 17, 8, 0, tzinfo=UTC)
 NEWS = "http://127.0.0.1/yaowen.xml"

@@ -10,18 +10,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reader.core.backends.http import HttpBackend, parse_for_store
+from reader.core.feeds.parse import parse_feed
 from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
-from reader.core.parse import parse_feed
-from reader.core.store import Store
-from reader.core.store_codec import unpack
-from reader.core.store_prepare import (
+from reader.core.store.codec import unpack
+from reader.core.store.database import Store
+from reader.core.store.prepare import (
     PreparedArticle,
     compute_row_values,
     digest_of,
     prepare,
     row_values,
 )
-from reader.core.store_search import article_words
+from reader.core.store.search import article_words
 from tests.feedserver import FeedServer
 
 NOW = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)

@@ -6,15 +6,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core.text import (
+from reader.core.text.cells import (
     cell_len,
     clean_line,
     clean_text,
-    html_to_plain,
     pad_cells,
     truncate_cells,
     wrap_cells,
 )
+from reader.core.text.document import html_to_plain
 
 ESC = "\x1b"
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from reader.core.paths import default_paths
-from reader.core.store import Store
+from reader.core.store.database import Store
 from tests.feedserver import FeedServer, Handler
 from tests.hostile.harness import rss, rss_item, run_cli
 from tests.pty_app import REPO, PtyApp

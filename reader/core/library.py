@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 from reader.core.config import Config, load_config
 from reader.core.model import FeedConfig, StoredArticle
 from reader.core.paths import Paths
-from reader.core.store import Store
+from reader.core.store.database import Store
 
 if TYPE_CHECKING:
     from reader.core.backends.base import Backend
     from reader.core.backends.http import FetchSettings
-    from reader.core.refresh import ProgressCallback, RefreshSummary
+    from reader.core.refresh.pipeline import ProgressCallback, RefreshSummary
 
 
 def fetch_settings(config: Config) -> FetchSettings:
@@ -75,7 +75,7 @@ class Library:
         worker thread in the UI. Prunes by the retention settings afterwards."""
         import asyncio
 
-        from reader.core.refresh import refresh_feeds
+        from reader.core.refresh.pipeline import refresh_feeds
 
         summary = asyncio.run(
             refresh_feeds(
@@ -95,7 +95,7 @@ class Library:
         from a worker). Raises FullTextError with a readable reason; the summary is kept."""
         import asyncio
 
-        from reader.core.fulltext import FullTextError, fetch_story
+        from reader.core.refresh.fulltext import FullTextError, fetch_story
 
         article = self.store.article(article_id)
         if article is None:

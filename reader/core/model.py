@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from reader.core.store_prepare import PreparedArticle
+    from reader.core.store.prepare import PreparedArticle
 
 FetchStatus = Literal["ok", "not_modified", "failed"]
 Region = Literal["cn", "tw", "hk"]
@@ -61,7 +61,7 @@ class Article:
         Not a field: nothing on the refresh path reads it, and computing it for every parsed
         item was a third of a cold refresh's parse time (and of what workers ship back).
         """
-        from reader.core.plain_fast import html_to_plain  # HTML parsing loads only if asked
+        from reader.core.text.plain_fast import html_to_plain  # HTML parsing loads only if asked
 
         body = self.content_html or self.summary_html
         return html_to_plain(body) if body else ""

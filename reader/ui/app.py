@@ -11,8 +11,8 @@ from textual.app import App
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core.library import Library
-from reader.core.script import next_mode
-from reader.core.scriptview import ScriptView
+from reader.core.script.convert import next_mode
+from reader.core.script.view import ScriptView
 from reader.ui.commands import ReaderCommands
 from reader.ui.screens.main import MainScreen
 from reader.ui.state import load_ui_state, save_ui_state
@@ -85,7 +85,7 @@ class ReaderApp(App[None]):
     @work(thread=True, group="warm-up", exit_on_error=False)
     def warm_up_converter(self) -> None:
         """Load OpenCC's dictionaries after the first paint, so the first `t` is quick."""
-        from reader.core.script import warm_up
+        from reader.core.script.convert import warm_up
 
         warm_up(self.view.variant)  # type: ignore[arg-type]
 

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.message import Message
 
 from reader.core.model import FetchResult, StoredArticle
-from reader.core.refresh import RefreshSummary
+from reader.core.refresh.pipeline import RefreshSummary
 from reader.ui.article_text import ArticleRow
 
 

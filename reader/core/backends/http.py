@@ -32,10 +32,10 @@ import httpx
 
 from reader import __version__
 from reader.core.backends.base import Page
+from reader.core.feeds.parse import FeedParseError, ParsedFeed, parse_feed
 from reader.core.model import FetchResult, Validators
-from reader.core.parse import FeedParseError, ParsedFeed, parse_feed
-from reader.core.store_prepare import prepare
-from reader.core.store_search import index_form
+from reader.core.store.prepare import prepare
+from reader.core.store.search import index_form
 
 USER_AGENT = f"reader-tui/{__version__} (terminal news reader; feed fetcher)"
 ACCEPT = (

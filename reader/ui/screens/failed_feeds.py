@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.core.model import FeedState
-from reader.core.text import clean_line
+from reader.core.text.cells import clean_line
 
 
 def failed_feeds_text(states: list[FeedState], title: str, none_label: str) -> Text:

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Tabs
 from textual.worker import WorkerState
 
 from reader.core.model import StoredArticle
-from reader.core.text import clean_line
+from reader.core.text.cells import clean_line
 from reader.ui.article_text import make_rows
 from reader.ui.messages import CountsLoaded, ListingsLoaded
 from reader.ui.screens.confirm import ConfirmScreen

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 
-from reader.core.document import html_to_blocks, text_to_blocks
 from reader.core.model import StoredArticle
-from reader.core.scriptview import ScriptView
-from reader.core.text import clean_line
+from reader.core.script.view import ScriptView
+from reader.core.text.cells import clean_line
+from reader.core.text.document import html_to_blocks, text_to_blocks
 from reader.ui.article_text import article_text
 from reader.ui.messages import ArticleLoaded, FullTextFetched
 from reader.ui.screens.main_script import pane_key
@@ -148,7 +148,7 @@ class ArticlePaneMixin(_ScreenBase):
     @work(thread=True, exclusive=True, group="full-text", exit_on_error=False)
     def fetch_full_text(self, article_id: int) -> None:
         """Download and extract the article's web page (blocking; in a thread) and cache it."""
-        from reader.core.fulltext import FullTextError
+        from reader.core.refresh.fulltext import FullTextError
 
         try:
             self.app.library.full_text(article_id)

@@ -22,7 +22,7 @@ from textual.widgets._footer import FooterKey
 from textual.worker import get_current_worker
 
 from reader.core.model import StoredArticle
-from reader.core.script import next_mode
+from reader.core.script.convert import next_mode
 from reader.ui.article_text import cached_rows
 from reader.ui.keys import main_bindings
 from reader.ui.messages import CountsLoaded
@@ -112,7 +112,7 @@ class ScriptMixin(_ScreenBase):
     def redraw_for_script(self) -> None:
         """Everything from feeds and every label again in the new script.
 
-        Texts converted before (the LRU in reader.core.script, the pane's Text per script)
+        Texts converted before (the LRU in reader.core.script.convert, the pane's Text per script)
         are redrawn at once on this thread, so the change shows in the next frame; anything
         that still needs OpenCC goes to the workers as before."""
         self._set_bindings()

@@ -1,0 +1,1 @@
+"""The story of a web page: its blocks, meta line and boilerplate."""

@@ -1,0 +1,1 @@
+"""Feed bytes to articles: decoding, RSS/Atom/JSON Feed, the fast path, dates, OPML."""

@@ -1,0 +1,1 @@
+"""The refresh pipeline: download, hash, parse, prepare, store; full text."""

@@ -1,0 +1,176 @@
+"""Fetch many feeds at once and store what they give; one feed's failure never stops the rest."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, tzinfo
+
+from reader.core.backends.base import Backend
+from reader.core.model import FeedConfig, FetchResult, Validators
+from reader.core.store.database import Store
+
+MAX_FULL_TEXTS_PER_FEED = 30  # a feed that suddenly lists 500 new items must not stall a refresh
+# A write transaction takes at most this many waiting feeds, or stops once it holds this many
+# articles, so another process waiting for the cache is never kept long.
+MAX_FEEDS_PER_WRITE = 16
+MAX_ARTICLES_PER_WRITE = 1000
+
+ProgressCallback = Callable[[int, int, FetchResult], None]
+"""Called after each feed is stored: (feeds done, feeds in all, that feed's result)."""
+
+
+class _BatchingWriter:
+    """Stores results on one thread, in one transaction for all that arrived while the last
+    one was being written: fewer commits and fewer, larger search index segments.
+
+    Lives on the event loop; only `Store.record_fetches` runs on the writer thread.
+    """
+
+    def __init__(self, store: Store, executor: ThreadPoolExecutor) -> None:
+        self._store = store
+        self._executor = executor
+        self._waiting: list[tuple[FetchResult, asyncio.Future[int]]] = []
+        self._busy = False
+
+    async def write(self, result: FetchResult) -> int:
+        """Store one result (with whatever else is waiting); return how many were new."""
+        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._waiting.append((result, done))
+        if not self._busy:
+            self._start()
+        return await done
+
+    def _start(self) -> None:
+        batch: list[tuple[FetchResult, asyncio.Future[int]]] = []
+        articles = 0
+        while (
+            self._waiting and len(batch) < MAX_FEEDS_PER_WRITE and articles < MAX_ARTICLES_PER_WRITE
+        ):
+            result, done = self._waiting.pop(0)
+            if done.cancelled():  # its refresh was cancelled: nothing waits for it any more
+                continue
+            batch.append((result, done))
+            articles += len(result.articles)
+        if not batch:
+            return
+        self._busy = True
+        job = asyncio.get_running_loop().run_in_executor(
+            self._executor,
+            self._store.record_fetches,
+            [result for result, _ in batch],
+            datetime.now(UTC),
+        )
+        job.add_done_callback(lambda finished: self._finished(batch, finished))
+
+    def _finished(
+        self, batch: list[tuple[FetchResult, asyncio.Future[int]]], job: asyncio.Future[list[int]]
+    ) -> None:
+        self._busy = False
+        error = job.exception() if not job.cancelled() else asyncio.CancelledError()
+        for index, (_, done) in enumerate(batch):
+            if done.cancelled():
+                continue
+            if error is not None:
+                done.set_exception(error)
+            else:
+                done.set_result(job.result()[index])
+        if self._waiting:
+            self._start()
+
+
+@dataclass(slots=True)
+class RefreshSummary:
+    """What a refresh did, feed by feed."""
+
+    results: list[FetchResult] = field(default_factory=list)
+    new_articles: int = 0
+    received: dict[str, int] = field(default_factory=dict)  # feed URL -> articles it gave
+    full_texts: int = 0  # stories fetched for `full_text = true` feeds
+    full_text_failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> list[FetchResult]:
+        return [r for r in self.results if r.status == "ok"]
+
+    @property
+    def not_modified(self) -> list[FetchResult]:
+        return [r for r in self.results if r.status == "not_modified"]
+
+    @property
+    def failed(self) -> list[FetchResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+async def refresh_feeds(
+    store: Store,
+    backend: Backend,
+    feeds: Sequence[FeedConfig],
+    *,
+    concurrency: int = 8,
+    progress: ProgressCallback | None = None,
+    default_tz: tzinfo = UTC,
+) -> RefreshSummary:
+    """Fetch `feeds` with at most `concurrency` at once, storing each as soon as it arrives;
+    then the web pages of new articles in feeds that ask for full text."""
+    summary = RefreshSummary()
+    started = datetime.now(UTC)
+    limit = asyncio.Semaphore(max(1, concurrency))
+    backlog = asyncio.Semaphore(2 * max(1, concurrency))
+    total = len(feeds)
+
+    # Every feed's validators in one query up front: the loop never waits on the store's lock
+    # while the writer thread holds it.
+    known = {state.url: state.validators for state in store.feed_states()}
+    loop = asyncio.get_running_loop()
+    # One writer thread: SQLite releases the GIL, so downloads and parsing go on while feeds are
+    # written, and writes stay one at a time (one transaction per batch of waiting feeds).
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-store")
+    batching = _BatchingWriter(store, writer)
+
+    async with backend.session() as session:
+
+        async def one(feed: FeedConfig) -> None:
+            validators = known.get(feed.url)
+            if validators is None:
+                state = await loop.run_in_executor(writer, store.feed_state, feed.url)
+                validators = state.validators if state else Validators()
+            # `backlog` bounds the parsed results waiting for the writer: when writing is the
+            # slow part, downloads pause instead of piling articles up in memory.
+            async with backlog:
+                async with limit:
+                    result = await session.fetch(feed.url, validators)
+                added = await batching.write(result)
+            # The summary keeps each result without its articles (they are in the cache now).
+            summary.new_articles += added  # not `+= await`: that would read the total first
+            summary.received[result.url] = len(result.articles)
+            if result.articles:
+                result = replace(result, articles=())
+            summary.results.append(result)
+            if progress is not None:
+                progress(len(summary.results), total, result)
+
+        try:
+            await asyncio.gather(*(one(feed) for feed in feeds))
+        finally:
+            writer.shutdown(wait=True)
+
+        wanted = [
+            item
+            for feed in feeds
+            if feed.full_text
+            for item in store.missing_full_text(feed.url, started, limit=MAX_FULL_TEXTS_PER_FEED)
+        ]
+        if wanted:
+            from reader.core.refresh.fulltext import (
+                fill_full_texts,  # extraction libraries load only now
+            )
+
+            summary.full_texts, summary.full_text_failures = await fill_full_texts(
+                store, session, wanted, default_tz, concurrency=min(4, concurrency)
+            )
+    order = {feed.url: index for index, feed in enumerate(feeds)}
+    summary.results.sort(key=lambda r: order.get(r.url, total))
+    return summary

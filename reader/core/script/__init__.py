@@ -1,0 +1,1 @@
+"""Script modes: OpenCC conversion of text and HTML, the view, search folding."""

@@ -1,0 +1,59 @@
+"""Feed text in the script the reader chose, feed by feed (per-feed overrides and regions)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from reader.core.model import FeedConfig
+
+
+@dataclass
+class ScriptView:
+    """Converts feed text for display: the global mode, unless the feed overrides it.
+
+    Conversion loads OpenCC on first use only, so building a ScriptView costs nothing."""
+
+    mode: str = "original"
+    variant: str = "t"
+    feeds: Mapping[str, FeedConfig] = field(default_factory=dict)
+    languages: Mapping[str, str | None] = field(default_factory=dict)
+
+    def mode_for(self, feed_url: str | None) -> str:
+        feed = self.feeds.get(feed_url) if feed_url else None
+        return feed.script if feed is not None and feed.script else self.mode
+
+    def _context(self, feed_url: str | None) -> tuple[str | None, str | None]:
+        feed = self.feeds.get(feed_url) if feed_url else None
+        region = feed.region if feed is not None else None
+        language = self.languages.get(feed_url) if feed_url else None
+        return region, language
+
+    def text(self, text: str, feed_url: str | None = None) -> str:
+        mode = self.mode_for(feed_url)
+        if mode == "original" or not text:
+            return text
+        from reader.core.script.convert import convert_text
+
+        region, language = self._context(feed_url)
+        return convert_text(text, mode, self.variant, region, language)  # type: ignore[arg-type]
+
+    def html(self, html: str, feed_url: str | None = None) -> str:
+        mode = self.mode_for(feed_url)
+        if mode == "original" or not html:
+            return html
+        from reader.core.script.convert import convert_html
+
+        region, language = self._context(feed_url)
+        return convert_html(html, mode, self.variant, region, language)  # type: ignore[arg-type]
+
+    def cached_text(self, text: str, feed_url: str | None = None) -> str | None:
+        """`text` in the feed's script if that needs no conversion work (as published, or
+        converted before and still cached), else None. Never loads or runs OpenCC."""
+        mode = self.mode_for(feed_url)
+        if mode == "original" or not text:
+            return text
+        from reader.core.script.convert import cached_text
+
+        region, language = self._context(feed_url)
+        return cached_text(text, mode, self.variant, region, language)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""The SQLite cache: schema, migrations, writes, page queries, the search index."""

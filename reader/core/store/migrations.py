@@ -1,0 +1,94 @@
+"""The cache's forward migrations, one function per schema version step.
+
+Each is called by ``store_schema.migrate`` inside a write transaction and may return False to
+be called again in a fresh one (see ``Migration`` there). Every call reads its progress from
+the file itself, so a crash between calls loses at most the batch in flight.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from reader.core.script.fold import FOLD_VERSION
+from reader.core.store.codec import pack, unpack
+from reader.core.store.search import INDEX_TEXT_VERSION, article_words, create_search_index
+
+# Rows per transaction when converting bodies: about half a second each on a 2-core machine,
+# so another process waiting on the cache is never kept long.
+BODY_BATCH = 2000
+
+# Set by a migration that freed much of the file; Store.open then runs VACUUM (which cannot
+# run inside a transaction) and deletes the key.
+VACUUM_PENDING_KEY = "vacuum_pending"
+
+_PACKED_BODIES_DDL = """
+CREATE TABLE article_bodies_packed (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    summary_html BLOB NOT NULL,  -- store_codec.pack
+    content_html BLOB NOT NULL,
+    full_html BLOB               -- NULL: no full text fetched
+)
+"""
+
+
+def bodies_packed_without_text(connection: sqlite3.Connection) -> bool:
+    """Version 1 -> 2: bodies packed (store_codec), the stored plain text dropped.
+
+    First call: create the new bodies table and re-create the search index (it was built from the
+    parser's text, which we no longer keep, and a contentless index can only delete what it is
+    told exactly). Then each call copies the next batch of bodies, in article id order, and
+    indexes them from their HTML; a restart resumes after the highest id copied. The last call
+    swaps the tables and asks for a VACUUM so the file gives the space back.
+    """
+    started = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'article_bodies_packed'"
+    ).fetchone()
+    if started is None:
+        connection.execute(_PACKED_BODIES_DDL)
+        # Emptied by re-creating it as the index is defined now, so the words written below
+        # go into an index with the tokenizer they were made for.
+        connection.execute("DROP TABLE IF EXISTS article_fts")
+        create_search_index(connection)
+        connection.executemany(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+            [("fold_version", str(FOLD_VERSION)), ("index_text_version", str(INDEX_TEXT_VERSION))],
+        )
+        return False
+    last_copied = connection.execute(
+        "SELECT coalesce(max(article_id), 0) FROM article_bodies_packed"
+    ).fetchone()[0]
+    rows = connection.execute(
+        "SELECT b.article_id, a.title, b.summary_html, b.content_html, b.full_html"
+        " FROM article_bodies AS b JOIN articles AS a ON a.id = b.article_id"
+        " WHERE b.article_id > ? ORDER BY b.article_id LIMIT ?",
+        (last_copied, BODY_BATCH),
+    ).fetchall()
+    packed: list[tuple[int, bytes, bytes, bytes | None]] = []
+    words: list[tuple[int, str]] = []
+    for article_id, title, summary_value, content_value, full_value in rows:
+        summary_html = unpack(summary_value) or ""
+        content_html = unpack(content_value) or ""
+        full_html = unpack(full_value)
+        packed.append(
+            (
+                article_id,
+                pack(summary_html),
+                pack(content_html),
+                None if full_html is None else pack(full_html),
+            )
+        )
+        words.append((article_id, article_words(str(title), summary_html, content_html)))
+    connection.executemany(
+        "INSERT INTO article_bodies_packed(article_id, summary_html, content_html, full_html)"
+        " VALUES (?, ?, ?, ?)",
+        packed,
+    )
+    connection.executemany("INSERT INTO article_fts(rowid, words) VALUES (?, ?)", words)
+    if len(rows) == BODY_BATCH:
+        return False
+    connection.execute("DROP TABLE article_bodies")
+    connection.execute("ALTER TABLE article_bodies_packed RENAME TO article_bodies")
+    connection.execute(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (VACUUM_PENDING_KEY,)
+    )
+    return True

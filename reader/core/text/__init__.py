@@ -1,0 +1,1 @@
+"""Text for terminals: cell widths, clean lines, HTML to blocks, plain text."""

@@ -1,0 +1,1 @@
+"""Developer scripts: generators of data tables, screenshots."""
