@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.cli import main
+from reader.cli.main import main
 from tests.feedserver import FeedServer
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
@@ -300,7 +300,7 @@ def test_demo_comes_back_on_the_port_its_cached_links_use(xdg_dirs: dict[str, Pa
     the cached articles' links (full text) still work."""
     import socket
 
-    from reader.cli import DEMO_PORT
+    from reader.demo.launch import DEMO_PORT
 
     blocker = socket.socket()
     try:

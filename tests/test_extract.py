@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from reader.cli import build_parser
 from reader.cli import extract as cli_extract
+from reader.cli.parser import build_parser
 from reader.core.extract.blocks import (
     Block,
     choose_candidate,

@@ -6,7 +6,7 @@ import io
 import json
 from pathlib import Path
 
-from reader.cli import main
+from reader.cli.main import main
 from tests.feedserver import FeedServer
 
 PAGES = Path(__file__).parent / "pages"

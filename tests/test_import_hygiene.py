@@ -33,7 +33,7 @@ def test_no_core_module_imports_textual() -> None:
 
 
 def test_cli_commands_do_not_load_the_tui_or_opencc() -> None:
-    loaded = imported_after("import reader.cli\nreader.cli.build_parser()")
+    loaded = imported_after("import reader.cli.main\nreader.cli.main.build_parser()")
     assert "textual" not in loaded
     assert "opencc" not in loaded, "the script converter loads on first use only"
     assert "feedparser" not in loaded and "trafilatura" not in loaded
@@ -43,18 +43,22 @@ def test_cli_start_up_leaves_story_extraction_unloaded() -> None:
     # Every command pays for what the parser imports: extraction (readability, trafilatura and
     # our extract modules, about 50 ms) loads only when `reader extract` runs.
     script = (
-        "import sys, reader.cli\nreader.cli.build_parser()\n"
+        "import sys, reader.cli.main\nreader.cli.main.build_parser()\n"
         "print(' '.join(m for m in sys.modules if m.startswith('reader.')))"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     loaded = set(result.stdout.split())
-    assert "reader.cli" in loaded
-    assert not loaded & {"reader.cli.extract", "reader.core.extract.story", "reader.core.refresh.fulltext"}
+    assert "reader.cli.main" in loaded
+    assert not loaded & {
+        "reader.cli.extract",
+        "reader.core.extract.story",
+        "reader.core.refresh.fulltext",
+    }
 
 
 def test_reading_commands_start_without_the_http_stack() -> None:
     # list/show/search only read the cache: httpx and the refresh load on the first fetch.
-    loaded = imported_after("import reader.cli, reader.core.library\nreader.cli.build_parser()")
+    loaded = imported_after("import reader.cli.main\nreader.cli.main.build_parser()")
     assert "httpx" not in loaded and "httpcore" not in loaded

@@ -6,7 +6,7 @@ import argparse
 import io
 from pathlib import Path
 
-from reader.ui.launch import run_tui
+from reader.cli.tui import run_tui
 
 
 def test_broken_config_is_reported_and_the_tui_never_starts(tmp_path: Path) -> None:
@@ -20,9 +20,8 @@ def test_broken_config_is_reported_and_the_tui_never_starts(tmp_path: Path) -> N
 
 async def test_a_damaged_cache_is_moved_aside_and_the_app_says_where(tmp_path: Path) -> None:
     """The notice from opening the cache is shown inside the app, not lost under its screen."""
-    from reader.cli import open_store
+    from reader.cli.setup import open_user_library
     from reader.core.config import Config, Settings
-    from reader.core.library import open_library
     from reader.core.paths import Paths
     from reader.ui.app import ReaderApp
 
@@ -30,8 +29,7 @@ async def test_a_damaged_cache_is_moved_aside_and_the_app_says_where(tmp_path: P
     paths.data_dir.mkdir(parents=True)
     paths.database.write_bytes(b"this is not a database at all" * 100)
     notices = io.StringIO()
-    store = open_store(paths.database, notices)
-    library = open_library(paths, Config(paths.config_file, (), Settings()), store=store)
+    library = open_user_library(paths, Config(paths.config_file, (), Settings()), notices)
     moved = [p for p in paths.data_dir.iterdir() if p.name.startswith("cache.sqlite3.bad-")]
     assert len(moved) == 1 and moved[0].read_bytes().startswith(b"this is not a database")
     app = ReaderApp(

@@ -1,8 +1,7 @@
 """`reader extract PAGE... [--json] [--script MODE]`: print the story of saved pages or URLs.
 
-Each PAGE is a file path or an http(s) URL. Text output shows the title, a meta line, the
-paragraphs and the photos with captions; `--json` prints one object per page and line, in
-input order (a failed page gives {"url", "error"}). Exit 1 when any page failed.
+Text shows title, meta line, paragraphs and captioned photos; `--json` prints one object a page
+and line in input order (a failed page gives {"url", "error"}).
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ _TIMEOUT_SECONDS = 15.0
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    """Extract every page in order; errors go to stderr. 0 when all worked, else 1."""
+    """Extract every page in order, errors to stderr; the exit code is 1 when any page failed."""
     convert = _script_converter(args.script)
     if convert is None:
         print(f"reader: script mode {args.script!r} is not available yet", file=sys.stderr)

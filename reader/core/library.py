@@ -17,6 +17,14 @@ if TYPE_CHECKING:
     from reader.core.backends.http import FetchSettings
     from reader.core.refresh.pipeline import ProgressCallback, RefreshSummary
 
+# For the CLI and the UI, which never import reader.core.store: open_store and the cache's errors.
+from pathlib import Path
+
+from reader.core.store.database import CorruptDatabaseError as CorruptDatabaseError
+from reader.core.store.database import NewerSchemaError as NewerSchemaError
+from reader.core.store.database import StoreError as StoreError
+from reader.core.store.database import move_aside as move_aside
+
 
 def fetch_settings(config: Config) -> FetchSettings:
     """The backend's settings from the user's [settings] table."""
@@ -144,3 +152,20 @@ def open_library(
     store = store or Store.open(paths.database)
     store.sync_feeds(config.sections)
     return Library(paths=paths, config=config, store=store, given_backend=backend)
+
+
+def open_store(path: Path) -> Store:
+    """Open the cache alone, for callers that report its errors before building the library
+    (open_library then takes the store)."""
+    return Store.open(path)
+
+
+def full_text_or_reason(library: Library, article_id: int) -> StoredArticle | str:
+    """The article with its whole story fetched, or why it could not be had (the summary stays);
+    for the CLI and the UI, which never import reader.core.refresh."""
+    from reader.core.refresh.fulltext import FullTextError
+
+    try:
+        return library.full_text(article_id)
+    except FullTextError as error:
+        return str(error)

@@ -1,9 +1,7 @@
 """The demo's own news content: sections, feeds and articles loaded from the package data.
 
-Feeds are described in `feeds.json`; each feed's articles live in `data/<slug>.txt` in a
-small block format (see `parse_articles`) so the Chinese text stays easy to write and read.
-Dates are stored as "hours ago" and turned into datetimes against an anchor time, so the
-demo always looks fresh.
+Articles are written in a small block format (data/README.md) with dates as "hours ago", so the
+Chinese text stays easy to write and the demo always looks fresh.
 """
 
 from __future__ import annotations
@@ -104,14 +102,8 @@ def split_blocks(body: str) -> list[str]:
 
 
 def parse_articles(text: str, slug: str) -> tuple[DemoArticle, ...]:
-    """Read a feed's article file.
-
-    Each article starts with `@@ id`, then `key: value` header lines, then a line `--`
-    and the body. Body blocks are separated by blank lines: `## ` a subheading, lines of
-    `- ` a list, lines of `> ` a quotation, `! file.png | caption` a photo in a figure,
-    `!! file.png | caption` a photo with a caption paragraph, anything else a paragraph.
-    Inline `[text](/path)` is a link.
-    """
+    """Read a feed's article file, written in the block format of data/README.md: `@@ id`,
+    `key: value` headers, a line `--`, then the body."""
     articles = []
     for chunk in re.split(r"^@@ ", text, flags=re.MULTILINE)[1:]:
         id_line, _, rest = chunk.partition("\n")

@@ -1,6 +1,6 @@
-"""Turn the demo content into what a news portal serves: RSS, Atom, JSON Feed, article pages
-and small PNG photos. XML is built with ElementTree and HTML text goes through html.escape,
-so no piece of content is ever pasted into markup unescaped."""
+"""The demo content as a news portal serves it: RSS, Atom, JSON Feed, article pages, PNG photos.
+
+XML is built with ElementTree and text goes through html.escape: content never becomes markup."""
 
 from __future__ import annotations
 

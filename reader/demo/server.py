@@ -1,9 +1,7 @@
-"""The embedded demo backend: a real HTTP server on 127.0.0.1 serving the demo portal.
+"""The demo portal on a real HTTP server on 127.0.0.1, for the ordinary fetch path to read.
 
-`reader --demo` starts it in-process and points the ordinary fetch -> parse -> cache path
-at it; `reader demo-server --port N` runs it on its own. Every response is rendered once at
-start-up (dates relative to the start time, so the demo always looks fresh) and served with
-ETag and Last-Modified, answering 304 to a matching conditional request.
+Every response is rendered once at start-up and served with ETag and Last-Modified (304 to a
+matching conditional request), as a real portal would.
 """
 
 from __future__ import annotations
@@ -49,11 +47,8 @@ class Resource:
 
 
 def default_anchor() -> datetime:
-    """The time the demo's "hours ago" count back from: now, to the whole hour.
-
-    Rounding keeps the documents byte-identical across restarts within the hour, so a
-    reader that restarts the demo still gets 304s.
-    """
+    """The time the demo's "hours ago" count back from: now, to the whole hour, so documents
+    stay byte-identical across restarts within the hour and a restarted demo still answers 304."""
     return datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reader.cli import main
+from reader.cli.main import main
 
 HERE = Path(__file__).parent
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from reader.core.model import FeedConfig
+
+if TYPE_CHECKING:
+    from reader.core.config import Config
 
 
 @dataclass
@@ -18,6 +22,20 @@ class ScriptView:
     variant: str = "t"
     feeds: Mapping[str, FeedConfig] = field(default_factory=dict)
     languages: Mapping[str, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def for_config(
+        cls, config: Config, languages: Mapping[str, str | None], mode: str | None = None
+    ) -> ScriptView:
+        """The view for `config`'s feeds in `mode` (the configured script when None), with each
+        feed's declared language (by URL) as the cache recorded it."""
+        feeds = {feed.url: feed for section in config.sections for feed in section.feeds}
+        return cls(
+            mode=mode or config.settings.script,
+            variant=config.settings.traditional_variant,
+            feeds=feeds,
+            languages=languages,
+        )
 
     def mode_for(self, feed_url: str | None) -> str:
         feed = self.feeds.get(feed_url) if feed_url else None

@@ -6,35 +6,28 @@ import argparse
 import io
 from typing import TextIO
 
+from reader.cli.errors import EXIT_USAGE
+from reader.cli.setup import command_config, open_user_library, resolve_paths, start_demo_if_asked
 from reader.core.config import ConfigError
 
 
 def run_tui(args: argparse.Namespace, err: TextIO) -> int:
     """Run the app. A broken config is reported on `err` (exit 2) and the TUI never starts;
     with --demo the demo server runs for the life of the app and is stopped at exit."""
-    from reader.cli import demo_config, open_store, resolve_paths, start_demo
-    from reader.core.config import load_config
-    from reader.core.library import open_library
-
     paths = resolve_paths(args)
-    server = None
+    server = start_demo_if_asked(args, paths)
     try:
-        if getattr(args, "demo", False):
-            server = start_demo(paths)
-            config = demo_config(paths, server.base_url)
-        else:
-            config = load_config(paths.config_file)
-    except ConfigError as error:
-        if server is not None:
-            server.stop()
-        print(f"reader: config error: {error}", file=err)
-        return 2
-    try:
+        try:
+            config = command_config(args, paths, server)
+        except ConfigError as error:
+            print(f"reader: config error: {error}", file=err)
+            return EXIT_USAGE
         # What opening the cache has to say (e.g. a damaged file moved aside) would scroll away
         # under the full-screen app: show it inside the app, and again on exit.
         notices = io.StringIO()
-        library = open_library(paths, config, store=open_store(paths.database, notices))
+        library = open_user_library(paths, config, notices)
         try:
+            # Textual loads only here: the other commands start without it.
             from reader.ui.app import ReaderApp
 
             refresh = False if getattr(args, "no_refresh", False) else None
@@ -51,3 +44,7 @@ def run_tui(args: argparse.Namespace, err: TextIO) -> int:
     finally:
         if server is not None:
             server.stop()
+
+
+def cmd_tui(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    return run_tui(args, err)

@@ -1,0 +1,151 @@
+"""Commands that change what is read: fetch into the cache; add, remove, import, export feeds."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any, TextIO
+
+from reader.cli.errors import EXIT_FAILED, EXIT_OK, CliError
+from reader.cli.setup import finish_index_rebuild, opened, resolve_paths
+from reader.core.config import add_feeds, load_config, remove_feed
+from reader.core.model import FeedConfig
+from reader.core.text.cells import clean_line
+
+
+def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    with opened(args, err, serve_demo=True) as library:
+        if args.section and library.config.section(args.section) is None:
+            raise CliError(f"no section named {args.section!r} (see `reader sections`)")
+        feeds = library.feeds(args.section)
+        if not feeds:
+            print("no feeds to fetch: add one with `reader add URL --section NAME`", file=err)
+            return EXIT_OK
+
+        def progress(done: int, total: int, result: Any) -> None:
+            if not args.json and err.isatty():
+                err.write(f"\r{done}/{total} feeds")
+                err.flush()
+
+        summary = library.refresh(args.section, progress)
+        finish_index_rebuild(library, err)  # a cron job's fetch completes it too
+        if not args.json and err.isatty():
+            err.write("\r")
+        if args.json:
+            json.dump(
+                {
+                    "ok": len(summary.ok),
+                    "not_modified": len(summary.not_modified),
+                    "failed": [
+                        {"url": r.url, "error": clean_line(r.error or "")} for r in summary.failed
+                    ],
+                    "new_articles": summary.new_articles,
+                    "full_texts": summary.full_texts,
+                    "full_text_failures": [clean_line(f) for f in summary.full_text_failures],
+                    "feeds": [
+                        {
+                            "url": r.url,
+                            "status": r.status,
+                            "error": r.error,
+                            "articles": summary.received.get(r.url, 0),
+                            "notice": r.notice,
+                        }
+                        for r in summary.results
+                    ],
+                },
+                out,
+                ensure_ascii=False,
+                indent=1,
+            )
+            out.write("\n")
+        else:
+            print(
+                f"{len(summary.ok)} ok, {len(summary.not_modified)} not modified, "
+                f"{len(summary.failed)} failed; {summary.new_articles} new articles",
+                file=out,
+            )
+            for result in summary.failed:
+                print(
+                    f"  failed: {result.url}: {clean_line(result.error or 'unknown error')}",
+                    file=out,
+                )
+            for result in summary.results:
+                if result.notice:
+                    print(f"  note: {result.url}: {clean_line(result.notice)}", file=out)
+            if summary.full_texts or summary.full_text_failures:
+                print(
+                    f"full text: {summary.full_texts} stories fetched, "
+                    f"{len(summary.full_text_failures)} kept their summary",
+                    file=out,
+                )
+                for failure in summary.full_text_failures:
+                    print(f"  {clean_line(failure)}", file=out)
+        return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def user_config_only(args: argparse.Namespace, what: str) -> None:
+    """Commands that edit the config refuse --demo: the demo's feeds are built in."""
+    if getattr(args, "demo", False):
+        raise CliError(f"the demo's feeds are fixed: {what} works on your own config")
+
+
+def cmd_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    user_config_only(args, "add")
+    url = args.url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        raise CliError(f"not an http(s) URL: {url}")
+    paths = resolve_paths(args)
+    _, skipped = add_feeds(paths.config_file, args.section, [FeedConfig(url=url, title=args.title)])
+    if skipped:
+        print(f"already there: {url}", file=out)
+    else:
+        print(f"added {url} to {args.section}; `reader fetch` to read it", file=out)
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    user_config_only(args, "remove")
+    try:
+        remove_feed(resolve_paths(args).config_file, args.url)
+    except KeyError:
+        raise CliError(f"no feed {args.url} in the config", EXIT_FAILED) from None
+    print(f"removed {args.url} (its cached articles stay until pruned)", file=out)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from reader.core.feeds.opml import read_opml
+
+    user_config_only(args, "import")
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror}", EXIT_FAILED) from None
+    result = read_opml(data)
+    paths = resolve_paths(args)
+    added = 0
+    duplicates: list[str] = []
+    for section in result.sections:
+        _, skipped = add_feeds(paths.config_file, section.name, section.feeds)
+        added += len(section.feeds) - len(skipped)
+        duplicates += skipped
+    print(f"imported {added} feeds in {len(result.sections)} sections", file=out)
+    for url in duplicates:
+        print(f"  skipped (already there): {url}", file=out)
+    for reason in result.skipped:
+        print(f"  skipped: {clean_line(reason)}", file=out)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from reader.core.feeds.opml import write_opml
+
+    paths = resolve_paths(args)
+    config = load_config(paths.config_file)
+    data = write_opml(config.sections)
+    if args.file:
+        args.file.write_bytes(data)
+        print(f"wrote {sum(len(s.feeds) for s in config.sections)} feeds to {args.file}", file=out)
+    else:
+        out.write(data.decode("utf-8"))
+    return EXIT_OK

@@ -1,0 +1,107 @@
+"""Commands that read the cache: list, show, search, mark and sections."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from typing import TextIO
+
+from reader.cli.errors import EXIT_FAILED, EXIT_OK, CliError
+from reader.cli.output import listing_json, local_time, print_listings, script_view
+from reader.cli.setup import finish_index_rebuild, opened
+from reader.core.library import Library, full_text_or_reason
+from reader.core.text.cells import clean_line
+from reader.core.text.document import blocks_to_text, html_to_blocks
+
+
+def check_section(library: Library, section: str | None) -> None:
+    """A section the cache does not know is a usage error, not an empty list."""
+    if section is not None and section not in library.store.sections():
+        raise CliError(f"no section named {section!r} (see `reader sections`)")
+
+
+def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    with opened(args, err) as library:
+        check_section(library, args.section)
+        items = library.store.listings(
+            args.section, unread_only=args.unread, starred_only=args.starred, limit=args.limit
+        )
+        print_listings(items, script_view(library, args.script), out, args.json)
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    with opened(args, err) as library:
+        check_section(library, args.section)
+        finish_index_rebuild(library, err)
+        items = library.store.search(args.query, section=args.section, limit=args.limit)
+        print_listings(items, script_view(library, args.script), out, args.json)
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    with opened(args, err, serve_demo=args.full) as library:
+        article = library.store.article(args.id)
+        if article is None:
+            raise CliError(f"no article with id {args.id} (see `reader list`)", EXIT_FAILED)
+        if args.full and not article.full_html:
+            fetched = full_text_or_reason(library, args.id)
+            if isinstance(fetched, str):
+                print(
+                    f"reader: full text not available, showing the feed's text: {fetched}",
+                    file=err,
+                )
+            else:
+                article = fetched
+        library.store.set_read([args.id], True)
+        view = script_view(library, args.script)
+        item = article.listing
+        html = article.full_html or article.content_html or article.summary_html
+        blocks = html_to_blocks(view.html(html, item.feed_url), base_url=item.link)
+        if args.json:
+            data = listing_json(item, view)
+            data["read"] = True
+            data["body"] = blocks_to_text(blocks)
+            json.dump(data, out, ensure_ascii=False, indent=1)
+            out.write("\n")
+            return EXIT_OK
+        width = min(100, shutil.get_terminal_size((100, 24)).columns)
+        meta = [local_time(item.published), view.text(item.feed_title, item.feed_url)]
+        if item.author:
+            meta.append(view.text(item.author, item.feed_url))
+        print(clean_line(view.text(item.title, item.feed_url)), file=out)
+        print(clean_line("  ·  ".join(meta)), file=out)
+        if item.link:
+            print(clean_line(item.link), file=out)
+        print(file=out)
+        print(blocks_to_text(blocks, width=width), file=out)
+    return EXIT_OK
+
+
+def cmd_mark(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    with opened(args, err) as library:
+        if library.store.article(args.id) is None:
+            raise CliError(f"no article with id {args.id}", EXIT_FAILED)
+        if args.action in ("read", "unread"):
+            library.store.set_read([args.id], args.action == "read")
+        else:
+            library.store.set_starred(args.id, args.action == "star")
+        print(f"{args.id}: {args.action}", file=out)
+    return EXIT_OK
+
+
+def cmd_sections(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    with opened(args, err) as library:
+        counts = library.store.unread_counts()
+        for section in library.config.sections:
+            print(f"{clean_line(section.name)}  ({counts.get(section.name, 0)} unread)", file=out)
+            states = {s.url: s for s in library.store.feed_states(section.name)}
+            for feed in section.feeds:
+                state = states.get(feed.url)
+                status = ""
+                if state and state.last_status == "failed":
+                    status = f"  [failed: {clean_line(state.last_error or '')}]"
+                title = feed.title or (state.title if state else None) or ""
+                print(f"  {clean_line(title)}  {feed.url}{status}", file=out)
+    return EXIT_OK
