@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from textual.actions import parse as parse_action
 
-from reader.core.feeds.parse import FeedParseError, parse_feed
+from reader.core.feeds.errors import FeedParseError
+from reader.core.feeds.parse import parse_feed
 from reader.core.model import FeedConfig, FetchResult, Section
 from reader.core.store.database import Store
 from reader.core.text.cells import clean_line, clean_text, truncate_cells, wrap_cells
