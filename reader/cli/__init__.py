@@ -28,8 +28,9 @@ from reader.core.store.database import (
     StoreError,
     move_aside,
 )
+from reader.core.text.blocks import html_to_blocks
 from reader.core.text.cells import cell_len, clean_line, pad_cells, truncate_cells
-from reader.core.text.document import blocks_to_text, html_to_blocks
+from reader.core.text.plain import blocks_to_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-import lxml.etree  # type: ignore[import-untyped]
-import lxml.html  # type: ignore[import-untyped]
+import lxml.etree
+import lxml.html
 
 __all__ = [
     "Block",
@@ -230,7 +230,7 @@ def _trafilatura_blocks(html: str, url: str | None) -> list[Block]:
 
 
 def _readability_blocks(html: str, url: str | None) -> list[Block]:
-    from readability import Document  # type: ignore[import-untyped]  # heavy, only when needed
+    from readability import Document  # heavy, only when needed
 
     try:
         summary = Document(html, url=url).summary(html_partial=True)

@@ -21,7 +21,7 @@ import listparser
 from reader.core.feeds.decode import decode_feed
 from reader.core.model import FeedConfig, Section
 from reader.core.text.cells import clean_line
-from reader.core.text.document import resolve_url
+from reader.core.text.urls import resolve_url
 
 UNCATEGORISED = "未分類"  # the section for feeds that sit at the top level of the file
 

@@ -3,7 +3,7 @@ widths, truncation and wrapping measured in terminal cells.
 
 Everything here takes and returns plain strings. Nothing is ever treated as markup: a title
 that reads ``[bold red]`` stays exactly that text. The HTML side (blocks for the reading
-pane, plain text for search) lives in ``reader.core.text.document``.
+pane, plain text for search) lives in ``reader.core.text.blocks`` and ``reader.core.text.plain``.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def pad_cells(s: str, width: int) -> str:
 
 
 # Characters that may be broken between: Han, kana, Hangul, CJK punctuation, full-width forms.
-_WIDE = (
+WIDE_CHARACTERS = (
     "\u2e80-\u2fff\u3001-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
     "\U00020000-\U0003ffff"
 )
@@ -120,7 +120,7 @@ _NO_LINE_END = "（［｛〈《「『【〔〖〘〚“‘"
 _WRAP_TOKEN = re.compile(
     rf"[^\S\u3000]+"  # a run of spaces (not ideographic)
     rf"|[{_NO_LINE_END}]*"  # openers stick to what follows
-    rf"(?:[{_WIDE}]|[^\s{_WIDE}{_NO_LINE_START}{_NO_LINE_END}]+|\u3000)"
+    rf"(?:[{WIDE_CHARACTERS}]|[^\s{WIDE_CHARACTERS}{_NO_LINE_START}{_NO_LINE_END}]+|\u3000)"
     rf"[{_NO_LINE_START}]*(?:\[\d+\])*"  # closers and link markers stick to what precedes
     rf"|[{_NO_LINE_START}{_NO_LINE_END}]+"  # stray punctuation on its own
 )
