@@ -1,11 +1,8 @@
-"""HTML to a flat list of paragraphs and images, and the story's blocks from a whole page.
+"""HTML to a flat list of paragraphs and images, and the story's blocks of a whole page:
+readability-lxml's pick, trafilatura's when readability's is too short or a fragment of it,
+else the element that directly holds the most sentence text.
 
-The story's container comes from readability-lxml, with trafilatura (images on) as the
-second opinion: readability's pick is kept unless it has under ~200 characters, or it is a
-fragment of trafilatura's (one reply, a signature) beside which trafilatura found mostly
-sentence paragraphs. When neither library finds anything, the element that directly holds
-the most sentence text is the story. Both libraries lose photo captions in some layouts, so
-captions are looked up again in the page.
+Photo captions, which both libraries lose in some layouts, are looked up again in the page.
 """
 
 from __future__ import annotations

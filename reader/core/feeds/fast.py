@@ -1,10 +1,9 @@
-"""A fast reading of well-formed RSS 2.0, RSS 1.0 and Atom 1.0 with lxml, giving exactly the
+"""A fast reading of well-formed RSS 2.0, RSS 1.0 and Atom 1.0 with lxml that gives exactly the
 dicts feedparser gives for the fields ``reader.core.feeds.items`` reads.
 
-feedparser runs Python for every element and run of text; here libxml2 builds the tree and we
-visit only the elements we need. Equivalence is the point, so anything not read the way
-feedparser reads it (an XML error, an unknown element, a repeated field, markup inside a
-field, xhtml or base64 content, C1 characters, e-mail authors) answers None: ask feedparser.
+Anything this does not read the way feedparser does (an XML error, an unknown element, a
+repeated field, markup in a field, xhtml or base64 content, C1 characters, e-mail authors)
+answers None: ask feedparser.
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
-"""OPML subscription lists in and out: top-level outlines are sections, the feeds under them
+"""OPML subscription lists in and out: top-level outlines are sections, and the feeds under them
 (at any depth) belong to them.
 
-Reading goes through listparser, which copes with what real exports contain (raw ``&`` in
-titles and URLs, HTML-ish markup, missing declarations) where a strict XML parser gives up.
-Writing uses ElementTree, which escapes every attribute, so a title with ``&`` or ``"``
-survives the round trip.
+listparser reads what real exports contain (raw ``&``, HTML-ish markup, missing declarations);
+ElementTree writes, escaping every attribute so a title with ``&`` or ``"`` survives.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
-"""Feed bytes to articles: decode, choose a reader (the lxml fast path, feedparser, JSON Feed),
-then drop repeated ids and keep the newest items.
+"""Feed bytes to articles: decode, read with the lxml fast path, feedparser or the JSON Feed
+reader, then drop repeated ids and keep the newest items.
 
-Pure (bytes in, data out, no I/O) and a top-level function, so a refresh can run it in a
-process pool. We decode the bytes ourselves because feedparser garbles GBK-as-UTF-8, Big5
-with Hong Kong characters and feeds cut inside a character.
+We decode the bytes ourselves (feedparser garbles GBK-as-UTF-8, Big5 with Hong Kong characters
+and feeds cut inside a character); pure and top-level, so a refresh can run it in a pool.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """Feed HTML as a flat list of plain-text blocks (paragraphs, headings, list items, quotes,
 images) for the reading pane and `reader show`.
 
-lxml's HTML parser (libxml2, recover mode) drives a target object, so no tree is built and
-deep nesting costs nothing; the builder keeps a bounded stack of open elements. Nothing here
-produces markup: blocks hold cleaned plain text and safe absolute link URLs only.
+lxml's HTML parser drives a target object, so no tree is built and deep nesting costs nothing;
+blocks hold cleaned plain text and safe absolute URLs only, never markup.
 """
 
 from __future__ import annotations
@@ -371,6 +370,7 @@ def html_to_blocks(
     Elements nested deeper than `max_depth` are read as plain inline text; parsing stops
     after `max_blocks` blocks. Relative links and image sources resolve against `base_url`.
     """
+    # A target, not a tree: lxml's tree silently drops text nested below 2,048 levels.
     builder = _BlockBuilder(base_url, max_blocks, max_depth)
     # Bytes with a fixed encoding: lxml refuses str input that carries an encoding
     # declaration, and a <meta charset> in the fragment must not change how it is read.

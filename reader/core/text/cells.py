@@ -1,9 +1,7 @@
-"""Feed text made safe to show: control, escape, bidi and zero-width characters removed;
-widths, truncation and wrapping measured in terminal cells.
+"""Feed text made safe to show (control, escape, bidi and zero-width characters removed), and
+measured, cut and wrapped in terminal cells.
 
-Everything here takes and returns plain strings. Nothing is ever treated as markup: a title
-that reads ``[bold red]`` stays exactly that text. The HTML side (blocks for the reading
-pane, plain text for search) lives in ``reader.core.text.blocks`` and ``reader.core.text.plain``.
+Plain strings in and out, never markup: a title that reads ``[bold red]`` stays that text.
 """
 
 from __future__ import annotations
@@ -40,7 +38,7 @@ _UNSAFE = re.compile(
 
 
 # Every sequence above starts with one of these characters: one character class scans a clean
-# string several times faster than the alternation does.
+# string far faster than the alternation does.
 _TRIGGER = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
 )

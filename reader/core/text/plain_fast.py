@@ -1,10 +1,8 @@
 """Exactly ``reader.core.text.plain.html_to_plain`` without the block builder, for the simple
 HTML most feed bodies are: paragraphs of text with a little inline formatting and line breaks.
 
-That shape is checked strictly (known tags only, properly nested, simple attributes, plain
-entities) and its text joined by the builder's own ``join_segments``, so the result is the
-same; anything else (links, images, lists, tables, odd entities, misnesting) goes to the
-builder.
+That shape is checked strictly and joined by the builder's own ``join_segments``, so the text
+is the same; anything else (links, images, lists, odd entities, misnesting) goes to the builder.
 """
 
 from __future__ import annotations
