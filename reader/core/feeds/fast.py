@@ -33,7 +33,6 @@ Entry = dict[str, Any]
 _ATOM = "http://www.w3.org/2005/Atom"
 _RSS10 = "http://purl.org/rss/1.0/"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_XML = "http://www.w3.org/XML/1998/namespace"
 
 # Characters feedparser remaps from windows-1252 (U+0080-U+009F), raw or as a character
 # reference: documents holding them go to feedparser.
