@@ -4,7 +4,7 @@
 
 Prints CPU microseconds per item (process time, best of three) for: parse_feed through
 feedparser, parse_feed through the fast path, and the plain text of the bodies with
-document.html_to_plain and with plain_fast.html_to_plain. Uses bench/feedgen.py feeds.
+plain.html_to_plain and with plain_fast.html_to_plain. Uses bench/feedgen.py feeds.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from lxml import etree
 
 from bench.feedgen import rss_feed
 from reader.core.feeds import parse
-from reader.core.text.document import html_to_plain as full_html_to_plain
+from reader.core.text.plain import html_to_plain as full_html_to_plain
 from reader.core.text.plain_fast import html_to_plain as fast_html_to_plain
 
 
@@ -60,7 +60,7 @@ def main() -> None:
         ),
         ("parse_feed, fast path", cpu_per_item(lambda: parse_all(feeds, True), items)),
         (
-            "text: document.html_to_plain",
+            "text: plain.html_to_plain",
             cpu_per_item(lambda: [full_html_to_plain(b) for b in bodies], items),
         ),
         (

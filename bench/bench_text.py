@@ -16,8 +16,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from reader.core.feeds.decode import decode_html  # noqa: E402
+from reader.core.text.blocks import html_to_blocks  # noqa: E402
 from reader.core.text.cells import clean_text, wrap_cells  # noqa: E402
-from reader.core.text.document import blocks_to_text, html_to_blocks  # noqa: E402
+from reader.core.text.plain import blocks_to_text  # noqa: E402
 
 PAGES = Path("/work/shared/corpus/cwced/original")
 

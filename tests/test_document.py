@@ -6,15 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reader.core.text.blocks import Block, Link, html_to_blocks, text_to_blocks
 from reader.core.text.cells import cell_len
-from reader.core.text.document import (
-    Block,
-    Link,
-    blocks_to_text,
-    html_to_blocks,
-    resolve_url,
-    text_to_blocks,
-)
+from reader.core.text.plain import blocks_to_text
+from reader.core.text.urls import resolve_url
 
 BASE = "https://news.example.cn/henan/2023/0317/index.html"
 

@@ -11,8 +11,8 @@ import pytest
 from rich.cells import cell_len
 from rich.text import Text
 
+from reader.core.text.blocks import html_to_blocks
 from reader.core.text.cells import clean_line
-from reader.core.text.document import html_to_blocks
 from reader.ui.article_text import ArticleRow, article_text
 from tests.feedserver import FeedServer
 from tests.hostile.cases import HOSTILE_TEXTS, HostileText, assert_terminal_safe
@@ -256,7 +256,7 @@ def test_five_megabyte_body_is_stored_and_shown(tmp_path: Path, feed_server: Fee
     assert stored is not None and stored.summary_html + stored.content_html == body, "cached whole"
     code, shown, _ = run_cli("show", "1", *options)
     assert code == 0
-    # The reading view stops at a block cap (document.html_to_blocks max_blocks) instead of hanging.
+    # The reading view stops at a block cap (blocks.html_to_blocks max_blocks) instead of hanging.
     assert shown.count("市民外出踏青") >= 1000
     assert_terminal_safe(shown)
     text = tui_text("五百萬字節", body)

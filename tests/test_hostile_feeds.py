@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.feeds.parse import FeedParseError, ParsedFeed, parse_feed
+from reader.core.feeds.errors import FeedParseError
+from reader.core.feeds.parse import ParsedFeed, parse_feed
 from tests.feedserver import FeedServer
 from tests.hostile.cases import assert_terminal_safe
 from tests.hostile.harness import HERE, corpus_file, rss, rss_item, run_cli, write_config

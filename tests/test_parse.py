@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from reader.core.feeds.dates import parse_feed_date
-from reader.core.feeds.parse import FeedParseError, ParsedFeed, parse_feed, strip_doctype
+from reader.core.feeds.errors import FeedParseError
+from reader.core.feeds.parse import ParsedFeed, parse_feed
+from reader.core.feeds.utf8_xml import strip_doctype
 
 FEEDS = Path(__file__).parent / "feeds"
 SHANGHAI = ZoneInfo("Asia/Shanghai")

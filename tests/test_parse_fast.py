@@ -19,7 +19,10 @@ from hypothesis import strategies as st
 from reader.core.feeds import fast as parse_fast
 from reader.core.feeds import parse
 from reader.core.feeds.decode import decode_feed
-from reader.core.feeds.parse import FeedParseError, ParsedFeed, parse_feed
+from reader.core.feeds.errors import FeedParseError
+from reader.core.feeds.feedparser_rules import feedparser_helpers
+from reader.core.feeds.parse import ParsedFeed, parse_feed
+from reader.core.feeds.utf8_xml import as_is_utf8_xml, as_utf8_xml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,7 +49,7 @@ def parse_with(path: str, body: bytes, url: str = FEED_URL) -> ParsedFeed | str:
 
 
 def fast_path_accepts(body: bytes, url: str = FEED_URL) -> bool:
-    data = parse._as_utf8_xml(decode_feed(body, None))
+    data = as_utf8_xml(decode_feed(body, None))
     return parse_fast.read_feed(data, url, parse.SHANGHAI) is not None
 
 
@@ -319,8 +322,8 @@ _URL_PIECES = st.sampled_from(
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_URL_PIECES, min_size=1, max_size=12).map("".join))
 def test_links_that_skip_the_join_are_what_feedparser_would_give(link: str) -> None:
-    urljoin = parse_fast._feedparser_helper("urljoin")
-    if parse_fast._PLAIN_ABSOLUTE.fullmatch(link):
+    urljoin = feedparser_helpers().urljoin
+    if parse_fast.PLAIN_ABSOLUTE_URL.fullmatch(link):
         for base in ("http://127.0.0.1/feeds/a.xml", "https://example.cn/", "", "ftp://x/"):
             assert urljoin(base, link) == link
 
@@ -336,12 +339,12 @@ _BODY_PIECES = st.sampled_from(
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_BODY_PIECES, min_size=1, max_size=10).map(b"".join))
 def test_bodies_read_as_they_are_give_the_bytes_decoding_would(body: bytes) -> None:
-    as_is = parse.as_is_utf8_xml(body)
+    as_is = as_is_utf8_xml(body)
     if as_is is not None:
-        assert as_is == parse._as_utf8_xml(decode_feed(body))
+        assert as_is == as_utf8_xml(decode_feed(body))
 
 
 @pytest.mark.parametrize("index", range(5))
 def test_generated_feeds_are_read_as_they_are(index: int) -> None:
     body = rss_feed(index, 5)
-    assert parse.as_is_utf8_xml(body) == parse._as_utf8_xml(decode_feed(body))
+    assert as_is_utf8_xml(body) == as_utf8_xml(decode_feed(body))

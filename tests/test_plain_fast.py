@@ -1,4 +1,4 @@
-"""plain_fast.html_to_plain gives exactly document.html_to_plain's text, on every input."""
+"""plain_fast.html_to_plain gives exactly plain.html_to_plain's text, on every input."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from reader.core.text import plain_fast
-from reader.core.text.document import html_to_plain as full_html_to_plain
+from reader.core.text.plain import html_to_plain as full_html_to_plain
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,7 +37,7 @@ def test_corpus_bodies_give_identical_text(html: str) -> None:
 def test_benchmark_bodies_take_the_quick_way() -> None:
     root = etree.fromstring(rss_feed(1, 10))
     for element in root.iter("description"):
-        assert plain_fast._simple_plain(element.text) == full_html_to_plain(element.text)
+        assert plain_fast.simple_plain(element.text) == full_html_to_plain(element.text)
 
 
 _PIECES = st.sampled_from(
@@ -160,8 +160,8 @@ def test_generated_well_nested_html_takes_the_quick_way_and_gives_identical_text
     expected = full_html_to_plain(html)
     assert plain_fast.html_to_plain(html) == expected
     try:
-        quick = plain_fast._simple_plain(html)
-    except plain_fast._NotPlain:
+        quick = plain_fast.simple_plain(html)
+    except plain_fast.NotPlain:
         return
     assert quick == expected
 
@@ -175,4 +175,4 @@ def test_generated_well_nested_html_takes_the_quick_way_and_gives_identical_text
     ],
 )
 def test_nested_inline_and_divs_take_the_quick_way(html: str) -> None:
-    assert plain_fast._simple_plain(html) == full_html_to_plain(html)
+    assert plain_fast.simple_plain(html) == full_html_to_plain(html)

@@ -19,11 +19,14 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from textual.actions import parse as parse_action
 
-from reader.core.feeds.parse import FeedParseError, parse_feed
+from reader.core.feeds.errors import FeedParseError
+from reader.core.feeds.parse import parse_feed
 from reader.core.model import FeedConfig, FetchResult, Section
 from reader.core.store.database import Store
+from reader.core.text.blocks import html_to_blocks
 from reader.core.text.cells import clean_line, clean_text, truncate_cells, wrap_cells
-from reader.core.text.document import blocks_to_text, html_to_blocks, resolve_url
+from reader.core.text.plain import blocks_to_text
+from reader.core.text.urls import resolve_url
 from reader.ui.article_text import ArticleRow, article_text
 from tests.hostile.cases import ESC, assert_terminal_safe, unsafe_characters
 

@@ -14,7 +14,7 @@ from reader.core.text.cells import (
     truncate_cells,
     wrap_cells,
 )
-from reader.core.text.document import html_to_plain
+from reader.core.text.plain import html_to_plain
 
 ESC = "\x1b"
 

@@ -219,7 +219,7 @@ async def test_script_toggle_keeps_the_reading_position_and_body_is_not_bold(
         await pilot.press("j", "enter")  # another article starts at its top
         await settle(app, pilot)
         assert screen.pane.scroll_y == 0
-    from reader.core.text.document import html_to_blocks
+    from reader.core.text.blocks import html_to_blocks
     from reader.ui.article_text import article_text
 
     text = article_text("標題", "meta", html_to_blocks("<p>正文</p>"), "[圖]")

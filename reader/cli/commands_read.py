@@ -11,8 +11,9 @@ from reader.cli.errors import EXIT_FAILED, EXIT_OK, CliError
 from reader.cli.output import listing_json, local_time, print_listings, script_view
 from reader.cli.setup import finish_index_rebuild, opened
 from reader.core.library import Library, full_text_or_reason
+from reader.core.text.blocks import html_to_blocks
 from reader.core.text.cells import clean_line
-from reader.core.text.document import blocks_to_text, html_to_blocks
+from reader.core.text.plain import blocks_to_text
 
 
 def check_section(library: Library, section: str | None) -> None:

@@ -18,8 +18,8 @@ from reader.core.model import Listing
 from reader.core.script.convert import search_spellings
 from reader.core.script.fold import fold_for_search
 from reader.core.script.view import ScriptView
+from reader.core.text.blocks import Block
 from reader.core.text.cells import clean_line, truncate_cells
-from reader.core.text.document import Block
 from reader.ui.timefmt import relative_time
 
 LINK_STYLE = Style(underline=True, color="cyan")

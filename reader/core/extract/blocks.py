@@ -1,11 +1,8 @@
-"""HTML to a flat list of paragraphs and images, and the story's blocks from a whole page.
+"""HTML to a flat list of paragraphs and images, and the story's blocks of a whole page:
+readability-lxml's pick, trafilatura's when readability's is too short or a fragment of it,
+else the element that directly holds the most sentence text.
 
-The story's container comes from readability-lxml, with trafilatura (images on) as the
-second opinion: readability's pick is kept unless it has under ~200 characters, or it is a
-fragment of trafilatura's (one reply, a signature) beside which trafilatura found mostly
-sentence paragraphs. When neither library finds anything, the element that directly holds
-the most sentence text is the story. Both libraries lose photo captions in some layouts, so
-captions are looked up again in the page.
+Photo captions, which both libraries lose in some layouts, are looked up again in the page.
 """
 
 from __future__ import annotations
@@ -14,8 +11,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-import lxml.etree  # type: ignore[import-untyped]
-import lxml.html  # type: ignore[import-untyped]
+import lxml.etree
+import lxml.html
 
 __all__ = [
     "Block",
@@ -230,7 +227,7 @@ def _trafilatura_blocks(html: str, url: str | None) -> list[Block]:
 
 
 def _readability_blocks(html: str, url: str | None) -> list[Block]:
-    from readability import Document  # type: ignore[import-untyped]  # heavy, only when needed
+    from readability import Document  # heavy, only when needed
 
     try:
         summary = Document(html, url=url).summary(html_partial=True)

@@ -1,8 +1,8 @@
-"""The line filter that takes a news portal's furniture out of a story, in both scripts.
+"""The line filter that takes a news portal's furniture out of a story in both scripts:
+copyright and reprint notices, ICP licence numbers, share bars, "related news" lists.
 
-Extraction libraries find the story's container well but keep what the portal put inside
-it: copyright and disclaimer statements, reprint notices, ICP licence numbers, share bars,
-"related news" lists, font-size switches. These are recognised line by line here. Pure.
+Extraction libraries find the story's container well but keep what the portal put inside it;
+this is pure, lines in and lines out.
 """
 
 from __future__ import annotations

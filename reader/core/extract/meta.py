@@ -1,9 +1,8 @@
-"""A Chinese news page's metadata as people read it: the meta line and the publish time.
+"""A Chinese news page's metadata as people read it: the meta line under the title
+(`2023-03-17 08:41:51來源: 河南日報編輯: 鄧高靖`) in both scripts, and the publish time.
 
-Portals print `2023-03-17 08:41:51來源: 河南日報編輯: 鄧高靖責編: 石麗敏` under the title
-and rarely give machine-readable dates (when they do, a copyright year often gets picked
-instead). This module parses such lines in both scripts and finds the publish time in the
-page's visible text, preferring the meta line near the title. Pure: strings in, data out.
+Portals rarely give machine-readable dates (and a copyright year often gets picked instead),
+so the meta line near the title is preferred; pure, strings in and data out.
 """
 
 from __future__ import annotations

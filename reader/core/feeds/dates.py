@@ -1,10 +1,9 @@
-"""Feed dates as timezone-aware datetimes, including the forms Chinese sites publish.
+"""Feed dates as timezone-aware datetimes, read from the raw string in numeric, Chinese,
+ISO 8601, RFC 822 and Java `Date.toString()` forms, because feedparser misreads
+`2023年03月17日 08:41:51` and takes times without a zone as UTC.
 
-feedparser misreads `2023年03月17日 08:41:51` (as 1 November) and takes times without a zone
-as UTC, eight hours off for Chinese feeds. We read the raw date string ourselves: numeric and
-Chinese forms, ISO 8601, RFC 822 and Java's `Date.toString()`; a time without a zone gets
-the configured zone. "CST" means China Standard Time here (UTC+8), as it does on the Chinese
-sites that emit it. Pure functions, no I/O.
+A time without a zone gets the configured zone, and "CST" means China Standard Time (UTC+8),
+as it does on the Chinese sites that emit it.
 """
 
 from __future__ import annotations

@@ -1,11 +1,8 @@
 """Bytes to text for feeds and web pages, with the Chinese encodings the wild actually uses.
 
-Order: a byte-order mark; strict UTF-8 (a multi-byte character cut at the very end is
-dropped, not the whole text); the declared charset (HTTP header, then the document's own
-declaration) with gb2312/gbk mapped to gb18030 and big5 to big5hkscs; gb18030 and big5hkscs
-trials, scored by how many common Chinese characters each gives (Big5 bytes nearly always
-decode as GBK too, as nonsense); `errors="replace"` last. C0 control characters other than
-tab, newline and carriage return are removed from the result. Pure: no I/O.
+Order: a byte-order mark, strict UTF-8, the declared charset (gbk read as gb18030, big5 as
+big5hkscs), gb18030 and big5hkscs trials scored by common Chinese characters, then
+`errors="replace"`; C0 controls other than tab, newline and carriage return are removed.
 """
 
 from __future__ import annotations
@@ -112,6 +109,7 @@ def _decode(data: bytes, declared_labels: list[str | None]) -> str:
         if label_codec and label_codec != "utf-8" and label_codec not in declared:
             declared.append(label_codec)
     strong = [codec for codec in declared if codec not in _WEAK_LABELS]
+    # Big5 bytes nearly always decode as GBK too, as nonsense: score the trials, never trust one.
     trials = [text for codec in _CJK_TRIALS if (text := _decode_strict(data, codec)) is not None]
     for codec in strong:
         if (text := _decode_strict(data, codec)) is not None:

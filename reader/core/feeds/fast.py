@@ -1,17 +1,9 @@
-"""A fast reading of well-formed RSS 2.0, RSS 1.0 and Atom 1.0, as feedparser would read it.
+"""A fast reading of well-formed RSS 2.0, RSS 1.0 and Atom 1.0 with lxml that gives exactly the
+dicts feedparser gives for the fields ``reader.core.feeds.items`` reads.
 
-feedparser runs a Python callback for every element and every run of text, which made it
-most of a cold refresh's CPU. Here lxml (libxml2, in C) builds the tree and we visit only the
-few elements we need, producing plain dicts with exactly the keys and values feedparser
-gives for the fields ``reader.core.feeds.parse`` reads (title and title_detail, link, id, the raw
-dates, content, summary_detail, author and author_detail; the feed's title and language).
-
-Equivalence is the whole point, so this module is deliberately narrow: it reproduces
-feedparser's quirks where they are cheap (whitespace stripping, link and permalink-guid
-resolution through feedparser's own URL join, its latin-1/UTF-8 repair, RSS titles that
-"look like HTML", xml:base) and answers None, meaning "ask feedparser", for anything it
-does not handle identically: any XML error, an unknown root or element, a repeated field,
-markup inside a field, xhtml or base64 content, C1 characters, e-mail addresses in authors.
+Anything this does not read the way feedparser does (an XML error, an unknown element, a
+repeated field, markup in a field, xhtml or base64 content, C1 characters, e-mail authors)
+answers None: ask feedparser.
 """
 
 from __future__ import annotations
@@ -21,18 +13,26 @@ from collections.abc import Callable
 from datetime import tzinfo
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
 from reader.core.feeds.dates import parse_feed_date
+from reader.core.feeds.feedparser_rules import (
+    Unsupported,
+    attributes_of,
+    content_type_of,
+    element_name,
+    feedparser_helpers,
+    leaf_text,
+    repair_latin1,
+)
 
-__all__ = ["read_feed"]
+__all__ = ["PLAIN_ABSOLUTE_URL", "read_feed"]
 
 Entry = dict[str, Any]
 
 _ATOM = "http://www.w3.org/2005/Atom"
 _RSS10 = "http://purl.org/rss/1.0/"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_XML = "http://www.w3.org/XML/1998/namespace"
 
 # Characters feedparser remaps from windows-1252 (U+0080-U+009F), raw or as a character
 # reference: documents holding them go to feedparser.
@@ -43,130 +43,9 @@ _ENTITY_IN_LINK = re.compile(r"&([A-Za-z0-9_]+);")
 # An absolute http(s) URL that feedparser's urljoin hands back unchanged whatever the base: a
 # plain ASCII host right after "//", and no query, fragment, parameters, spaces or controls
 # for urlparse/urlunparse to re-assemble. Most feed links are this; they skip the join.
-_PLAIN_ABSOLUTE = re.compile(r"https?://[A-Za-z0-9.\-_~%!$&'()*+,=:@]+(?:/[^?#;\x00-\x20\x7f]*)?")
-
-
-class _Unsupported(Exception):
-    """Something feedparser would read in a way we do not copy: use feedparser."""
-
-
-# ---------------------------------------------------------------------------
-# feedparser's own helpers, imported on first use (the import costs ~90 ms)
-# ---------------------------------------------------------------------------
-
-_helpers: dict[str, Any] = {}
-
-
-def _feedparser_helper(name: str) -> Any:
-    if not _helpers:
-        from reader.core.feeds.parse import _feedparser
-
-        feedparser = _feedparser()  # registers our Chinese date handler once
-        from feedparser.datetimes import _parse_date  # type: ignore[import-untyped]
-        from feedparser.mixin import _FeedParserMixin  # type: ignore[import-untyped]
-        from feedparser.urls import _urljoin, make_safe_absolute_uri  # type: ignore[import-untyped]
-
-        _helpers.update(
-            namespaces={uri.lower(): prefix for uri, prefix in _FeedParserMixin.namespaces.items()},
-            looks_like_html=_FeedParserMixin.looks_like_html,
-            urljoin=_urljoin,
-            make_safe_absolute_uri=make_safe_absolute_uri,
-            parse_date=_parse_date,
-            module=feedparser,
-        )
-    return _helpers[name]
-
-
-# ---------------------------------------------------------------------------
-# Names, as feedparser spells them
-# ---------------------------------------------------------------------------
-
-_name_cache: dict[str, str] = {}
-
-
-def _name(element: Any) -> str:
-    """feedparser's name for an element: lower-cased, with its standard prefix for known
-    namespaces ("dc:creator", "content:encoded"); RSS and Atom elements have none."""
-    tag = element.tag
-    if not isinstance(tag, str):
-        raise _Unsupported("comment, processing instruction or entity in the tree")
-    cached = _name_cache.get(tag)
-    if cached is not None:
-        return cached
-    if tag[0] != "{":
-        name = tag.lower()
-    else:
-        namespace, local = tag[1:].split("}", 1)
-        lowered = namespace.lower()
-        if "backend.userland.com/rss" in lowered:
-            lowered = "http://backend.userland.com/rss"
-        prefix = _feedparser_helper("namespaces").get(lowered)
-        if prefix is None:
-            # An unknown namespace: feedparser names it by the document's own prefix.
-            return _unknown_namespace_name(element, local)
-        name = f"{prefix.lower()}:{local.lower()}" if prefix else local.lower()
-    if len(_name_cache) < 4096:
-        _name_cache[tag] = name
-    return name
-
-
-def _unknown_namespace_name(element: Any, local: str) -> str:
-    prefix = (element.prefix or "").lower()
-    known_prefixes = {p.lower() for p in _feedparser_helper("namespaces").values()}
-    if not prefix or prefix in known_prefixes:
-        raise _Unsupported("unknown namespace that feedparser would read as a known one")
-    return f"?{prefix}:{local.lower()}"  # "?": a namespace feedparser has no handlers for
-
-
-def _attributes(element: Any) -> dict[str, str]:
-    """Attributes keyed as feedparser keys them: lower-cased, known namespaces prefixed."""
-    result: dict[str, str] = {}
-    for key, value in element.attrib.items():
-        if key[0] == "{":
-            namespace, local = key[1:].split("}", 1)
-            prefix = _feedparser_helper("namespaces").get(namespace.lower(), "")
-            key = f"{prefix}:{local}" if prefix else local
-        key = key.lower()
-        if key in result:
-            raise _Unsupported("attributes that differ only in case")
-        if key in ("rel", "type"):
-            value = value.lower()
-        result[key] = value
-    return result
-
-
-def _leaf_text(element: Any) -> str:
-    """The text of an element that holds no elements (markup inside goes to feedparser)."""
-    if len(element):
-        raise _Unsupported(f"markup inside <{element.tag}>")
-    return element.text or ""
-
-
-# ---------------------------------------------------------------------------
-# Values, processed the way feedparser's pop() processes them
-# ---------------------------------------------------------------------------
-
-
-def _repair(value: str) -> str:
-    """feedparser's repair of UTF-8 that was read as latin-1 ("Ã©" becomes "é")."""
-    if value.isascii():
-        return value
-    try:
-        return value.encode("iso-8859-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return value
-
-
-def _content_type(attributes: dict[str, str], default: str) -> str:
-    """A content element's type, mapped like feedparser maps it; xhtml, base64 and anything
-    else unusual are not ours."""
-    if "mode" in attributes or "src" in attributes:
-        raise _Unsupported("base64 or out-of-line content")
-    value = attributes.get("type", default)
-    mapped = {"text": "text/plain", "plain": "text/plain", "html": "text/html"}.get(value, value)
-    if mapped not in ("text/plain", "text/html"):
-        raise _Unsupported(f"content of type {value!r}")
-    return mapped
+PLAIN_ABSOLUTE_URL = re.compile(
+    r"https?://[A-Za-z0-9.\-_~%!$&'()*+,=:@]+(?:/[^?#;\x00-\x20\x7f]*)?"
+)
 
 
 class _Reader:
@@ -184,48 +63,48 @@ class _Reader:
         """The base URI in force inside `element` (feedparser's xml:base tracking)."""
         if not self.track_base:
             return parent_base
-        attributes = _attributes(element)
+        attributes = attributes_of(element)
         declared = attributes.get("xml:base", attributes.get("base"))
         if declared is None:
             return parent_base
         if not parent_base:
-            raise _Unsupported("xml:base without a base to resolve it against")
-        safe = _feedparser_helper("make_safe_absolute_uri")(parent_base, declared or parent_base)
+            raise Unsupported("xml:base without a base to resolve it against")
+        safe = feedparser_helpers().make_safe_absolute_uri(parent_base, declared or parent_base)
         return safe or parent_base
 
     def resolve(self, value: str, base: str) -> str:
-        if _PLAIN_ABSOLUTE.fullmatch(value):
+        if PLAIN_ABSOLUTE_URL.fullmatch(value):
             return value
-        return str(_feedparser_helper("urljoin")(base, value))
+        return str(feedparser_helpers().urljoin(base, value))
 
     # -- the feed ------------------------------------------------------------------
 
     def feed_field(self, element: Any, feed: dict[str, Any], base: str) -> None:
         """A channel/feed child: title and language are read, known others skipped."""
-        name = _name(element)
+        name = element_name(element)
         if name in ("title", "dc:title"):
             if "title" in feed:
-                raise _Unsupported("two feed titles")
+                raise Unsupported("two feed titles")
             value, content_type = self.text_field(element, "text/plain", base)
             feed["title"] = value
             feed["title_detail"] = {"type": content_type, "value": value}
         elif name in ("language", "dc:language"):
             if "language_element" in feed:
-                raise _Unsupported("two feed languages")
+                raise Unsupported("two feed languages")
             feed["language_element"] = True
-            feed["language"] = _repair(_leaf_text(element).strip())
+            feed["language"] = repair_latin1(leaf_text(element).strip())
         elif name in _FEED_SKIPPED or _skippable_namespace(name):
             _check_nested(element)
         else:
-            raise _Unsupported(f"feed element {name}")
+            raise Unsupported(f"feed element {name}")
 
     def text_field(self, element: Any, default_type: str, base: str) -> tuple[str, str]:
         """A title/summary/content value and its type, as feedparser stores them."""
-        attributes = _attributes(element)
-        content_type = _content_type(attributes, default_type)
-        value = _repair(_leaf_text(element).strip())
+        attributes = attributes_of(element)
+        content_type = content_type_of(attributes, default_type)
+        value = repair_latin1(leaf_text(element).strip())
         if not self.atom and content_type == "text/plain" and ("<" in value or "&" in value):
-            if _feedparser_helper("looks_like_html")(value):
+            if feedparser_helpers().looks_like_html(value):
                 content_type = "text/html"
         return value, content_type
 
@@ -233,28 +112,28 @@ class _Reader:
 
     def entry(self, item: Any, base: str) -> Entry:
         base = self.base_of(item, base)
-        attributes = _attributes(item) if item.attrib else {}
+        attributes = attributes_of(item) if item.attrib else {}
         if "lastmod" in attributes or "href" in attributes:
-            raise _Unsupported("CDF attributes on an item")
+            raise Unsupported("CDF attributes on an item")
         entry: Entry = {}
         about = attributes.get("rdf:about")
         if about:
             entry["id"] = about
         seen: set[str] = set()
         for child in item:
-            name = _name(child)
+            name = element_name(child)
             handler = _ENTRY_FIELDS.get(name)
             if handler is None:
                 if name in _ENTRY_SKIPPED or _skippable_namespace(name):
                     _check_nested(child)
                     continue
-                raise _Unsupported(f"entry element {name}")
+                raise Unsupported(f"entry element {name}")
             handler(self, child, entry, seen, self.base_of(child, base))
         return entry
 
     def _once(self, seen: set[str], key: str) -> None:
         if key in seen:
-            raise _Unsupported(f"two {key} fields in one entry")
+            raise Unsupported(f"two {key} fields in one entry")
         seen.add(key)
 
     def title(self, child: Any, entry: Entry, seen: set[str], base: str) -> None:
@@ -265,20 +144,20 @@ class _Reader:
 
     def summary(self, child: Any, entry: Entry, seen: set[str], base: str) -> None:
         self._once(seen, "summary")
-        default = "text/html" if _name(child) == "description" else "text/plain"
+        default = "text/html" if element_name(child) == "description" else "text/plain"
         value, content_type = self.text_field(child, default, base)
         entry["summary_detail"] = {"type": content_type, "value": value}
 
     def content(self, child: Any, entry: Entry, seen: set[str], base: str) -> None:
         self._once(seen, "content")
-        default = "text/plain" if _name(child) == "content" else "text/html"
+        default = "text/plain" if element_name(child) == "content" else "text/html"
         value, content_type = self.text_field(child, default, base)
         entry["content"] = [{"type": content_type, "value": value}]
 
     def link(self, child: Any, entry: Entry, seen: set[str], base: str) -> None:
-        attributes = _attributes(child)
+        attributes = attributes_of(child)
         if "url" in attributes or "uri" in attributes:
-            raise _Unsupported("link with url/uri attributes")
+            raise Unsupported("link with url/uri attributes")
         if "href" in attributes:
             rel = attributes.get("rel", "alternate")
             default_type = "application/atom+xml" if rel == "self" else "text/html"
@@ -292,22 +171,22 @@ class _Reader:
             _check_nested(child)
             return
         if attributes.keys() - {"xml:lang"}:
-            raise _Unsupported("link with attributes but no href")
-        value = _leaf_text(child).strip()
+            raise Unsupported("link with attributes but no href")
+        value = leaf_text(child).strip()
         if value:
             value = self.resolve(value, base)
-        value = _repair(value)
+        value = repair_latin1(value)
         value = _ENTITY_IN_LINK.sub(r"&\g<1>", value.replace("&amp;", "&"))
         entry["link"] = value
 
     def guid(self, child: Any, entry: Entry, seen: set[str], base: str) -> None:
         self._once(seen, "id")
-        attributes = _attributes(child)
+        attributes = attributes_of(child)
         is_link = attributes.get("ispermalink", "true") == "true"
-        value = _leaf_text(child).strip()
+        value = leaf_text(child).strip()
         if value and is_link:
             value = self.resolve(value, base)
-        value = _repair(value)
+        value = repair_latin1(value)
         entry["id"] = value
         if is_link:
             entry.setdefault("link", value)
@@ -319,28 +198,28 @@ class _Reader:
             entry["author_detail"] = {"name": name}
             entry["author"] = name
             return
-        value = _repair(_leaf_text(child).strip())
+        value = repair_latin1(leaf_text(child).strip())
         if "@" in value:
-            raise _Unsupported("an author with an e-mail address")
+            raise Unsupported("an author with an e-mail address")
         entry["author"] = value
         if value:
             entry["author_detail"] = {"name": value}
 
     def _atom_author_name(self, author: Any) -> str:
         if (author.text or "").strip():
-            raise _Unsupported("text beside an author's name")
+            raise Unsupported("text beside an author's name")
         names = []
         for part in author:
-            part_name = _name(part)
+            part_name = element_name(part)
             if part_name not in ("name", "email", "uri", "url", "homepage"):
-                raise _Unsupported(f"author element {part_name}")
+                raise Unsupported(f"author element {part_name}")
             if (part.tail or "").strip():
-                raise _Unsupported("text beside an author's name")
-            text = _leaf_text(part)
+                raise Unsupported("text beside an author's name")
+            text = leaf_text(part)
             if part_name == "name":
                 names.append(text.strip())
         if len(names) != 1 or not names[0]:
-            raise _Unsupported("an author without exactly one name")
+            raise Unsupported("an author without exactly one name")
         return names[0]
 
 
@@ -351,18 +230,18 @@ def _skippable_namespace(name: str) -> bool:
 def _check_nested(element: Any) -> None:
     """A skipped element must not hide one that feedparser would read as a field."""
     for inner in element.iterdescendants():
-        name = _name(inner)
+        name = element_name(inner)
         if name.rsplit(":", 1)[-1] in _FIELD_WORDS:
-            raise _Unsupported(f"{name} nested where feedparser might read it")
+            raise Unsupported(f"{name} nested where feedparser might read it")
 
 
 def _date_reader(key: str) -> Callable[[_Reader, Any, Entry, set[str], str], None]:
     def read(reader: _Reader, child: Any, entry: Entry, seen: set[str], base: str) -> None:
         reader._once(seen, key)
-        value = _repair(_leaf_text(child).strip())
+        value = repair_latin1(leaf_text(child).strip())
         entry[key] = value
         if parse_feed_date(value, reader.default_tz) is None:
-            entry[f"{key}_parsed"] = _feedparser_helper("parse_date")(value)
+            entry[f"{key}_parsed"] = feedparser_helpers().parse_date(value)
 
     return read
 
@@ -413,12 +292,12 @@ _IMAGE_PARTS = frozenset({"title", "url", "link", "width", "height", "descriptio
 
 
 def _check_feed_child(reader: _Reader, element: Any, feed: dict[str, Any], base: str) -> None:
-    name = _name(element)
+    name = element_name(element)
     if name in ("image", "textinput"):
         for part in element:  # an image's or text input's own title is not the feed's
-            if _name(part) not in _IMAGE_PARTS:
-                raise _Unsupported(f"{name} element {_name(part)}")
-            _leaf_text(part)
+            if element_name(part) not in _IMAGE_PARTS:
+                raise Unsupported(f"{name} element {element_name(part)}")
+            leaf_text(part)
         return
     reader.feed_field(element, feed, base)
 
@@ -457,7 +336,7 @@ def read_feed(
         return None
     try:
         return _read_document(root, base, default_tz, track_base)
-    except _Unsupported:
+    except Unsupported:
         return None
 
 
@@ -487,7 +366,7 @@ def _read_document(
     else:
         return None
     if base:  # feedparser passes its base through make_safe_absolute_uri at every element
-        safe = _feedparser_helper("make_safe_absolute_uri")
+        safe = feedparser_helpers().make_safe_absolute_uri
         settled = safe(base, base) or base
         if (safe(settled, settled) or settled) != settled:
             return None
@@ -505,7 +384,7 @@ def _read_document(
             reader.base_of(container, root_base) if container is not root else root_base
         )
         for child in container:
-            if _name(child) == entry_tag:
+            if element_name(child) == entry_tag:
                 entries.append(reader.entry(child, container_base))
             else:
                 _check_feed_child(reader, child, feed, reader.base_of(child, container_base))
@@ -513,7 +392,7 @@ def _read_document(
         for child in root:
             if child is containers[0]:
                 continue
-            name = _name(child)
+            name = element_name(child)
             if name == "item":
                 entries.append(reader.entry(child, root_base))
             elif name in ("image", "textinput"):
@@ -549,6 +428,6 @@ def _root_language(root: Any) -> str | None:
     """xml:lang (or lang) on an Atom <feed> or RSS 2.0 <rss>: feedparser's feed language."""
     if root.tag not in ("rss", f"{{{_ATOM}}}feed"):
         return None
-    attributes = _attributes(root)
+    attributes = attributes_of(root)
     value = attributes.get("xml:lang", attributes.get("lang"))
     return value.replace("_", "-") if value else None

@@ -1,10 +1,8 @@
-"""OPML subscription lists in and out: top-level outlines are sections, the feeds under them
+"""OPML subscription lists in and out: top-level outlines are sections, and the feeds under them
 (at any depth) belong to them.
 
-Reading goes through listparser, which copes with what real exports contain (raw ``&`` in
-titles and URLs, HTML-ish markup, missing declarations) where a strict XML parser gives up.
-Writing uses ElementTree, which escapes every attribute, so a title with ``&`` or ``"``
-survives the round trip.
+listparser reads what real exports contain (raw ``&``, HTML-ish markup, missing declarations);
+ElementTree writes, escaping every attribute so a title with ``&`` or ``"`` survives.
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ import listparser
 from reader.core.feeds.decode import decode_feed
 from reader.core.model import FeedConfig, Section
 from reader.core.text.cells import clean_line
-from reader.core.text.document import resolve_url
+from reader.core.text.urls import resolve_url
 
 UNCATEGORISED = "未分類"  # the section for feeds that sit at the top level of the file
 

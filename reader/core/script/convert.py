@@ -1,11 +1,8 @@
-"""Script modes (as published, 简体, 繁體) and the OpenCC conversion engine behind them.
+"""Script modes (as published, 简体, 繁體) and the OpenCC conversion engine behind them; nothing
+else touches OpenCC.
 
-Everything that touches OpenCC lives here, so replacing the pure-Python `opencc-py` with the
-C++ `OpenCC` wheel (same `opencc.OpenCC(config).convert(text)` API) is one dependency line.
-Converters load lazily (about 0.2 s each, never at import) and are kept, one per config;
-conversions are cached in a bounded LRU keyed by (config, text), long texts chunk by paragraph so
-each paragraph caches on its own; `cached_text` answers from that cache alone, never converting.
-URLs inside text are never converted.
+Converters load lazily (never at import) and are kept per config, conversions are cached in a
+bounded LRU per paragraph-sized chunk, and URLs inside text are never converted.
 """
 
 from __future__ import annotations

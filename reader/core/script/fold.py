@@ -1,13 +1,9 @@
-"""Search folding: map text to one script, case and width so a query finds it in any of them.
+"""Search folding: text mapped character for character to one script, case and width, so 郑州
+finds 鄭州 and ＡＢＣ finds abc, and a match's offsets in the folded text are its offsets in the
+original (that is how matches are highlighted).
 
-Both the indexed text and the query go through `fold_for_search`, so 郑州 finds 鄭州, 台湾 finds
-臺灣 and 台灣, and ＡＢＣ finds abc. The mapping is one character to one character (applied with
-`str.translate`), so the folded text has the same length as the original and a match at offset
-i..j in the folded text is the span i..j of the original: that is how matches are highlighted.
-
-The table comes from OpenCC's character dictionaries (see `scripts.build_fold_data`), is stored in
-the generated module `reader.core.script._fold_data`, and is
-loaded on the first call, never at import.
+The table is generated from OpenCC's dictionaries into `_fold_data` (`python -m
+scripts.build_fold_data`) and loaded on the first call, never at import.
 """
 
 from __future__ import annotations
@@ -28,6 +24,7 @@ def _load_table() -> dict[int, int]:
     with _table_lock:
         if _table is None:
             from reader.core.script import _fold_data
+
             _table = dict(
                 zip(map(ord, _fold_data.SOURCES), map(ord, _fold_data.TARGETS), strict=True)
             )

@@ -1,8 +1,6 @@
-"""Rewrite only the visible text of an HTML fragment, leaving every byte of markup as it was.
+"""Rewrite only the visible text of an HTML fragment (text nodes, alt and title values) and copy
+every byte of markup as it was, <script>, <style>, <pre> and <code> contents included.
 
-Used by `convert.convert_html`: text nodes and the alt/title attribute values (text a
-reader sees) go through a conversion function; tags, other attributes, entities, comments,
-declarations and the contents of <script>, <style>, <pre>, <code> (and friends) are copied.
 Markup that does not close (a stray `<p` at the end) is copied from there on, never converted.
 """
 

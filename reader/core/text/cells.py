@@ -1,9 +1,7 @@
-"""Feed text made safe to show: control, escape, bidi and zero-width characters removed;
-widths, truncation and wrapping measured in terminal cells.
+"""Feed text made safe to show (control, escape, bidi and zero-width characters removed), and
+measured, cut and wrapped in terminal cells.
 
-Everything here takes and returns plain strings. Nothing is ever treated as markup: a title
-that reads ``[bold red]`` stays exactly that text. The HTML side (blocks for the reading
-pane, plain text for search) lives in ``reader.core.text.document``.
+Plain strings in and out, never markup: a title that reads ``[bold red]`` stays that text.
 """
 
 from __future__ import annotations
@@ -40,7 +38,7 @@ _UNSAFE = re.compile(
 
 
 # Every sequence above starts with one of these characters: one character class scans a clean
-# string several times faster than the alternation does.
+# string far faster than the alternation does.
 _TRIGGER = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
 )
@@ -110,7 +108,7 @@ def pad_cells(s: str, width: int) -> str:
 
 
 # Characters that may be broken between: Han, kana, Hangul, CJK punctuation, full-width forms.
-_WIDE = (
+WIDE_CHARACTERS = (
     "\u2e80-\u2fff\u3001-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
     "\U00020000-\U0003ffff"
 )
@@ -120,7 +118,7 @@ _NO_LINE_END = "（［｛〈《「『【〔〖〘〚“‘"
 _WRAP_TOKEN = re.compile(
     rf"[^\S\u3000]+"  # a run of spaces (not ideographic)
     rf"|[{_NO_LINE_END}]*"  # openers stick to what follows
-    rf"(?:[{_WIDE}]|[^\s{_WIDE}{_NO_LINE_START}{_NO_LINE_END}]+|\u3000)"
+    rf"(?:[{WIDE_CHARACTERS}]|[^\s{WIDE_CHARACTERS}{_NO_LINE_START}{_NO_LINE_END}]+|\u3000)"
     rf"[{_NO_LINE_START}]*(?:\[\d+\])*"  # closers and link markers stick to what precedes
     rf"|[{_NO_LINE_START}{_NO_LINE_END}]+"  # stray punctuation on its own
 )

@@ -1,13 +1,8 @@
-"""Article.text for plain, well-nested feed HTML without the full block builder.
+"""Exactly ``reader.core.text.plain.html_to_plain`` without the block builder, for the simple
+HTML most feed bodies are: paragraphs of text with a little inline formatting and line breaks.
 
-``reader.core.text.document.html_to_plain`` drives libxml2's HTML parser with a Python target:
-a few microseconds of Python for every tag and text run, about half a millisecond for a
-typical 2,000-character story, which a cold refresh pays for every item. Most feed bodies
-are nothing but paragraphs of text with a little inline formatting and line breaks. For
-exactly that shape (checked strictly: known tags only, properly nested, simple attributes,
-plain entities) the blocks are easy to find with one regular expression, and their text is
-joined by the very function the builder uses, so the result is identical. Anything else
-(links, images, lists, tables, comments, odd entities, misnesting) goes to html_to_plain.
+That shape is checked strictly and joined by the builder's own ``join_segments``, so the text
+is the same; anything else (links, images, lists, odd entities, misnesting) goes to the builder.
 """
 
 from __future__ import annotations
@@ -15,10 +10,10 @@ from __future__ import annotations
 import re
 
 from reader.core.text.cells import clean_text
-from reader.core.text.document import _CJK_LINE_BREAK, _HTML_SPACE_RUN, _join_segments, _Segment
-from reader.core.text.document import html_to_plain as full_html_to_plain
+from reader.core.text.plain import html_to_plain as full_html_to_plain
+from reader.core.text.segments import Segment, join_plain_run, join_segments
 
-__all__ = ["html_to_plain"]
+__all__ = ["NotPlain", "html_to_plain", "simple_plain"]
 
 _BLOCKS = frozenset({"p", "div"})
 _INLINE = frozenset("b strong em i u span font small big sub sup s strike".split())
@@ -49,15 +44,15 @@ def _clean(text: str) -> str:
     return text
 
 
-class _NotPlain(Exception):
-    """The fragment is not of the simple shape: the full parser must read it."""
+class NotPlain(Exception):
+    """The fragment is not of the simple shape: the block builder must read it."""
 
 
 def html_to_plain(html: str) -> str:
-    """Exactly ``reader.core.text.document.html_to_plain(html)``, faster for simple HTML."""
+    """Exactly ``reader.core.text.plain.html_to_plain(html)``, faster for simple HTML."""
     try:
-        return _simple_plain(html)
-    except _NotPlain:
+        return simple_plain(html)
+    except NotPlain:
         return full_html_to_plain(html)
 
 
@@ -69,7 +64,7 @@ def _decode(text: str) -> str:
     pieces = []
     for match in _ENTITY.finditer(text):
         if "&" in text[position : match.start()]:
-            raise _NotPlain("an entity of another form")
+            raise NotPlain("an entity of another form")
         pieces.append(text[position : match.start()])
         name, decimal, hexadecimal = match.groups()
         if name:
@@ -83,39 +78,40 @@ def _decode(text: str) -> str:
                 or 0x10000 <= code <= 0x10FFFF
                 or code == 0x0A
             ):
-                raise _NotPlain("a character reference libxml2 may treat specially")
+                raise NotPlain("a character reference libxml2 may treat specially")
             pieces.append(chr(code))
         position = match.end()
     if "&" in text[position:]:
-        raise _NotPlain("an entity of another form")
+        raise NotPlain("an entity of another form")
     pieces.append(text[position:])
     return "".join(pieces)
 
 
-def _simple_plain(html: str) -> str:
+def simple_plain(html: str) -> str:
+    """The plain text of `html` read by the quick path alone; NotPlain for any other shape."""
     html = _clean(html)
     if len(html) > _MAX_LENGTH or "\ufffe" in html or "\uffff" in html:
-        raise _NotPlain("too long or a non-character")
+        raise NotPlain("too long or a non-character")
     if not html.isascii():  # lone surrogates become "?" on the way to libxml2
         html = html.encode("utf-8", "replace").decode("utf-8")
     if _ONLY_PARAGRAPHS.fullmatch(html):
-        paragraphs = (_join_one(text) for text in _PARAGRAPH_TEXT.findall(html))
+        paragraphs = (join_plain_run(text) for text in _PARAGRAPH_TEXT.findall(html))
         return "\n\n".join(text for text in paragraphs if text)
     blocks: list[str] = []
-    segments: list[_Segment] = []
+    segments: list[Segment] = []
     text_run: list[str] = []
     stack: list[str] = []
 
     def flush() -> None:
         if text_run:
-            segments.append(_Segment("".join(text_run), False))
+            segments.append(Segment("".join(text_run), False))
             text_run.clear()
         if not segments:
             return
         if len(segments) == 1 and not segments[0].preserve:
-            text = _join_one(segments[0].text)
+            text = join_plain_run(segments[0].text)
         else:
-            text = _join_segments(segments)[0]
+            text = join_segments(segments)[0]
         segments.clear()
         if text:
             blocks.append(text)
@@ -123,7 +119,7 @@ def _simple_plain(html: str) -> str:
     for index, piece in enumerate(_PIECES.split(html)):
         if index % 2 == 0:  # text between tags
             if "<" in piece:
-                raise _NotPlain("a '<' that starts no simple tag")
+                raise NotPlain("a '<' that starts no simple tag")
             if piece:
                 decoded = _decode(piece)
                 # Text straight from the cleaned fragment is clean; decoded entities may not be.
@@ -131,44 +127,36 @@ def _simple_plain(html: str) -> str:
             continue
         match = _TAG.fullmatch(piece)
         if match is None:
-            raise _NotPlain(f"an unusual tag {piece[:40]!r}")
+            raise NotPlain(f"an unusual tag {piece[:40]!r}")
         closing, name, _attributes, self_closing = match.groups()
         name = name.lower()
         if name == "br":
             if closing:
-                raise _NotPlain("</br>")
+                raise NotPlain("</br>")
             if text_run:
-                segments.append(_Segment("".join(text_run), False))
+                segments.append(Segment("".join(text_run), False))
                 text_run.clear()
-            segments.append(_Segment("\n", True))
+            segments.append(Segment("\n", True))
             continue
         if self_closing:
-            raise _NotPlain("a self-closed element")
+            raise NotPlain("a self-closed element")
         if closing:
             if not stack or stack[-1] != name:
-                raise _NotPlain("misnested tags")
+                raise NotPlain("misnested tags")
             stack.pop()
             if name in _BLOCKS:
                 flush()
             continue
         if name in _BLOCKS:
             if stack and (stack[-1] != "div" or name == "p" and "p" in stack):
-                raise _NotPlain("a block inside a paragraph or inline element")
+                raise NotPlain("a block inside a paragraph or inline element")
             flush()
         elif name not in _INLINE:
-            raise _NotPlain(f"element {name}")
+            raise NotPlain(f"element {name}")
         stack.append(name)
         if len(stack) > _MAX_DEPTH:
-            raise _NotPlain("deep nesting")
+            raise NotPlain("deep nesting")
     if stack:
-        raise _NotPlain("unclosed elements")
+        raise NotPlain("unclosed elements")
     flush()
     return "\n\n".join(blocks)
-
-
-def _join_one(text: str) -> str:
-    """_join_segments for a single ordinary run of already clean text, without its
-    bookkeeping: CJK line breaks dropped, HTML whitespace collapsed, ends stripped."""
-    if "\n" in text:
-        text = _CJK_LINE_BREAK.sub("", text)
-    return _HTML_SPACE_RUN.sub(" ", text).strip()

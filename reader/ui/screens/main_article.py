@@ -15,8 +15,8 @@ from textual import work
 
 from reader.core.model import StoredArticle
 from reader.core.script.view import ScriptView
+from reader.core.text.blocks import html_to_blocks, text_to_blocks
 from reader.core.text.cells import clean_line
-from reader.core.text.document import html_to_blocks, text_to_blocks
 from reader.ui.article_text import article_text
 from reader.ui.messages import ArticleLoaded, FullTextFetched
 from reader.ui.screens.main_script import pane_key

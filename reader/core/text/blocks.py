@@ -1,27 +1,24 @@
-"""Feed HTML turned into a flat list of plain-text blocks for the reading pane and `reader show`.
+"""Feed HTML as a flat list of plain-text blocks (paragraphs, headings, list items, quotes,
+images) for the reading pane and `reader show`.
 
-Parsed with lxml's HTML parser (libxml2, recover mode) driving a *target* object: it is
-fast (about ten times the standard library's ``html.parser`` on large bodies), forgiving
-of broken markup, and with a target no tree is built, so nesting depth costs nothing:
-10,000 nested ``<div>`` are just 10,000 events (building a tree instead silently drops
-text below 2,048 levels). We keep only a bounded stack of open elements.
-
-Nothing here produces markup: every block is plain, cleaned text plus link URLs that are
-absolute http(s) (or mailto) and never ``javascript:``, ``data:`` or ``file:``.
+lxml's HTML parser drives a target object, so no tree is built and deep nesting costs nothing;
+blocks hold cleaned plain text and safe absolute URLs only, never markup.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Literal
-from urllib.parse import quote, urljoin, urlsplit
 
-from lxml import etree  # type: ignore[import-untyped]
+from lxml import etree
 
-from reader.core.text.cells import _WIDE, cell_len, clean_line, clean_text, wrap_cells
+from reader.core.text.cells import clean_line, clean_text
+from reader.core.text.segments import HTML_SPACE_RUN, Segment, join_segments
+from reader.core.text.urls import resolve_url
+
+__all__ = ["Block", "BlockKind", "Link", "html_to_blocks", "text_to_blocks"]
 
 BlockKind = Literal["paragraph", "heading", "list_item", "quote", "preformatted", "image", "rule"]
 
@@ -47,52 +44,6 @@ class Block:
     spans: tuple[tuple[int, int, str], ...] = ()  # (start, end, url) of link text in `text`
 
 
-# ---------------------------------------------------------------------------
-# URLs
-# ---------------------------------------------------------------------------
-
-_URL_STRIP = "".join(chr(code) for code in range(0x21))
-_URL_INNER_WHITESPACE = re.compile(r"[\t\n\r]")
-_URL_OTHER_WHITESPACE = re.compile(r"\s")
-
-
-def resolve_url(
-    href: str | None, base_url: str | None = None, *, allow_mailto: bool = False
-) -> str | None:
-    """`href` made absolute against `base_url` if it is http(s) (or mailto when allowed),
-    else None. Browsers ignore tabs and newlines inside URLs, so ``java\\tscript:`` is
-    caught too."""
-    if not href:
-        return None
-    return _resolve_url(href, base_url, allow_mailto)
-
-
-@lru_cache(maxsize=4096)
-def _resolve_url(href: str, base_url: str | None, allow_mailto: bool) -> str | None:
-    """resolve_url, cached: pages repeat the same links and image paths many times."""
-    href = _URL_INNER_WHITESPACE.sub("", clean_text(href)).strip(_URL_STRIP)
-    if not href:
-        return None
-    try:
-        absolute = urljoin(base_url or "", href) if base_url else href
-        parts = urlsplit(absolute)
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme in ("http", "https"):
-        if not parts.hostname:
-            return None
-    elif not (allow_mailto and scheme == "mailto"):
-        return None
-    if _URL_OTHER_WHITESPACE.search(absolute):  # spaces stay part of the URL, encoded
-        absolute = _URL_OTHER_WHITESPACE.sub(lambda match: quote(match.group()), absolute)
-    return absolute
-
-
-# ---------------------------------------------------------------------------
-# HTML -> blocks
-# ---------------------------------------------------------------------------
-
 # Elements whose whole content is dropped (the tokenizer already treats script/style as raw).
 _DROPPED = frozenset(
     "script style iframe object embed noscript template svg math head title select textarea "
@@ -113,8 +64,6 @@ _CLOSES_P = _BLOCK - {"caption", "tbody", "tfoot", "thead", "tr", "figcaption"}
 # Block contexts that decide a flushed block's kind (innermost wins).
 _CONTEXTS = frozenset({"pre", "li", "blockquote", "figcaption", *_HEADINGS})
 
-_HTML_SPACE_RUN = re.compile(r"[ \t\n\r\f]+")
-_CJK_LINE_BREAK = re.compile(rf"(?<=[{_WIDE}])[ \t\r\f]*\n[ \t\n\r\f]*(?=[{_WIDE}])")
 _FEED_CHUNK = 65536
 
 
@@ -135,16 +84,6 @@ class _Open:
     caption: tuple[str, tuple[tuple[int, int, str], ...]] | None = None
 
 
-@dataclass(slots=True)
-class _Segment:
-    """A run of text waiting to become part of a block."""
-
-    text: str
-    preserve: bool  # inside <pre> or a <br>: whitespace kept as is
-    link_url: str | None = None
-    link_id: int = 0
-
-
 class _BlockBuilder:
     """An lxml parser target: consumes HTML events and emits Blocks, keeping only a bounded
     stack of open elements."""
@@ -155,7 +94,7 @@ class _BlockBuilder:
         self.max_depth = max(max_depth, 1)
         self.blocks: list[Block] = []
         self.stack: list[_Open] = []
-        self.segments: list[_Segment] = []
+        self.segments: list[Segment] = []
         self.overflow = 0  # elements opened beyond max_depth, treated as transparent
         self.skip_tag: str | None = None  # inside a dropped element
         self.skip_nesting = 0
@@ -179,7 +118,7 @@ class _BlockBuilder:
             return
         if tag == "br":
             self._commit_text()
-            self.segments.append(_Segment("\n", True))
+            self.segments.append(Segment("\n", True))
             return
         if tag in _DROPPED:
             if tag not in _VOID:
@@ -196,7 +135,7 @@ class _BlockBuilder:
             return
         if tag in ("td", "th"):
             self._commit_text()
-            self.segments.append(_Segment("  ", True))
+            self.segments.append(Segment("  ", True))
         if len(self.stack) >= self.max_depth:
             self.overflow += 1
             return
@@ -239,7 +178,7 @@ class _BlockBuilder:
     def _commit_text(self) -> None:
         """Turn the pending text into one segment."""
         if self.pending_text:
-            self.segments.append(_Segment("".join(self.pending_text), *self.pending_key))
+            self.segments.append(Segment("".join(self.pending_text), *self.pending_key))
             self.pending_text = []
 
     def close(self) -> list[Block]:
@@ -372,7 +311,7 @@ class _BlockBuilder:
             return
         context = next((item for item in reversed(self.stack) if item.tag in _CONTEXTS), None)
         preformatted = context is not None and context.tag == "pre"
-        text, spans = _join_segments(self.segments, preformatted)
+        text, spans = join_segments(self.segments, preformatted)
         self.segments = []
         if not text:
             return
@@ -410,59 +349,6 @@ def _block(
     return Block(kind, text, level=level, ordinal=ordinal, links=links, spans=spans)
 
 
-def _join_segments(
-    segments: Sequence[_Segment], preformatted: bool = False
-) -> tuple[str, tuple[tuple[int, int, str], ...]]:
-    """Concatenate text runs the way a browser lays them out (collapsed spaces, no space
-    around line breaks) and record where each link's text ended up. Preformatted text
-    keeps its indentation and loses only blank lines at its ends."""
-    pieces: list[str] = []
-    position = 0
-    last_char = "\n"
-    link_ranges: dict[int, tuple[int, int, str]] = {}  # link id -> (start, end, url)
-    for segment in segments:
-        text = clean_text(segment.text)
-        if not segment.preserve:
-            text = _HTML_SPACE_RUN.sub(" ", _CJK_LINE_BREAK.sub("", text))
-            if last_char in " \n":
-                text = text.lstrip(" ")
-        elif text.startswith("\n") and last_char == " " and pieces:
-            pieces[-1] = pieces[-1][:-1]
-            position -= 1
-            for link_id, (start, end, url) in link_ranges.items():
-                link_ranges[link_id] = (start, min(end, position), url)
-        if not text:
-            continue
-        start = position
-        pieces.append(text)
-        position += len(text)
-        last_char = text[-1]
-        if segment.link_url is not None and not text.isspace():
-            first_start = link_ranges.get(segment.link_id, (start, 0, ""))[0]
-            link_ranges[segment.link_id] = (first_start, position, segment.link_url)
-    joined = "".join(pieces)
-    if not joined.strip():
-        return "", ()
-    if preformatted:
-        leading_lines = joined[: len(joined) - len(joined.lstrip())].rpartition("\n")[0]
-        offset = len(leading_lines) + (1 if leading_lines or joined.startswith("\n") else 0)
-        stripped = joined[offset:].rstrip()
-    else:
-        stripped = joined.strip()
-        offset = len(joined) - len(joined.lstrip())
-    spans: list[tuple[int, int, str]] = []
-    for raw_start, raw_end, url in link_ranges.values():
-        start = max(raw_start - offset, 0)
-        end = min(raw_end - offset, len(stripped))
-        while start < end and stripped[start].isspace():
-            start += 1
-        while end > start and stripped[end - 1].isspace():
-            end -= 1
-        if start < end:
-            spans.append((start, end, str(url)))
-    return stripped, tuple(spans)
-
-
 def _int_or(value: str | None, default: int) -> int:
     try:
         return int(value) if value is not None else default
@@ -484,6 +370,7 @@ def html_to_blocks(
     Elements nested deeper than `max_depth` are read as plain inline text; parsing stops
     after `max_blocks` blocks. Relative links and image sources resolve against `base_url`.
     """
+    # A target, not a tree: lxml's tree silently drops text nested below 2,048 levels.
     builder = _BlockBuilder(base_url, max_blocks, max_depth)
     # Bytes with a fixed encoding: lxml refuses str input that carries an encoding
     # declaration, and a <meta charset> in the fragment must not change how it is read.
@@ -512,101 +399,8 @@ def text_to_blocks(text: str) -> list[Block]:
     paragraphs, single newlines stay line breaks. Nothing in `text` is read as markup."""
     blocks = []
     for chunk in re.split(r"\n[^\S\n]*\n\s*", clean_text(text)):
-        lines = [_HTML_SPACE_RUN.sub(" ", line).strip() for line in chunk.split("\n")]
+        lines = [HTML_SPACE_RUN.sub(" ", line).strip() for line in chunk.split("\n")]
         paragraph = "\n".join(line for line in lines if line)
         if paragraph:
             blocks.append(Block("paragraph", paragraph))
     return blocks
-
-
-def html_to_plain(html: str) -> str:
-    """Plain text of an HTML fragment: blocks separated by blank lines, for listing and search."""
-    return "\n\n".join(block.text for block in html_to_blocks(html) if block.text)
-
-
-# ---------------------------------------------------------------------------
-# Blocks -> readable text
-# ---------------------------------------------------------------------------
-
-IMAGE_LABEL = "[圖]"
-_RULE = "─" * 20
-
-
-def blocks_to_text(
-    blocks: Sequence[Block], *, width: int | None = None, image_label: str = IMAGE_LABEL
-) -> str:
-    """Readable plain text for `reader show`: blank lines between blocks, "• " list items,
-    "> " quotes, "[圖] caption <url>" images, "[n]" after link texts and the links listed
-    at the end. With `width`, lines are wrapped by terminal cells. `image_label` lets a
-    简体 view say "[图]"."""
-    numbers: dict[str, int] = {}
-    chunks: list[str] = []
-    previous: Block | None = None
-    for block in blocks:
-        text = _with_link_markers(block, numbers)
-        lines = _render_block(block, text, width, image_label)
-        if not lines:
-            continue
-        if previous is not None:
-            chunks.append("\n" if _same_list(previous, block) else "\n\n")
-        chunks.append("\n".join(lines))
-        previous = block
-    if numbers:
-        chunks.append("\n\n")
-        chunks.append("\n".join(f"[{number}] {url}" for url, number in numbers.items()))
-    return "".join(chunks)
-
-
-def _same_list(previous: Block, block: Block) -> bool:
-    """Whether two list items look like one list (no blank line between them): a switch
-    between bulleted and numbered items at the same depth starts a new list."""
-    if previous.kind != "list_item" or block.kind != "list_item":
-        return False
-    if previous.level != block.level:
-        return True
-    return (previous.ordinal is None) == (block.ordinal is None)
-
-
-def _with_link_markers(block: Block, numbers: dict[str, int]) -> str:
-    """The block's text with "[n]" after each link's text; n is shared by equal URLs."""
-    for link in block.links:
-        numbers.setdefault(link.url, len(numbers) + 1)
-    text = block.text
-    marked_urls = set()
-    for _start, end, url in sorted(block.spans, key=lambda span: span[1], reverse=True):
-        text = f"{text[:end]}[{numbers[url]}]{text[end:]}"
-        marked_urls.add(url)
-    unmarked = [link.url for link in block.links if link.url not in marked_urls]
-    return text + "".join(f"[{numbers[url]}]" for url in dict.fromkeys(unmarked))
-
-
-def _render_block(block: Block, text: str, width: int | None, image_label: str) -> list[str]:
-    """The lines of one block, with its prefix, wrapped to `width` cells when given."""
-    if block.kind == "rule":
-        return [_RULE[: width or len(_RULE)]]
-    if block.kind == "preformatted":
-        return text.split("\n")
-    first, rest = "", ""
-    if block.kind == "list_item":
-        bullet = f"{block.ordinal}. " if block.ordinal is not None else "• "
-        indent = "  " * max(block.level - 1, 0)
-        first, rest = indent + bullet, indent + " " * cell_len(bullet)
-    elif block.kind == "quote":
-        first = rest = "> " * max(block.level, 1)
-    elif block.kind == "image":
-        first = f"{image_label} "
-        rest = " " * cell_len(first)
-        text = " ".join(part for part in (text, f"<{block.url}>" if block.url else "") if part)
-    lines = _prefixed(text, first, rest, width)
-    if block.kind == "heading" and block.level <= 2:
-        longest = max(cell_len(line) for line in lines)
-        lines.append(("═" if block.level == 1 else "─") * min(longest, width or longest))
-    return lines
-
-
-def _prefixed(text: str, first: str, rest: str, width: int | None) -> list[str]:
-    body_width = None if width is None else max(width - cell_len(first), 2)
-    raw_lines: Iterable[str] = (
-        text.split("\n") if body_width is None else wrap_cells(text, body_width)
-    )
-    return [(first if index == 0 else rest) + line for index, line in enumerate(raw_lines)]
