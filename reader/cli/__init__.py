@@ -21,13 +21,9 @@ from reader.core.config import SCRIPT_MODES, Config, ConfigError, load_config
 from reader.core.model import FeedConfig, Listing
 from reader.core.paths import Paths, default_paths, demo_paths
 from reader.core.script.view import ScriptView
-from reader.core.store.database import (
-    CorruptDatabaseError,
-    NewerSchemaError,
-    Store,
-    StoreError,
-    move_aside,
-)
+from reader.core.store.connection import move_aside
+from reader.core.store.database import Store
+from reader.core.store.errors import CorruptDatabaseError, NewerSchemaError, StoreError
 from reader.core.text.cells import cell_len, clean_line, pad_cells, truncate_cells
 from reader.core.text.document import blocks_to_text, html_to_blocks
 

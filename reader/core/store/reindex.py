@@ -6,27 +6,87 @@ indexed with, and deleting a row it does not hold corrupts it. When the index mu
 notes which articles still wait: those with DONE < id <= PENDING in `meta`. `index_next` then
 takes them in, a batch per short transaction, while every other write leaves waiting articles
 out of the index (the rebuild reads their current text when it gets to them). So a big cache
-opens at once after an upgrade, and search is complete again a few seconds later.
+opens at once after an upgrade, and search is complete again soon after.
 
-Every function runs inside the caller's write transaction.
+Functions given a `Database` take their own transactions; those given a connection run inside
+the caller's write transaction.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from reader.core.script.fold import FOLD_VERSION
 from reader.core.store.codec import unpack
-from reader.core.store.search import article_words, create_search_index
+from reader.core.store.connection import Database, translated_error
+from reader.core.store.search import (
+    INDEX_TEXT_VERSION,
+    SEARCH_INDEX_DDL,
+    article_words,
+    create_search_index,
+)
 
 PENDING_KEY = "index_pending_through"  # the largest article id that may wait for the index
 DONE_KEY = "index_done_through"  # waiting articles up to this id have been indexed
+REINDEX_BATCH = 2000  # articles a rebuild step indexes in one transaction
+
+_INDEX_VERSIONS_SQL = (
+    "SELECT key, value FROM meta WHERE key IN ('fold_version', 'index_text_version')"
+)
+_CURRENT_INDEX_VERSIONS = {
+    "fold_version": str(FOLD_VERSION),
+    "index_text_version": str(INDEX_TEXT_VERSION),
+}
+_INDEX_DDL_SQL = "SELECT sql FROM sqlite_master WHERE name = 'article_fts'"
 
 _WORDS_SQL = (
     "SELECT a.id, a.title, b.summary_html, b.content_html FROM articles AS a"
     " JOIN article_bodies AS b ON b.article_id = a.id"
 )
+
+
+def _index_is_current(read: Callable[[str], list[tuple[Any, ...]]]) -> bool:
+    return dict(read(_INDEX_VERSIONS_SQL)) == _CURRENT_INDEX_VERSIONS and read(_INDEX_DDL_SQL) == [
+        (SEARCH_INDEX_DDL,)
+    ]
+
+
+def reindex_if_changed(database: Database) -> None:
+    """When folding, text derivation or the index's definition (its tokenizer) changed
+    since the index was built: start it over, empty, with every article waiting for it.
+
+    One write transaction, so two processes opening at once cannot both start over (the
+    second finds the index current and does nothing). Quick even on a big cache:
+    `catch_up_index` does the work.
+    """
+    if _index_is_current(database.read):
+        return
+    with database.write() as connection:
+        if _index_is_current(lambda sql: connection.execute(sql).fetchall()):
+            return
+        start_rebuild(connection)
+        connection.executemany(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+            list(_CURRENT_INDEX_VERSIONS.items()),
+        )
+
+
+def index_backlog(database: Database) -> int:
+    """How many articles a search index rebuild still has to take in (0: search is whole)."""
+    with database.lock:
+        try:
+            return waiting_count(database.connection)
+        except sqlite3.DatabaseError as error:
+            raise translated_error(error, database.path) from error
+
+
+def catch_up_index(database: Database, batch: int = REINDEX_BATCH) -> int:
+    """Index the next `batch` articles of a rebuild, in one short write transaction; return how
+    many still wait."""
+    with database.write() as connection:
+        return index_next(connection, batch)
 
 
 def waiting_range(connection: sqlite3.Connection) -> tuple[int, int] | None:
@@ -73,7 +133,7 @@ def index_next(connection: sqlite3.Connection, batch: int) -> int:
     _set_range(connection, done, pending if left else done)
     if not left:
         # Written in many small transactions, the index is many small segments: merge them
-        # into one, as a search wants it (about 1.5 s for 100,000 articles).
+        # into one, as a search wants it.
         connection.execute("INSERT INTO article_fts(article_fts) VALUES ('optimize')")
     return left
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from reader.core.store.errors import CorruptDatabaseError, NewerSchemaError, StoreError
 from reader.core.store.migrations import bodies_packed_without_text
 from reader.core.store.search import SEARCH_INDEX_DDL, SEARCH_INDEX_SETTINGS
 
@@ -23,8 +24,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 # articles.section_id is the feed's section copied onto each row (NULL while the feed is not
 # configured), so a section's page is one range scan of an index and needs no join to order.
 # Bodies live in article_bodies so the rows the lists scan stay small; they are packed
-# (store_codec: a marker byte, mostly zlib) and their plain text is not stored at all: it is
-# derived from the HTML when needed (store_search.plain_text).
+# (codec.py: a marker byte, mostly zlib) and their plain text is not stored at all: it is
+# derived from the HTML when needed (search.plain_text).
 # article_fts is contentless: it holds only the index of the folded title and plain text.
 SCHEMA_DDL = """
 CREATE TABLE meta (
@@ -101,18 +102,6 @@ Migration = Callable[[sqlite3.Connection], "bool | None"]
 
 # MIGRATIONS[n] takes a file from version n to n + 1.
 MIGRATIONS: dict[int, Migration] = {1: bodies_packed_without_text}
-
-
-class StoreError(Exception):
-    """Anything the cache cannot do; the app turns it into a message."""
-
-
-class NewerSchemaError(StoreError):
-    """The file was written by a newer reader; we leave it exactly as it is."""
-
-
-class CorruptDatabaseError(StoreError):
-    """The file is not a readable SQLite database (garbage, truncated, failed quick_check)."""
 
 
 def to_micros(moment: datetime) -> int:

@@ -26,7 +26,7 @@ from reader.core.script.fold import fold_table
 INDEX_TEXT_VERSION = 2
 
 # The index table: contentless, one row per article. Rebuilt, not migrated, whenever this
-# definition or INDEX_TEXT_VERSION changes (Store._reindex_if_changed). SQLite keeps the text as
+# definition or INDEX_TEXT_VERSION changes (reindex.reindex_if_changed). SQLite keeps the text as
 # given, which is how a changed definition is noticed.
 SEARCH_INDEX_DDL = """CREATE VIRTUAL TABLE article_fts USING fts5 (
     words,
