@@ -1,9 +1,7 @@
 """The cache file's one SQLite connection: opening it, sharing it, and what its errors mean.
 
-One connection per cache, shared by threads under a lock (Textual thread workers come and go, so
-per-thread connections would leak). Writes are short ``BEGIN IMMEDIATE`` transactions and the
-connection waits up to ``BUSY_TIMEOUT_S`` for another process's write, so a TUI and a cron
-``reader fetch`` can share one file.
+Writes are short ``BEGIN IMMEDIATE`` transactions that wait up to ``BUSY_TIMEOUT_S`` for another
+process's write, so a TUI and a cron ``reader fetch`` can share one file.
 """
 
 from __future__ import annotations
@@ -94,7 +92,11 @@ def move_aside(path: Path) -> Path:
 
 
 class Database:
-    """The cache's one SQLite connection and its file, shared by threads under `lock`."""
+    """The cache's one SQLite connection and its file, shared by threads under `lock`.
+
+    One connection, not one per thread: Textual thread workers come and go, so per-thread
+    connections would leak.
+    """
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.connection = connection
@@ -147,7 +149,7 @@ class Database:
             if str(mode).lower() != "wal":
                 connection.execute("PRAGMA journal_mode = WAL")
             migrate(connection)
-        assert connection is not None  # opening_errors raised otherwise
+        assert connection is not None  # the block above ran to its end or raised
         return cls(connection, path)
 
     def close(self) -> None:

@@ -1,8 +1,7 @@
 """Store: the SQLite cache of feeds, articles, read/star state and search, as one object.
 
-The rest of reader (library, refresh, CLI, tests, benches) calls only this facade. Each method
-hands the shared connection (`connection.Database`) to the module that does the job: `feeds`,
-`writes`, `marks`, `queries`, `reindex` and `upkeep`.
+Each method hands the shared connection (`connection.Database`) to the module named in its
+section, which does the job.
 """
 
 from __future__ import annotations

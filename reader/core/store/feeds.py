@@ -20,8 +20,8 @@ _FEED_STATE_SQL = """
 def sync_feeds(database: Database, sections: Sequence[Section]) -> None:
     """Make the cache's sections and feeds match the config, in its order.
 
-    Feeds no longer configured become inactive: hidden from every section, articles kept.
-    A feed listed twice stays in the first section that lists it.
+    Feeds no longer configured become inactive (hidden from every section, articles kept); a feed
+    listed twice stays in the first section that lists it.
     """
     with database.write() as connection:
         before = {

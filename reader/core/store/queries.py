@@ -157,11 +157,11 @@ def search(
     offset: int = 0,
     regional_words: bool = True,
 ) -> list[Listing]:
-    """Articles whose title or text holds every word of ``query`` in either script.
+    """Articles whose title or text holds every word of ``query`` in either script, newest
+    first; a query with nothing searchable in it finds nothing.
 
-    Newest first. A blank query, or one with nothing searchable in it, finds nothing.
-    With `regional_words`, each word also matches how other regions write it (软件 finds
-    軟體); that loads the script converters on the first search.
+    With `regional_words`, each word also matches how other regions write it (软件 finds 軟體);
+    that loads the script converters on the first search.
     """
     variants = None
     if regional_words and any(ord(ch) > 0x2E7F for ch in query):

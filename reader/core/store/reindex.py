@@ -1,15 +1,7 @@
 """Keeping the contentless search index in step with the articles, rebuilds included.
 
-A contentless FTS5 table stores no text: deleting a row means repeating the very words it was
-indexed with, and deleting a row it does not hold corrupts it. When the index must be rebuilt
-(folding, text derivation or its definition changed), opening the cache only empties it and
-notes which articles still wait: those with DONE < id <= PENDING in `meta`. `index_next` then
-takes them in, a batch per short transaction, while every other write leaves waiting articles
-out of the index (the rebuild reads their current text when it gets to them). So a big cache
-opens at once after an upgrade, and search is complete again soon after.
-
-Functions given a `Database` take their own transactions; those given a connection run inside
-the caller's write transaction.
+A rebuild only empties the index on opening and lets `catch_up_index` fill it a batch at a time,
+so a big cache opens at once after an upgrade.
 """
 
 from __future__ import annotations
@@ -28,6 +20,12 @@ from reader.core.store.search import (
     create_search_index,
 )
 
+# A contentless FTS5 table stores no text: deleting a row means repeating the very words it was
+# indexed with, and deleting a row it does not hold corrupts it. During a rebuild the articles
+# with DONE < id <= PENDING (kept in `meta`) wait for it, and every other write leaves them out
+# of the index: the rebuild reads their current text when it gets to them.
+# Functions given a `Database` take their own transactions; those given a connection run inside
+# the caller's write transaction.
 PENDING_KEY = "index_pending_through"  # the largest article id that may wait for the index
 DONE_KEY = "index_done_through"  # waiting articles up to this id have been indexed
 REINDEX_BATCH = 2000  # articles a rebuild step indexes in one transaction
@@ -48,18 +46,17 @@ _WORDS_SQL = (
 
 
 def _index_is_current(read: Callable[[str], list[tuple[Any, ...]]]) -> bool:
-    return dict(read(_INDEX_VERSIONS_SQL)) == _CURRENT_INDEX_VERSIONS and read(_INDEX_DDL_SQL) == [
-        (SEARCH_INDEX_DDL,)
-    ]
+    """True when the index was built by this folding, text derivation and definition."""
+    versions_match = dict(read(_INDEX_VERSIONS_SQL)) == _CURRENT_INDEX_VERSIONS
+    return versions_match and read(_INDEX_DDL_SQL) == [(SEARCH_INDEX_DDL,)]
 
 
 def reindex_if_changed(database: Database) -> None:
     """When folding, text derivation or the index's definition (its tokenizer) changed
     since the index was built: start it over, empty, with every article waiting for it.
 
-    One write transaction, so two processes opening at once cannot both start over (the
-    second finds the index current and does nothing). Quick even on a big cache:
-    `catch_up_index` does the work.
+    One write transaction, so of two processes opening at once the second finds the index
+    current and does nothing.
     """
     if _index_is_current(database.read):
         return
@@ -102,6 +99,7 @@ def waiting_range(connection: sqlite3.Connection) -> tuple[int, int] | None:
 
 
 def is_waiting(waiting: tuple[int, int] | None, article_id: int) -> bool:
+    """True when the article is left for the rebuild (`waiting` from `waiting_range`)."""
     return waiting is not None and waiting[0] < article_id <= waiting[1]
 
 
@@ -139,6 +137,7 @@ def index_next(connection: sqlite3.Connection, batch: int) -> int:
 
 
 def waiting_count(connection: sqlite3.Connection) -> int:
+    """How many stored articles the rebuild has still to index."""
     waiting = waiting_range(connection)
     if waiting is None:
         return 0

@@ -1,8 +1,7 @@
 """The cache's SQLite schema: one DDL string for new files plus numbered forward migrations.
 
-The schema version lives in ``PRAGMA user_version``. A fresh file gets ``SCHEMA_DDL`` and
-``SCHEMA_VERSION`` in one transaction; an older file runs each migration from its version up, each
-in its own transaction, so a crash part-way leaves a file at a version we can continue from.
+The version lives in ``PRAGMA user_version``; each migration step commits on its own, so a crash
+part-way leaves a file at a version the next start continues from.
 """
 
 from __future__ import annotations
@@ -146,10 +145,11 @@ def migrate(
     ddl: str = SCHEMA_DDL,
     migrations: Mapping[int, Migration] = MIGRATIONS,
 ) -> int:
-    """Bring the database to ``target``: create it when empty, else run migrations in order.
+    """Bring the database to ``target``: create it when empty, else run migrations in order;
+    return the version found (NewerSchemaError for one above ``target``).
 
-    The connection must be in autocommit mode (isolation_level None). Returns the version found
-    before migrating. Raises NewerSchemaError for a version above ``target``.
+    The connection must be in autocommit mode (isolation_level None): this takes its own
+    transactions.
     """
     connection.execute("BEGIN IMMEDIATE")
     try:

@@ -25,11 +25,11 @@ _MERGE_PAGES_PER_STEP = 2000
 
 
 def prune(database: Database, *, max_age_days: int, max_per_feed: int, now: datetime) -> int:
-    """Delete unstarred articles that are too old or beyond the newest ``max_per_feed``.
+    """Delete unstarred articles that are too old or beyond the newest ``max_per_feed``, in
+    short batches so another process is never kept waiting long.
 
-    Too old means both the published time and the first-seen time are before the cut-off,
-    so an old-dated article that just arrived is not deleted (and re-added) at once.
-    Deletes in short batches so another process is never kept waiting long.
+    Too old means both published and first seen before the cut-off, so an old-dated article that
+    just arrived is not deleted (and re-added) at once.
     """
     cutoff = to_micros(now - timedelta(days=max_age_days))
     doomed = {
@@ -104,12 +104,11 @@ def merge_index(database: Database) -> None:
 
 
 def shrink(database: Database, *, force: bool = False) -> int:
-    """Give free pages back to the file system; returns how many pages were freed.
+    """Give free pages back to the file system, a step per short transaction; returns how many
+    pages were freed.
 
     Without ``force``, only when free pages are over a fifth of the file (a little slack is
-    reused by the next refresh). Works in steps of a few thousand pages, each its own short
-    transaction. Needs incremental auto-vacuum (every file created or migrated since
-    schema 2 has it).
+    reused by the next refresh); needs incremental auto-vacuum, which every file has since schema 2.
     """
     free, total, mode = (
         int(database.read(f"PRAGMA {name}")[0][0])

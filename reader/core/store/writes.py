@@ -25,10 +25,7 @@ _MAX_ROWID = 2**63 - 1
 def record_fetch(database: Database, result: FetchResult, fetched_at: datetime) -> int:
     """Store one feed's fetch outcome in one write transaction; return how many were new.
 
-    "ok" upserts articles (updated in place, first-seen time and read/starred kept) and
-    takes the new validators, title and language; "not_modified" only records status and
-    time; "failed" records the error and keeps validators and articles. A feed the config
-    does not list yet is remembered but hidden.
+    A feed the config does not list yet is remembered but hidden (see `_record_one`).
     """
     with database.write() as connection:
         return _record_one(connection, result, to_micros(fetched_at))
@@ -63,6 +60,8 @@ def _record_alone(connection: sqlite3.Connection, result: FetchResult, fetched_m
 
 
 def _record_one(connection: sqlite3.Connection, result: FetchResult, fetched_micros: int) -> int:
+    """ "ok" upserts articles and takes the new validators, title and language; "not_modified"
+    only records status and time; "failed" records the error and keeps validators and articles."""
     row = connection.execute(
         "SELECT id, section_id, active FROM feeds WHERE url = ?", (result.url,)
     ).fetchone()
@@ -117,13 +116,13 @@ def _upsert_articles(
     seen_micros: int,
     feed_is_new: bool,
 ) -> int:
-    """Insert new articles and rewrite changed ones; return how many were new.
+    """Insert new articles and rewrite changed ones (first-seen time, read and starred kept);
+    return how many were new.
 
-    Values come from `row_values`, so articles prepared in a parse worker cost only SQL
-    here. New articles go in with one `executemany` per table, with ids taken in order
-    after the largest (what SQLite would pick; the write lock is held, so no one else
-    takes them).
+    Values come from `row_values`, so articles prepared in a parse worker cost only SQL here.
     """
+    # New articles go in with one `executemany` per table, with ids taken in order after the
+    # largest (what SQLite would pick; the write lock is held, so no one else takes them).
     waiting = reindex.waiting_range(connection)
     known: dict[str, tuple[int, str, int]] = {}
     if not feed_is_new:
