@@ -125,7 +125,9 @@ def test_writes_during_a_rebuild_keep_the_index_exact(tmp_path: Path) -> None:
     assert store.search("博物館") == []
     assert store.prune(max_age_days=3650, max_per_feed=17, now=NOW) == 5
     assert store.catch_up_index(batch=100) == 0
-    store._database.connection.execute("INSERT INTO article_fts(article_fts) VALUES ('integrity-check')")
+    store._database.connection.execute(
+        "INSERT INTO article_fts(article_fts) VALUES ('integrity-check')"
+    )
     assert index_terms(store) == expected_terms(store)
     assert [listing.title for listing in store.search("博物館")] == ["第十五號改成博物館開館"]
     assert store.search("黃河") == []  # article 3 was old, and pruned
