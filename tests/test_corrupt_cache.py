@@ -207,7 +207,7 @@ def squeezed(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     def limit(kind: str) -> None:
         def open_limited(cls: type[Store], path: Path, **options: object) -> Store:
             store = original(cls, path, **options)
-            connection = store._connection  # noqa: SLF001 - the one place the limit can go
+            connection = store._database.connection  # noqa: SLF001 - the one place the limit can go
             if kind == "full":
                 pages = connection.execute("PRAGMA page_count").fetchone()[0]
                 connection.execute(f"PRAGMA max_page_count = {pages + 2}")

@@ -45,7 +45,7 @@ def fetch(store: Store, articles: list[Article], etag: str) -> None:
 
 def index_terms(store: Store) -> Counter[tuple[str, int]]:
     """(term, documents) pairs the index holds, from FTS5's own vocabulary."""
-    connection = store._connection
+    connection = store._database.connection
     connection.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, article_fts, 'row')"
     )
@@ -58,7 +58,7 @@ def expected_terms(store: Store) -> Counter[tuple[str, int]]:
     """The same, computed from the articles stored: what a correct index must hold."""
     docs: Counter[str] = Counter()
     counts: Counter[str] = Counter()
-    rows = store._connection.execute(
+    rows = store._database.connection.execute(
         "SELECT a.title, b.summary_html, b.content_html FROM articles AS a"
         " JOIN article_bodies AS b ON b.article_id = a.id"
     )
@@ -125,7 +125,9 @@ def test_writes_during_a_rebuild_keep_the_index_exact(tmp_path: Path) -> None:
     assert store.search("博物館") == []
     assert store.prune(max_age_days=3650, max_per_feed=17, now=NOW) == 5
     assert store.catch_up_index(batch=100) == 0
-    store._connection.execute("INSERT INTO article_fts(article_fts) VALUES ('integrity-check')")
+    store._database.connection.execute(
+        "INSERT INTO article_fts(article_fts) VALUES ('integrity-check')"
+    )
     assert index_terms(store) == expected_terms(store)
     assert [listing.title for listing in store.search("博物館")] == ["第十五號改成博物館開館"]
     assert store.search("黃河") == []  # article 3 was old, and pruned
@@ -188,7 +190,7 @@ async def test_tui_search_says_when_results_are_incomplete(tmp_path: Path) -> No
     app = build_app(library)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        with library.store._write() as connection:  # a rebuild begins while the app runs
+        with library.store._database.write() as connection:  # a rebuild begins while the app runs
             store_index.start_rebuild(connection)
         await pilot.press("slash", *"metro", "enter")
         await settle(app, pilot)

@@ -171,7 +171,7 @@ def test_plain_text_keeps_the_words_the_index_was_built_with(fragment: str) -> N
 
 def test_new_and_rebuilt_indexes_carry_their_settings(store: Store, tmp_path: Path) -> None:
     settings = "SELECT v FROM article_fts_config WHERE k = 'automerge'"
-    assert store._connection.execute(settings).fetchall() == [(8,)]
+    assert store._database.connection.execute(settings).fetchall() == [(8,)]
     path = tmp_path / "old.sqlite3"
     Store.open(path).close()
     raw = sqlite3.connect(path)
@@ -179,5 +179,5 @@ def test_new_and_rebuilt_indexes_carry_their_settings(store: Store, tmp_path: Pa
     raw.commit()
     raw.close()
     reopened = Store.open(path)
-    assert reopened._connection.execute(settings).fetchall() == [(8,)]
+    assert reopened._database.connection.execute(settings).fetchall() == [(8,)]
     reopened.close()

@@ -12,8 +12,10 @@ import pytest
 
 from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
 from reader.core.script.fold import FOLD_VERSION
-from reader.core.store.database import CorruptDatabaseError, NewerSchemaError, Store, move_aside
-from reader.core.store.schema import SCHEMA_VERSION, StoreError, migrate
+from reader.core.store.connection import Database, move_aside
+from reader.core.store.database import Store
+from reader.core.store.errors import CorruptDatabaseError, NewerSchemaError, StoreError
+from reader.core.store.schema import SCHEMA_VERSION, migrate
 
 NOW = datetime(2026, 3, 17, 8, 41, 51, tzinfo=UTC)
 NEWS = "http://127.0.0.1/news.xml"
@@ -482,7 +484,7 @@ def test_reindex_when_fold_version_changes(tmp_path: Path) -> None:
     assert store.index_backlog() == 1
     store.catch_up_index()
     assert titles(store.search("郑州")) == ["鄭州新聞"]
-    assert store._meta("fold_version") == str(FOLD_VERSION)
+    assert store._database.meta("fold_version") == str(FOLD_VERSION)
     store.close()
 
 
@@ -577,7 +579,7 @@ def test_read_only_file_is_a_store_error_not_corruption(tmp_path: Path) -> None:
     store = Store.open(path)
     store.close()
     readonly = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
-    wrapped = Store(readonly, path)
+    wrapped = Store(Database(readonly, path))
     with pytest.raises(StoreError) as raised:
         wrapped.sync_feeds(SECTIONS)
     assert not isinstance(raised.value, CorruptDatabaseError)

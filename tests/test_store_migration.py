@@ -135,7 +135,7 @@ def assert_migrated_cache_is_whole(path: Path, article_count: int) -> None:
         assert article_count in {hit.id for hit in store.search(sample, limit=10_000)}
         assert store.search(f"第{article_count}號")[0].id == article_count
         assert store.integrity_ok()
-        connection = store._connection
+        connection = store._database.connection
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         columns = [row[1] for row in connection.execute("PRAGMA table_info(article_bodies)")]
         assert columns == ["article_id", "summary_html", "content_html", "full_html"]
@@ -171,7 +171,7 @@ def test_migrated_cache_keeps_working_for_updates_and_prune(tmp_path: Path) -> N
         assert 1 not in {hit.id for hit in store.search("洛陽", limit=100)}
         assert store.prune(max_age_days=3650, max_per_feed=5, now=NOW) > 0
         assert store.count() <= 10 + 40 // 7  # five per feed, plus the starred
-        raw = store._connection
+        raw = store._database.connection
         raw.execute("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 0)")
         assert store.integrity_ok()
 
@@ -209,7 +209,7 @@ def test_migration_interrupted_part_way_continues_on_the_next_start(
 def test_new_cache_is_created_with_incremental_vacuum_and_packed_bodies(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite3"
     with Store.open(path) as store:
-        raw = store._connection
+        raw = store._database.connection
         assert raw.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
         assert raw.execute("PRAGMA page_size").fetchone()[0] == 16384
         store.sync_feeds(SECTIONS)
@@ -245,10 +245,10 @@ def test_prune_gives_the_space_back(tmp_path: Path) -> None:
             for number in range(300)
         ]
         store.record_fetch(FetchResult(NEWS, "ok", tuple(articles)), NOW)
-        store._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store._database.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         full_size = path.stat().st_size
         assert store.prune(max_age_days=3650, max_per_feed=10, now=NOW) == 290
-        assert store._connection.execute("PRAGMA freelist_count").fetchone()[0] == 0
+        assert store._database.connection.execute("PRAGMA freelist_count").fetchone()[0] == 0
         assert len(store.search("第5篇")) == 1
         assert store.integrity_ok()
     assert path.stat().st_size < full_size / 4

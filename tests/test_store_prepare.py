@@ -148,10 +148,10 @@ def test_unchanged_prepared_article_costs_no_writes(tmp_path: Path) -> None:
     with open_store(tmp_path / "cache.sqlite3") as store:
         articles = tuple(story(FEED, n) for n in range(4))
         store.record_fetch(ok(FEED, articles), NOW)
-        before = store._connection.total_changes
+        before = store._database.connection.total_changes
         assert store.record_fetch(ok(FEED, tuple(map(prepare, articles))), NOW) == 0
         # Only the feed's own row (status, time, validators) is written.
-        assert store._connection.total_changes - before == 1
+        assert store._database.connection.total_changes - before == 1
 
 
 def rss_body() -> bytes:

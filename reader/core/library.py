@@ -20,10 +20,10 @@ if TYPE_CHECKING:
 # For the CLI and the UI, which never import reader.core.store: open_store and the cache's errors.
 from pathlib import Path
 
-from reader.core.store.database import CorruptDatabaseError as CorruptDatabaseError
-from reader.core.store.database import NewerSchemaError as NewerSchemaError
-from reader.core.store.database import StoreError as StoreError
-from reader.core.store.database import move_aside as move_aside
+from reader.core.store.connection import move_aside as move_aside
+from reader.core.store.errors import CorruptDatabaseError as CorruptDatabaseError
+from reader.core.store.errors import NewerSchemaError as NewerSchemaError
+from reader.core.store.errors import StoreError as StoreError
 
 
 def fetch_settings(config: Config) -> FetchSettings:

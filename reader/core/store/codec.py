@@ -1,26 +1,24 @@
 """How the cache stores article bodies: UTF-8 behind a one-byte format marker, usually zlib'd.
 
-Bodies are much of a cache's bytes. Real Chinese news HTML deflates to about half its size
-(1,240 real feed items: level 1 keeps 53.3 %, level 6 51.5 %, level 9 under 0.1 % less), and
-inflating one body takes about 15 microseconds, so compressing costs the reading pane nothing
-it could notice. Level 1: a cold refresh compresses every new article, and level 1 does it in
-about 25-40 % less time than level 6 for 3.5 % more bytes. A stored value is one of:
-
-- NULL (no full text yet), or an empty BLOB for the empty string;
-- ``0x00`` + UTF-8 bytes: stored as it is (short, or deflate would not make it smaller);
-- ``0x01`` + a zlib stream of the UTF-8 bytes;
-- TEXT: a row written before bodies were packed, read as it is.
-
-Unknown markers and damaged streams read as replacement characters, never as an exception:
-a damaged cache shows damage in the text instead of failing the whole query.
+Unknown markers and damaged streams read as replacement characters, never as an exception, so a
+damaged cache shows damage in the text instead of failing the whole query.
 """
 
 from __future__ import annotations
 
 import zlib
 
+# A stored value is one of:
+# - NULL (no full text yet), or an empty BLOB for the empty string;
+# - RAW + UTF-8 bytes: stored as it is (short, or deflate would not make it smaller);
+# - DEFLATED + a zlib stream of the UTF-8 bytes;
+# - TEXT: a row written before bodies were packed, read as it is.
+# Bodies are much of a cache's bytes and Chinese news HTML deflates well; inflating one is too
+# quick for the reading pane to notice.
 RAW = 0x00
 DEFLATED = 0x01
+# A cold refresh compresses every new article: level 1 is much quicker than level 6 for a few
+# more bytes (bench/README.md has the figures).
 COMPRESSION_LEVEL = 1
 # Below this many bytes deflate rarely wins and the marker plus zlib header would cost more.
 _MIN_COMPRESSED_BYTES = 64
@@ -39,7 +37,7 @@ def pack(text: str) -> bytes:
 
 
 def unpack(value: bytes | str | None) -> str | None:
-    """A stored body back as text (None stays None); see the module docstring for the forms."""
+    """A stored body back as text (None stays None), from any of the stored forms above."""
     if value is None or isinstance(value, str):
         return value
     if not value:

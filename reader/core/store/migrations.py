@@ -1,8 +1,7 @@
-"""The cache's forward migrations, one function per schema version step.
+"""The cache's forward migrations, one function per schema version step (see ``schema.Migration``).
 
-Each is called by ``store_schema.migrate`` inside a write transaction and may return False to
-be called again in a fresh one (see ``Migration`` there). Every call reads its progress from
-the file itself, so a crash between calls loses at most the batch in flight.
+Every call reads its progress from the file itself, so a crash between calls loses at most the
+batch in flight.
 """
 
 from __future__ import annotations
@@ -13,12 +12,12 @@ from reader.core.script.fold import FOLD_VERSION
 from reader.core.store.codec import pack, unpack
 from reader.core.store.search import INDEX_TEXT_VERSION, article_words, create_search_index
 
-# Rows per transaction when converting bodies: about half a second each on a 2-core machine,
-# so another process waiting on the cache is never kept long.
+# Rows per transaction when converting bodies: small enough that another process waiting on the
+# cache is never kept long.
 BODY_BATCH = 2000
 
-# Set by a migration that freed much of the file; Store.open then runs VACUUM (which cannot
-# run inside a transaction) and deletes the key.
+# Set by a migration that freed much of the file; opening the cache then runs VACUUM (which
+# cannot run inside a transaction) and deletes the key (upkeep.vacuum_if_pending).
 VACUUM_PENDING_KEY = "vacuum_pending"
 
 _PACKED_BODIES_DDL = """
@@ -32,14 +31,15 @@ CREATE TABLE article_bodies_packed (
 
 
 def bodies_packed_without_text(connection: sqlite3.Connection) -> bool:
-    """Version 1 -> 2: bodies packed (store_codec), the stored plain text dropped.
+    """Version 1 -> 2: bodies packed (codec.py), the stored plain text dropped.
 
-    First call: create the new bodies table and re-create the search index (it was built from the
-    parser's text, which we no longer keep, and a contentless index can only delete what it is
-    told exactly). Then each call copies the next batch of bodies, in article id order, and
-    indexes them from their HTML; a restart resumes after the highest id copied. The last call
-    swaps the tables and asks for a VACUUM so the file gives the space back.
+    Moves a batch of bodies a call (re-indexing them from their HTML), then swaps the tables and
+    asks for a VACUUM so the file gives the space back.
     """
+    # The first call creates the new bodies table and re-creates the search index: it was built
+    # from the parser's text, which we no longer keep, and a contentless index can only delete
+    # what it is told exactly. Later calls copy bodies in article id order, so a restart resumes
+    # after the highest id copied.
     started = connection.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'article_bodies_packed'"
     ).fetchone()

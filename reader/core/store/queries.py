@@ -1,7 +1,6 @@
 """The cache's read side: pages of listings, counts, one article, search.
 
-Each method is one indexed query returning one page, so nothing ever loads the whole cache.
-Mixed into Store, which provides the connection (``_read``) and section lookup.
+Each function is one indexed query returning one page, so nothing ever loads the whole cache.
 """
 
 from __future__ import annotations
@@ -12,6 +11,8 @@ from typing import Any
 
 from reader.core.model import Listing, StoredArticle
 from reader.core.store.codec import unpack
+from reader.core.store.connection import Database
+from reader.core.store.feeds import section_id_of
 from reader.core.store.schema import from_micros, to_micros
 from reader.core.store.search import article_text, fts_query
 
@@ -40,169 +41,167 @@ def _listing(row: Sequence[Any]) -> Listing:
     )
 
 
-class StoreQueries:
-    """Read queries over the cache; the writing half lives in Store."""
+def _filters(
+    database: Database,
+    section: str | None,
+    feed_url: str | None,
+    unread_only: bool,
+    starred_only: bool,
+) -> tuple[str, list[object]] | None:
+    """WHERE terms that let SQLite pick the matching (partial) index; None: nothing matches.
 
-    def _read(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
-
-    def _section_id(self, name: str) -> int | None:
-        rows = self._read("SELECT id FROM sections WHERE name = ?", (name,))
-        return int(rows[0][0]) if rows else None
-
-    # --------------------------------------------------------------------------
-
-    def _filters(
-        self,
-        section: str | None,
-        feed_url: str | None,
-        unread_only: bool,
-        starred_only: bool,
-    ) -> tuple[str, list[object]] | None:
-        """WHERE terms that let SQLite pick the matching (partial) index; None: nothing matches.
-
-        ``read = 0`` and ``starred = 1`` are written as literals on purpose: a partial index is
-        only used when the query repeats its WHERE term.
-        """
-        terms: list[str] = []
-        parameters: list[object] = []
-        if feed_url is not None:
-            rows = self._read("SELECT id FROM feeds WHERE url = ?", (feed_url,))
-            if not rows:
-                return None
-            terms.append("a.feed_id = ?")
-            parameters.append(rows[0][0])
-        if section is not None:
-            section_id = self._section_id(section)
-            if section_id is None:
-                return None
-            terms.append("a.section_id = ?")
-            parameters.append(section_id)
-        elif feed_url is None:
-            terms.append("a.section_id IS NOT NULL")
-        if unread_only:
-            terms.append("a.read = 0")
-        if starred_only:
-            terms.append("a.starred = 1")
-        return " AND ".join(terms), parameters
-
-    def listings(
-        self,
-        section: str | None = None,
-        *,
-        feed_url: str | None = None,
-        unread_only: bool = False,
-        starred_only: bool = False,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> list[Listing]:
-        """One page of articles, newest first (section None: every configured section)."""
-        filters = self._filters(section, feed_url, unread_only, starred_only)
-        if filters is None:
-            return []
-        where, parameters = filters
-        rows = self._read(
-            f"SELECT {_LISTING_COLUMNS} FROM articles AS a {_LISTING_JOINS}"
-            f" WHERE {where} ORDER BY a.sort_key DESC, a.id DESC LIMIT ? OFFSET ?",
-            (*parameters, limit, offset),
-        )
-        return [_listing(row) for row in rows]
-
-    def count(
-        self, section: str | None = None, *, unread_only: bool = False, starred_only: bool = False
-    ) -> int:
-        """How many articles a listing with the same filters would page through."""
-        filters = self._filters(section, None, unread_only, starred_only)
-        if filters is None:
-            return 0
-        where, parameters = filters
-        rows = self._read(f"SELECT count(*) FROM articles AS a WHERE {where}", parameters)
-        return int(rows[0][0])
-
-    def unread_counts(self) -> dict[str, int]:
-        """Unread articles per configured section, in config order, zeros included."""
-        rows = self._read(
-            "SELECT s.name, (SELECT count(*) FROM articles AS a"
-            "  WHERE a.section_id = s.id AND a.read = 0)"
-            " FROM sections AS s WHERE s.position IS NOT NULL ORDER BY s.position"
-        )
-        return {str(name): int(count) for name, count in rows}
-
-    def article(self, article_id: int) -> StoredArticle | None:
-        """Everything needed to read one article, or None if it is not cached."""
-        rows = self._read(
-            f"SELECT {_LISTING_COLUMNS}, b.summary_html, b.content_html, b.full_html,"
-            f" f.language FROM articles AS a {_LISTING_JOINS}"
-            " JOIN article_bodies AS b ON b.article_id = a.id WHERE a.id = ?",
-            (article_id,),
-        )
+    ``read = 0`` and ``starred = 1`` are written as literals on purpose: a partial index is
+    only used when the query repeats its WHERE term.
+    """
+    terms: list[str] = []
+    parameters: list[object] = []
+    if feed_url is not None:
+        rows = database.read("SELECT id FROM feeds WHERE url = ?", (feed_url,))
         if not rows:
             return None
-        row = rows[0]
-        summary_html = unpack(row[10]) or ""
-        content_html = unpack(row[11]) or ""
-        return StoredArticle(
-            listing=_listing(row),
-            summary_html=summary_html,
-            content_html=content_html,
-            text=article_text(summary_html, content_html),  # not stored: derived, about 20 µs
-            full_html=unpack(row[12]),
-            language=row[13],
-        )
+        terms.append("a.feed_id = ?")
+        parameters.append(rows[0][0])
+    if section is not None:
+        section_id = section_id_of(database, section)
+        if section_id is None:
+            return None
+        terms.append("a.section_id = ?")
+        parameters.append(section_id)
+    elif feed_url is None:
+        terms.append("a.section_id IS NOT NULL")
+    if unread_only:
+        terms.append("a.read = 0")
+    if starred_only:
+        terms.append("a.starred = 1")
+    return " AND ".join(terms), parameters
 
-    def search(
-        self,
-        query: str,
-        *,
-        section: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
-        regional_words: bool = True,
-    ) -> list[Listing]:
-        """Articles whose title or text holds every word of ``query`` in either script.
 
-        Newest first. A blank query, or one with nothing searchable in it, finds nothing.
-        With `regional_words`, each word also matches how other regions write it (软件 finds
-        軟體); that loads the script converters on the first search.
-        """
-        variants = None
-        if regional_words and any(ord(ch) > 0x2E7F for ch in query):
-            from reader.core.script.convert import phrase_variants
+def listings(
+    database: Database,
+    section: str | None = None,
+    *,
+    feed_url: str | None = None,
+    unread_only: bool = False,
+    starred_only: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Listing]:
+    """One page of articles, newest first (section None: every configured section)."""
+    filters = _filters(database, section, feed_url, unread_only, starred_only)
+    if filters is None:
+        return []
+    where, parameters = filters
+    rows = database.read(
+        f"SELECT {_LISTING_COLUMNS} FROM articles AS a {_LISTING_JOINS}"
+        f" WHERE {where} ORDER BY a.sort_key DESC, a.id DESC LIMIT ? OFFSET ?",
+        (*parameters, limit, offset),
+    )
+    return [_listing(row) for row in rows]
 
-            variants = phrase_variants
-        match = fts_query(query, variants)
-        if match is None:
+
+def count(
+    database: Database,
+    section: str | None = None,
+    *,
+    unread_only: bool = False,
+    starred_only: bool = False,
+) -> int:
+    """How many articles a listing with the same filters would page through."""
+    filters = _filters(database, section, None, unread_only, starred_only)
+    if filters is None:
+        return 0
+    where, parameters = filters
+    rows = database.read(f"SELECT count(*) FROM articles AS a WHERE {where}", parameters)
+    return int(rows[0][0])
+
+
+def unread_counts(database: Database) -> dict[str, int]:
+    """Unread articles per configured section, in config order, zeros included."""
+    rows = database.read(
+        "SELECT s.name, (SELECT count(*) FROM articles AS a"
+        "  WHERE a.section_id = s.id AND a.read = 0)"
+        " FROM sections AS s WHERE s.position IS NOT NULL ORDER BY s.position"
+    )
+    return {str(name): int(count) for name, count in rows}
+
+
+def article(database: Database, article_id: int) -> StoredArticle | None:
+    """Everything needed to read one article, or None if it is not cached."""
+    rows = database.read(
+        f"SELECT {_LISTING_COLUMNS}, b.summary_html, b.content_html, b.full_html,"
+        f" f.language FROM articles AS a {_LISTING_JOINS}"
+        " JOIN article_bodies AS b ON b.article_id = a.id WHERE a.id = ?",
+        (article_id,),
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    summary_html = unpack(row[10]) or ""
+    content_html = unpack(row[11]) or ""
+    return StoredArticle(
+        listing=_listing(row),
+        summary_html=summary_html,
+        content_html=content_html,
+        text=article_text(summary_html, content_html),  # derived, not stored
+        full_html=unpack(row[12]),
+        language=row[13],
+    )
+
+
+def search(
+    database: Database,
+    query: str,
+    *,
+    section: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    regional_words: bool = True,
+) -> list[Listing]:
+    """Articles whose title or text holds every word of ``query`` in either script, newest
+    first; a query with nothing searchable in it finds nothing.
+
+    With `regional_words`, each word also matches how other regions write it (软件 finds 軟體);
+    that loads the script converters on the first search.
+    """
+    variants = None
+    if regional_words and any(ord(ch) > 0x2E7F for ch in query):
+        from reader.core.script.convert import phrase_variants
+
+        variants = phrase_variants
+    match = fts_query(query, variants)
+    if match is None:
+        return []
+    section_term = "a.section_id IS NOT NULL"
+    parameters: list[object] = [match]
+    if section is not None:
+        section_id = section_id_of(database, section)
+        if section_id is None:
             return []
-        section_term = "a.section_id IS NOT NULL"
-        parameters: list[object] = [match]
-        if section is not None:
-            section_id = self._section_id(section)
-            if section_id is None:
-                return []
-            section_term = "a.section_id = ?"
-            parameters.append(section_id)
-        rows = self._read(
-            "WITH hits AS MATERIALIZED (SELECT rowid AS id FROM article_fts"
-            "  WHERE article_fts MATCH ?)"
-            f" SELECT {_LISTING_COLUMNS} FROM hits JOIN articles AS a ON a.id = hits.id"
-            f" {_LISTING_JOINS} WHERE {section_term}"
-            " ORDER BY a.sort_key DESC, a.id DESC LIMIT ? OFFSET ?",
-            (*parameters, limit, offset),
-        )
-        return [_listing(row) for row in rows]
+        section_term = "a.section_id = ?"
+        parameters.append(section_id)
+    rows = database.read(
+        "WITH hits AS MATERIALIZED (SELECT rowid AS id FROM article_fts"
+        "  WHERE article_fts MATCH ?)"
+        f" SELECT {_LISTING_COLUMNS} FROM hits JOIN articles AS a ON a.id = hits.id"
+        f" {_LISTING_JOINS} WHERE {section_term}"
+        " ORDER BY a.sort_key DESC, a.id DESC LIMIT ? OFFSET ?",
+        (*parameters, limit, offset),
+    )
+    return [_listing(row) for row in rows]
 
-    def missing_full_text(
-        self, feed_url: str, seen_since: datetime, limit: int = 50
-    ) -> list[tuple[int, str]]:
-        """(id, link) of a feed's articles first seen since `seen_since` that have a web link but
-        no full text yet, newest first: what a `full_text = true` feed still needs fetched."""
-        rows = self._read(
-            """SELECT a.id, a.link FROM articles AS a
-               JOIN feeds AS f ON f.id = a.feed_id
-               JOIN article_bodies AS b ON b.article_id = a.id
-               WHERE f.url = ? AND a.first_seen >= ? AND a.link IS NOT NULL
-                     AND b.full_html IS NULL
-               ORDER BY a.sort_key DESC, a.id DESC LIMIT ?""",
-            (feed_url, to_micros(seen_since), limit),
-        )
-        return [(int(row[0]), str(row[1])) for row in rows]
+
+def missing_full_text(
+    database: Database, feed_url: str, seen_since: datetime, limit: int = 50
+) -> list[tuple[int, str]]:
+    """(id, link) of a feed's articles first seen since `seen_since` that have a web link but
+    no full text yet, newest first: what a `full_text = true` feed still needs fetched."""
+    rows = database.read(
+        """SELECT a.id, a.link FROM articles AS a
+           JOIN feeds AS f ON f.id = a.feed_id
+           JOIN article_bodies AS b ON b.article_id = a.id
+           WHERE f.url = ? AND a.first_seen >= ? AND a.link IS NOT NULL
+                 AND b.full_html IS NULL
+           ORDER BY a.sort_key DESC, a.id DESC LIMIT ?""",
+        (feed_url, to_micros(seen_since), limit),
+    )
+    return [(int(row[0]), str(row[1])) for row in rows]

@@ -1,8 +1,7 @@
 """The cache's SQLite schema: one DDL string for new files plus numbered forward migrations.
 
-The schema version lives in ``PRAGMA user_version``. A fresh file gets ``SCHEMA_DDL`` and
-``SCHEMA_VERSION`` in one transaction; an older file runs each migration from its version up, each
-in its own transaction, so a crash part-way leaves a file at a version we can continue from.
+The version lives in ``PRAGMA user_version``; each migration step commits on its own, so a crash
+part-way leaves a file at a version the next start continues from.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from reader.core.store.errors import CorruptDatabaseError, NewerSchemaError, StoreError
 from reader.core.store.migrations import bodies_packed_without_text
 from reader.core.store.search import SEARCH_INDEX_DDL, SEARCH_INDEX_SETTINGS
 
@@ -23,8 +23,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 # articles.section_id is the feed's section copied onto each row (NULL while the feed is not
 # configured), so a section's page is one range scan of an index and needs no join to order.
 # Bodies live in article_bodies so the rows the lists scan stay small; they are packed
-# (store_codec: a marker byte, mostly zlib) and their plain text is not stored at all: it is
-# derived from the HTML when needed (store_search.plain_text).
+# (codec.py: a marker byte, mostly zlib) and their plain text is not stored at all: it is
+# derived from the HTML when needed (search.plain_text).
 # article_fts is contentless: it holds only the index of the folded title and plain text.
 SCHEMA_DDL = """
 CREATE TABLE meta (
@@ -103,18 +103,6 @@ Migration = Callable[[sqlite3.Connection], "bool | None"]
 MIGRATIONS: dict[int, Migration] = {1: bodies_packed_without_text}
 
 
-class StoreError(Exception):
-    """Anything the cache cannot do; the app turns it into a message."""
-
-
-class NewerSchemaError(StoreError):
-    """The file was written by a newer reader; we leave it exactly as it is."""
-
-
-class CorruptDatabaseError(StoreError):
-    """The file is not a readable SQLite database (garbage, truncated, failed quick_check)."""
-
-
 def to_micros(moment: datetime) -> int:
     """Our stored form of a time: microseconds since the Unix epoch, UTC (naive means UTC)."""
     if moment.tzinfo is None:
@@ -157,10 +145,11 @@ def migrate(
     ddl: str = SCHEMA_DDL,
     migrations: Mapping[int, Migration] = MIGRATIONS,
 ) -> int:
-    """Bring the database to ``target``: create it when empty, else run migrations in order.
+    """Bring the database to ``target``: create it when empty, else run migrations in order;
+    return the version found (NewerSchemaError for one above ``target``).
 
-    The connection must be in autocommit mode (isolation_level None). Returns the version found
-    before migrating. Raises NewerSchemaError for a version above ``target``.
+    The connection must be in autocommit mode (isolation_level None): this takes its own
+    transactions.
     """
     connection.execute("BEGIN IMMEDIATE")
     try:

@@ -1,11 +1,7 @@
 """What the search index holds and how a user's query becomes a safe FTS5 query.
 
-Text is folded to one script (as ``fold_for_search`` does) and every CJK character becomes its
-own word: the `ascii` tokenizer then indexes one token per Han character, so one- and
-two-character queries (郑州, 台湾) are found, which the trigram tokenizer cannot do. A query is
-folded the same way and sent as FTS5 phrases, so its characters must be adjacent and in order.
-Latin words stay whole words; separators, case and diacritics are dealt with before the
-tokenizer sees the text (`index_form`), which makes it much cheaper than `unicode61`.
+Text and queries are folded to one script and every CJK character becomes its own word, so one-
+and two-character queries (郑州, 台湾) are found, which the trigram tokenizer cannot do.
 """
 
 from __future__ import annotations
@@ -26,7 +22,7 @@ from reader.core.script.fold import fold_table
 INDEX_TEXT_VERSION = 2
 
 # The index table: contentless, one row per article. Rebuilt, not migrated, whenever this
-# definition or INDEX_TEXT_VERSION changes (Store._reindex_if_changed). SQLite keeps the text as
+# definition or INDEX_TEXT_VERSION changes (reindex.reindex_if_changed). SQLite keeps the text as
 # given, which is how a changed definition is noticed.
 SEARCH_INDEX_DDL = """CREATE VIRTUAL TABLE article_fts USING fts5 (
     words,
@@ -35,7 +31,7 @@ SEARCH_INDEX_DDL = """CREATE VIRTUAL TABLE article_fts USING fts5 (
     tokenize = 'ascii'
 )"""
 # Merge index segments once 8 of a size have piled up (FTS5's default: 4): a refresh spends
-# about a tenth less time writing the index, and searches on 100,000 articles measured the same.
+# less time writing the index, and searches measured the same.
 SEARCH_INDEX_SETTINGS = "INSERT INTO article_fts(article_fts, rank) VALUES ('automerge', 8)"
 
 
@@ -73,14 +69,13 @@ _index_table_lock = threading.Lock()
 
 
 def _load_index_table() -> tuple[int | str | None, ...]:
-    """Folding, word splitting and spacing in one `str.translate` table (see index_chars_build):
-    each BMP CJK character maps to its folded form with a space either side, separators to a
-    space, combining marks to nothing, accented Latin letters to their base letter, every
-    other folded character to its folding. Built on first use (about 40 ms), never at import.
-
-    A tuple indexed by code point, not a dict: `translate` looks each character up, and a
-    tuple lookup makes the pass 30-40 % faster. Supplementary-plane characters fall outside it
-    (`translate` leaves them as they are) and are handled by `_astral_form`."""
+    """Folding, word splitting and spacing in one `str.translate` table, built on first use
+    (never at import); supplementary-plane characters are left to `_astral_form`."""
+    # Each BMP CJK character maps to its folded form with a space either side, separators to a
+    # space, combining marks to nothing, accented Latin letters to their base letter, every
+    # other folded character to its folding (scripts/build_index_chars.py makes the ranges).
+    # A tuple indexed by code point, not a dict: `translate` looks up every character, and a
+    # tuple lookup makes the pass markedly faster.
     global _index_table
     with _index_table_lock:
         if _index_table is None:
@@ -114,8 +109,7 @@ def plain_text(html_fragment: str) -> str:
     """The words of stored HTML: tags out, entities decoded, one blank line between blocks.
 
     Deliberately simple and ours (regular expressions, no parser): it decides what the index
-    holds, so it must give the same answer for the same bytes for as long as
-    INDEX_TEXT_VERSION stays the same. About 25 microseconds for a 7 KB body.
+    holds, so it must give the same answer for the same bytes while INDEX_TEXT_VERSION stands.
     """
     if "<" not in html_fragment and "&" not in html_fragment:
         text = html_fragment
@@ -125,7 +119,7 @@ def plain_text(html_fragment: str) -> str:
         text = html.unescape(_ANY_TAG.sub("", text))
     # Split at each newline, then squeeze each line's whitespace: the same lines as splitting
     # at whitespace runs holding a newline (the blank ones are dropped either way), without a
-    # regular expression trying every position of the text (that cost 50 µs an article).
+    # regular expression trying every position of the text.
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n\n".join(line for line in lines if line)
 
@@ -147,11 +141,10 @@ def index_words(title: str, text: str) -> str:
 
 def index_form(text: str) -> str:
     """Text as the index holds it: folded, each CJK character set apart as a word, separators
-    as spaces, diacritics off Latin letters. The `ascii` tokenizer then only splits on spaces
-    and ASCII punctuation and lower-cases ASCII.
+    as spaces, diacritics off Latin letters, in one `translate` pass.
 
-    One C-level `translate` pass (about 0.14 ms for a 2,000-character article); spacing may
-    differ between versions, as the tokenizer ignores it, but the words must not.
+    Done before the `ascii` tokenizer sees the text, which makes indexing much cheaper than
+    `unicode61`; spacing may differ between versions (the tokenizer ignores it), words not.
     """
     table = _index_table if _index_table is not None else _load_index_table()
     words = text.translate(table)
@@ -176,10 +169,9 @@ def fts_query(
 ) -> str | None:
     """The FTS5 query for what the user typed, or None when it holds nothing searchable.
 
-    Each whitespace-separated part becomes one quoted phrase (quotes doubled), so FTS5 syntax
-    the user types (AND, OR, NOT, *, -, ^, :, parentheses, quotes) is searched as text and can
-    never make the query fail. Parts are ANDed. With `variants`, each part also matches its
-    other spellings (软件 OR 軟體), so regional wording does not hide articles.
+    Each whitespace-separated part becomes one quoted phrase, all ANDed, so FTS5 syntax the user
+    types is searched as text and can never make the query fail; with `variants`, each part also
+    matches its other spellings (软件 OR 軟體).
     """
     groups: list[str] = []
     for part in user_query.split():

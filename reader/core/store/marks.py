@@ -1,0 +1,37 @@
+"""What the user marks on articles: read, unread, starred (starred articles are never pruned)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from reader.core.store.connection import Database
+from reader.core.store.feeds import section_id_of
+
+
+def set_read(database: Database, article_ids: Iterable[int], read: bool) -> None:
+    """Mark articles read or unread (unknown ids are ignored)."""
+    ids = [(int(read), int(article_id)) for article_id in article_ids]
+    if not ids:
+        return
+    with database.write() as connection:
+        connection.executemany("UPDATE articles SET read = ? WHERE id = ?", ids)
+
+
+def set_starred(database: Database, article_id: int, starred: bool) -> None:
+    """Star or unstar one article; starred articles are never pruned."""
+    with database.write() as connection:
+        connection.execute(
+            "UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id)
+        )
+
+
+def mark_section_read(database: Database, section: str) -> int:
+    """Mark every article of a section read; returns how many were unread."""
+    section_id = section_id_of(database, section)
+    if section_id is None:
+        return 0
+    with database.write() as connection:
+        cursor = connection.execute(
+            "UPDATE articles SET read = 1 WHERE section_id = ? AND read = 0", (section_id,)
+        )
+        return int(cursor.rowcount)
