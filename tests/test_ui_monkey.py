@@ -31,6 +31,8 @@ class WatchedApp(ReaderApp):
     """The real app, remembering every worker that failed: workers run with
     exit_on_error=False, so a crash in one would otherwise only show as a notification."""
 
+    CSS_PATH = str(Path(__file__).resolve().parent.parent / "reader" / "ui" / "app.tcss")
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.failed_workers: list[str] = []

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Tabs
-from textual.worker import WorkerState
+from textual.worker import Worker, WorkerState
 
 from reader.core.script.convert import next_mode
 from reader.core.text.cells import clean_line
@@ -55,6 +55,10 @@ class MainScreen(Screen[None]):
         self.pending_select: str | None = None  # "first_unread" or "last" once rows arrive
         self._binding_labels: list[str] = []
         self._prefetch_due = False
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker.StateChanged does not bubble: hand it to the app's one failure handler."""
+        self.app.on_worker_state_changed(event)
 
     # ---- layout -------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.worker import WorkerState
+from textual.worker import Worker, WorkerState
 
 from reader.core.model import Listing, StoredArticle
 from reader.core.script.convert import next_mode
@@ -74,6 +74,10 @@ class ReadingPane(VerticalScroll, can_focus=False):
         # a script shown before redraws at once, without a worker.
         self._texts: dict[tuple[object, ...], Text] = {}
         self._prefetch_due = False
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker.StateChanged does not bubble: hand it to the app's one failure handler."""
+        self.app.on_worker_state_changed(event)
 
     def compose(self) -> ComposeResult:
         yield ArticleBody(id="article-body")

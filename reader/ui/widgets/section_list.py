@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
-from textual.worker import WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core.script.convert import next_mode
 from reader.ui.article_text import cached_rows
@@ -42,6 +42,10 @@ class SectionList(ArticleList):
 
     def on_mount(self) -> None:
         self.app.script_changed_signal.subscribe(self, lambda _mode: self._redraw_for_script())
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker.StateChanged does not bubble: hand it to the app's one failure handler."""
+        self.app.on_worker_state_changed(event)
 
     def show_section(self, section: str, keep_id: int | None = None) -> None:
         """Show `section`'s first page, keeping `keep_id` selected if it is there."""
