@@ -436,14 +436,14 @@ async def test_refresh_keeps_selection_and_counts_progress(
         )
         await pilot.press("r")
         await settle(app, pilot)
-        assert screen.progress is None
+        assert screen.refresh_state.progress is None
         assert "突發：暴雨預警升級" in titles(app)
         assert screen.article_list.current == library.store.article(selected.id).listing  # type: ignore[union-attr]
         assert len(feed_server.requests_for("/broken.xml")) == 1  # r refreshed only 要聞
         await pilot.press("R")
         await settle(app, pilot)
         assert len(feed_server.requests_for("/broken.xml")) == 2
-        assert screen.failed_count == 1
+        assert screen.refresh_state.failed_count == 1
         assert "1 個來源失敗" in str(screen.query_one("#status").content)
 
 

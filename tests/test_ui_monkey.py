@@ -7,10 +7,11 @@ import asyncio
 import tempfile
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from textual.worker import WorkerCancelled
+from textual.worker import Worker, WorkerCancelled, WorkerState
 
 from reader.ui.app import ReaderApp
 from tests.feedserver import FeedServer
@@ -26,7 +27,23 @@ KEYS = [
 ]  # fmt: skip
 
 
-async def drive(app: ReaderApp, keys: list[str], size: tuple[int, int]) -> None:
+class WatchedApp(ReaderApp):
+    """The real app, remembering every worker that failed: workers run with
+    exit_on_error=False, so a crash in one would otherwise only show as a notification."""
+
+    CSS_PATH = str(Path(__file__).resolve().parent.parent / "reader" / "ui" / "app.tcss")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.failed_workers: list[str] = []
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.failed_workers.append(f"{event.worker.name}: {event.worker.error!r}")
+        super().on_worker_state_changed(event)
+
+
+async def drive(app: WatchedApp, keys: list[str], size: tuple[int, int]) -> None:
     async with app.run_test(size=size) as pilot:
         for key in keys:
             if key == "q_guard":  # `q` quits: stand for it with the screen-closing keys instead
@@ -40,6 +57,7 @@ async def drive(app: ReaderApp, keys: list[str], size: tuple[int, int]) -> None:
         await pilot.pause()
         assert app.is_running, "the app is still up after the whole sequence"
         assert app.return_code is None
+        assert app.failed_workers == [], "no worker failed"
 
 
 @settings(
@@ -57,7 +75,7 @@ def test_any_key_sequence_keeps_the_app_running(
     with tempfile.TemporaryDirectory() as tmp:
         library = make_library(Path(tmp), feed_server)
         try:
-            app = ReaderApp(
+            app = WatchedApp(
                 library, refresh_on_start=False, clock=lambda: NOW, zone=UTC, warm_up=False
             )
             asyncio.run(drive(app, keys, (80, 24) if narrow else (140, 40)))

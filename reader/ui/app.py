@@ -8,6 +8,7 @@ from typing import Any
 
 from textual import work
 from textual.app import App
+from textual.signal import Signal
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core.library import Library
@@ -53,6 +54,8 @@ class ReaderApp(App[None]):
             settings.refresh_on_start if refresh_on_start is None else refresh_on_start
         )
         self.warm_up = warm_up
+        # Published with the new mode after `t`: each widget redraws its own region.
+        self.script_changed_signal: Signal[str] = Signal(self, "script-changed")
         self.opened_links: list[str] = []  # what open_link was asked to open, newest last
         languages = {state.url: state.language for state in library.store.feed_states()}
         self.view = ScriptView(
@@ -123,9 +126,7 @@ class ReaderApp(App[None]):
         self.view.mode = next_mode(self.view.mode)  # type: ignore[arg-type]
         self.remember(script_mode=self.view.mode)
         self.notify(self.t("script_now", script=self.t(f"mode_{self.view.mode}")))
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                screen.redraw_for_script()
+        self.script_changed_signal.publish(self.view.mode)
 
     def open_link(self, url: str) -> None:
         """Open a URL from the feed in the browser (only http(s) and mailto reach here)."""

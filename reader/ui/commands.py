@@ -7,6 +7,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from reader.ui.keys import MAIN_KEYS
+from reader.ui.screens.main import MainScreen
 from reader.ui.strings import label
 
 
@@ -28,8 +29,6 @@ class ReaderCommands(Provider):
         return commands
 
     def _run(self, action: str) -> None:
-        from reader.ui.screens.main import MainScreen
-
         for screen in reversed(self.app.screen_stack):
             if isinstance(screen, MainScreen):
                 self.app.call_later(screen.run_action, action)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from rich.text import Text
 from textual.message import Message
 
-from reader.core.model import FetchResult, StoredArticle
-from reader.core.refresh.pipeline import RefreshSummary
+from reader.core.model import FetchResult
 from reader.ui.article_text import ArticleRow
 
 
@@ -35,16 +33,6 @@ class CountsLoaded(Message):
 
 
 @dataclass
-class ArticleLoaded(Message):
-    """An article was read from the cache and converted to the current script."""
-
-    article: StoredArticle
-    text: Text  # the whole pane, built in the worker
-    query: str | None = None
-    keep_scroll: bool = False  # the same article again (another script): stay where the reader is
-
-
-@dataclass
 class RefreshProgressed(Message):
     """One more feed of a running refresh is done."""
 
@@ -58,10 +46,12 @@ class RefreshProgressed(Message):
 
 @dataclass
 class RefreshFinished(Message):
-    """A refresh is over; the list and counts should be reloaded."""
+    """A refresh is over (with what it did); the list and counts should be reloaded."""
 
     section: str | None
-    summary: RefreshSummary
+    new_articles: int
+    failed_feeds: int
+    fetched_feeds: int  # feeds the refresh tried, failed or not
 
 
 @dataclass
@@ -71,10 +61,3 @@ class SearchFinished(Message):
     query: str
     rows: list[ArticleRow]
     partial: bool = False  # a search index rebuild is still under way
-
-
-@dataclass
-class FullTextFetched(Message):
-    """An article's story was fetched from its web page and cached."""
-
-    article_id: int

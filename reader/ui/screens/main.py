@@ -1,39 +1,38 @@
 """The main screen: section tabs, article list, reading pane, status line and footer.
 
-Owns every state change of the reading session. Cache reads, script conversion and
-refreshes run in thread workers that post messages (reader.ui.messages); handlers here (and
-in the main_* mixins) update the widgets.
+Keeps the reading session (section, counts, refresh state, search words) and wires the
+widgets: cache reads and refreshes run in thread workers that post messages
+(reader.ui.messages), and the handlers here update the widgets.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Tabs
-from textual.worker import WorkerState
+from textual.worker import Worker, WorkerState
 
-from reader.core.model import StoredArticle
+from reader.core.script.convert import next_mode
 from reader.core.text.cells import clean_line
-from reader.ui.article_text import make_rows
-from reader.ui.messages import CountsLoaded, ListingsLoaded
+from reader.ui.cache_reads import read_counts
+from reader.ui.keys import help_rows, main_bindings
+from reader.ui.messages import CountsLoaded, RefreshFinished, RefreshProgressed
 from reader.ui.screens.confirm import ConfirmScreen
 from reader.ui.screens.failed_feeds import FailedFeedsScreen, failed_feeds_text
 from reader.ui.screens.help import HelpScreen, help_text
-from reader.ui.screens.main_article import ArticlePaneMixin
-from reader.ui.screens.main_refresh import RefreshMixin
-from reader.ui.screens.main_script import ScriptMixin
-from reader.ui.screens.main_unread import UnreadNavigationMixin
 from reader.ui.screens.search import SearchScreen
-from reader.ui.widgets.article_list import PAGE_SIZE, ArticleList
+from reader.ui.unread import unread_target
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.reading_pane import ReadingPane
+from reader.ui.widgets.section_list import SectionList
 from reader.ui.widgets.section_tabs import STARRED, SectionTabs
-from reader.ui.widgets.status_line import StatusLine
+from reader.ui.widgets.status_line import RefreshState, StatusLine
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
@@ -41,34 +40,25 @@ if TYPE_CHECKING:
 WIDE_COLUMNS = 110
 
 
-class MainScreen(ArticlePaneMixin, ScriptMixin, RefreshMixin, UnreadNavigationMixin, Screen[None]):
-    """Reading session: which section, which article, what the status line says.
+class MainScreen(Screen[None]):
+    """Reading session: which section, which article, what the status line says."""
 
-    The reading pane (main_article), the refresh flow and status line (main_refresh), the
-    script toggle and its prefetch (main_script) and unread navigation (main_unread) are
-    mixins: Textual dispatches `on_...` handlers and runs `@work` methods found anywhere in
-    the MRO. `@on` handlers stay here: only classes built by Textual's metaclass collect them."""
-
-    app: ReaderApp  # type: ignore[assignment]
+    app: ReaderApp
 
     def __init__(self) -> None:
         super().__init__()
         self.section: str | None = None
         self.unread_counts: dict[str, int] = {}
-        self.section_names: list[str] = []  # sections in the current script
-        self.failed_count = 0
-        self.last_refreshed: datetime | None = None
-        self.progress: tuple[int, int] | None = None
-        self.offline = False
-        self.search_query: str | None = None  # search words to highlight in the open article
-        self.show_full_text = True  # the web page's story when we have it; `f` toggles
-        self.open_has_full_text = False
+        self.section_names: dict[str, str] = {}  # section -> its name in the current script
+        self.refresh_state = RefreshState()
+        self.search_query: str | None = None  # the search words of the open article, if any
         self.pending_select: str | None = None  # "first_unread" or "last" once rows arrive
-        self.open_article_data: StoredArticle | None = None  # what the pane's text was built from
-        # The open article's pane Text per script (and source, full text, query): a toggle back
-        # to a script shown before redraws at once, without a worker.
-        self._pane_texts: dict[tuple[object, ...], Text] = {}
+        self._binding_labels: list[str] = []
         self._prefetch_due = False
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker.StateChanged does not bubble: hand it to the app's one failure handler."""
+        self.app.on_worker_state_changed(event)
 
     # ---- layout -------------------------------------------------------------------------
 
@@ -77,7 +67,7 @@ class MainScreen(ArticlePaneMixin, ScriptMixin, RefreshMixin, UnreadNavigationMi
         self._set_bindings()
         yield SectionTabs(sections, id="sections")
         with Horizontal(id="body"):
-            yield ArticleList(id="articles")
+            yield SectionList(id="articles")
             yield ReadingPane(id="reader")
         yield StatusLine(id="status")
         yield Footer()
@@ -86,12 +76,12 @@ class MainScreen(ArticlePaneMixin, ScriptMixin, RefreshMixin, UnreadNavigationMi
         tabs = self.query_one(SectionTabs)
         remembered = self.app.ui_state.section
         first = remembered if remembered in tabs.sections else tabs.sections[0]
-        self.query_one(ReadingPane).show_hint(self.app.t("no_article_selected"))
+        self.pane.show_hint(self.app.t("no_article_selected"))
         self._layout_for(self.size.width)
         self.switch_section(first, keep_id=self.app.ui_state.article_id)
-        self.query_one(ArticleList).focus()
+        self.article_list.focus()
         self.load_counts()
-        self.set_interval(60, self.update_status, name="status-clock")
+        self.app.script_changed_signal.subscribe(self, lambda _mode: self._redraw_for_script())
 
     def on_resize(self) -> None:
         self._layout_for(self.size.width)
@@ -102,94 +92,32 @@ class MainScreen(ArticlePaneMixin, ScriptMixin, RefreshMixin, UnreadNavigationMi
             self.remove_class("-reading")
             self.refresh_bindings()
 
+    def _set_bindings(self) -> None:
+        """Key descriptions follow the UI language and script: rebuild the map (and so the
+        footer) only when a description changed."""
+        bindings: list[Binding] = main_bindings(self.app.view.mode, self.app.ui_language)
+        labels = [binding.description for binding in bindings]
+        if labels == self._binding_labels:
+            return
+        self._binding_labels = labels
+        self._bindings = BindingsMap(bindings)
+        self.refresh_bindings()
+
     @property
     def narrow(self) -> bool:
         return self.has_class("-narrow")
 
     @property
-    def article_list(self) -> ArticleList:
-        return self.query_one("#articles", ArticleList)
+    def article_list(self) -> SectionList:
+        return self.query_one("#articles", SectionList)
 
     @property
     def pane(self) -> ReadingPane:
         return self.query_one(ReadingPane)
 
-    # ---- sections and the list ------------------------------------------------------------
-
-    def switch_section(self, section: str, keep_id: int | None = None) -> None:
-        """Show `section`'s first page; remember it."""
-        self.section = section
-        self.query_one(SectionTabs).show(section)
-        self.app.remember(section=section)
-        self.load_page(section, 0, keep_id=keep_id)
-
-    @on(Tabs.TabActivated)
-    def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        tabs = self.query_one(SectionTabs)
-        if event.tab.id != tabs.active:
-            return  # a stale activation (e.g. the first tab's, at mount) after a newer switch
-        section = tabs.section_of(event.tab)
-        if section is not None and section != self.section:
-            self.switch_section(section)
-
-    @work(thread=True, exclusive=True, group="listing", exit_on_error=False)
-    def load_page(
-        self, section: str, offset: int, keep_id: int | None = None, limit: int = PAGE_SIZE
-    ) -> None:
-        """Read the first page of a section (a newer request cancels an older one)."""
-        self._read_page(section, offset, keep_id, limit)
-
-    def _read_page(self, section: str, offset: int, keep_id: int | None, limit: int) -> None:
-        """Read a page of listings and build its rows in the current script (in a thread)."""
-        store = self.app.library.store
-        starred = section == STARRED
-        name = None if starred else section
-        listings = store.listings(name, starred_only=starred, limit=limit, offset=offset)
-        total = store.count(name, starred_only=starred)
-        if keep_id is not None and all(item.id != keep_id for item in listings):
-            keep_id = None
-        rows = make_rows(listings, self.app.view, self.app.now(), self.app.ui_language)
-        self.post_message(ListingsLoaded(section, offset, rows, total, keep_id))
-
-    def on_listings_loaded(self, message: ListingsLoaded) -> None:
-        if message.section != self.section:
-            return
-        if message.rows and message.rows[0].script not in (None, self.app.view.mode):
-            self._reload_stale_page(message)
-            return
-        articles = self.article_list
-        if message.offset == 0:
-            articles.replace_rows(message.rows, message.total, message.keep_id)
-            if not message.rows:
-                hint = self.app.t("no_starred" if message.section == STARRED else "no_articles")
-                articles.show_empty(hint)
-                self.pane.show_hint(hint)
-            elif message.keep_id is not None and not self.narrow:
-                if self.pane.article_id != message.keep_id:
-                    self.open_article(message.keep_id)
-            elif self.pane.article_id is None:  # e.g. the first refresh filled an empty list
-                self.pane.show_hint(self.app.t("no_article_selected"))
-        else:
-            articles.append_rows(message.rows, message.total)
-        self._prefetch_soon()
-        pending, self.pending_select = self.pending_select, None
-        if pending == "last":
-            articles.action_last()
-        elif pending == "first_unread":
-            index = next((i for i, item in enumerate(articles.listings) if not item.read), None)
-            if index is not None:
-                articles.highlighted = index
-                self.open_article(articles.listings[index].id)
-
-    def _reload_stale_page(self, message: ListingsLoaded) -> None:
-        """Rows converted before the script changed: read them again, unless a newer read of
-        the first page is already on its way."""
-        limit = max(PAGE_SIZE, len(message.rows))
-        if message.offset == 0:
-            if not self._busy("listing"):
-                self.load_page(message.section, 0, keep_id=message.keep_id, limit=limit)
-        else:
-            self.load_more(message.section, message.offset, limit)
+    def _current_id(self) -> int | None:
+        current = self.article_list.current
+        return current.id if current is not None else None
 
     def _busy(self, group: str) -> bool:
         """Whether one of this screen's workers in `group` is still to finish."""
@@ -200,66 +128,127 @@ class MainScreen(ArticlePaneMixin, ScriptMixin, RefreshMixin, UnreadNavigationMi
             for worker in self.workers
         )
 
-    def on_article_list_more_wanted(self, message: ArticleList.MoreWanted) -> None:
-        if self.section is not None:
-            self.load_more(self.section, message.offset)
+    # ---- sections and the list ------------------------------------------------------------
 
-    @work(thread=True, group="more", exit_on_error=False)
-    def load_more(self, section: str, offset: int, limit: int = PAGE_SIZE) -> None:
-        self._read_page(section, offset, None, limit)
+    def switch_section(self, section: str, keep_id: int | None = None) -> None:
+        """Show `section`'s first page; remember it."""
+        self.section = section
+        self.query_one(SectionTabs).activate_section(section)
+        self.app.remember(section=section)
+        self.article_list.show_section(section, keep_id=keep_id)
+
+    @on(Tabs.TabActivated)
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        tabs = self.query_one(SectionTabs)
+        if event.tab.id != tabs.active:
+            return  # a stale activation (e.g. the first tab's, at mount) after a newer switch
+        section = tabs.section_of(event.tab)
+        if section is not None and section != self.section:
+            self.switch_section(section)
+
+    def on_section_list_page_shown(self, message: SectionList.PageShown) -> None:
+        if message.section != self.section:
+            return
+        articles = self.article_list
+        if message.empty:
+            self.pane.show_hint(
+                self.app.t("no_starred" if message.section == STARRED else "no_articles")
+            )
+        elif message.offset == 0 and message.keep_id is not None and not self.narrow:
+            if self.pane.article_id != message.keep_id:
+                self.open_article(message.keep_id)
+        elif message.offset == 0 and self.pane.article_id is None:
+            self.pane.show_hint(self.app.t("no_article_selected"))  # e.g. a first refresh
+        pending, self.pending_select = self.pending_select, None
+        if pending == "last":
+            articles.action_last()
+        elif pending == "first_unread":
+            index = next((i for i, item in enumerate(articles.listings) if not item.read), None)
+            if index is not None:
+                articles.highlighted = index
+                self.open_article(articles.listings[index].id)
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def load_counts(self) -> None:
         """Unread counts, section names in the current script, failed feeds, last refresh."""
-        store = self.app.library.store
-        view = self.app.view
-        counts = store.unread_counts()
-        names = {name: view.text(name) for name in counts}
-        states = store.feed_states()
-        failed = sum(1 for state in states if state.last_status == "failed")
-        fetched = [state.last_fetched for state in states if state.last_fetched is not None]
-        last = max(fetched) if fetched else None
-        self.post_message(CountsLoaded(counts, failed, names, last))
+        self.post_message(read_counts(self.app.library, self.app.view))
 
     def on_counts_loaded(self, message: CountsLoaded) -> None:
         self.unread_counts = message.unread_counts
-        self.failed_count = message.failed_feeds
-        self.last_refreshed = message.last_refreshed
-        names = message.section_names
-        tabs = self.query_one(SectionTabs)
-        labels: list[Text] = []
-        for section in tabs.sections:
-            if section == STARRED:
-                labels.append(Text(self.app.t("starred")))
-                continue
-            label = Text(clean_line(names.get(section, section)))
-            unread = self.unread_counts.get(section, 0)
-            if unread:
-                label.append(f" {unread}", style="bold")
-            labels.append(label)
-        tabs.set_labels(labels)
-        self.update_status()
-
-    # ---- rows -----------------------------------------------------------------------------
-
-    def _redraw_row(self, index: int, **changes: Any) -> None:
-        """Redraw one row with changed read/starred flags (no conversion: reuses its text)."""
-        from dataclasses import replace
-
-        from reader.ui.article_text import ArticleRow
-
-        articles = self.article_list
-        old = articles.rows[index]
-        listing = replace(articles.listings[index], **changes)
-        articles.update_row(
-            index, ArticleRow(listing, old.title, old.feed, old.age, old.query, old.script)
+        self.section_names = message.section_names
+        self.refresh_state = replace(
+            self.refresh_state,
+            failed_count=message.failed_feeds,
+            last_refreshed=message.last_refreshed,
         )
+        self._show_counts()
+        self._prefetch_soon()
 
-    def _current_id(self) -> int | None:
-        current = self.article_list.current
-        return current.id if current is not None else None
+    def _show_counts(self) -> None:
+        """Tab labels and the status line from the counts and refresh state kept here."""
+        tabs = self.query_one(SectionTabs)
+        tabs.show_counts(self.section_names, self.unread_counts, self.app.t("starred"))
+        self.query_one(StatusLine).show(self.refresh_state)
 
-    # ---- actions --------------------------------------------------------------------------
+    # ---- another script ---------------------------------------------------------------------
+
+    def _redraw_for_script(self) -> None:
+        """Key labels and tabs in the new script: at once from cached conversions where it
+        can, else read again in a worker; then the next script's section names, ahead."""
+        self._set_bindings()
+        view = self.app.view
+        names = {name: view.cached_text(name) for name in self.unread_counts}
+        if not names or self._busy("counts") or any(name is None for name in names.values()):
+            self.load_counts()
+        else:
+            self.section_names = {name: text for name, text in names.items() if text is not None}
+            self._show_counts()
+        self._prefetch_soon()
+
+    def _prefetch_soon(self) -> None:
+        """After the next paint, convert the section names to the script `t` shows next, so
+        the first press redraws the tabs at once too (only with the app's warm-up on)."""
+        if self.app.warm_up and not self._prefetch_due:
+            self._prefetch_due = True
+            self.call_after_refresh(self._start_prefetch)
+
+    def _start_prefetch(self) -> None:
+        self._prefetch_due = False
+        self.prefetch_next_script(list(self.unread_counts))
+
+    @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
+    def prefetch_next_script(self, sections: list[str]) -> None:
+        """Fill the conversion cache with the section names in the next script (in a thread)."""
+        view = replace(self.app.view, mode=next_mode(self.app.view.mode))  # type: ignore[arg-type]
+        for name in sections:
+            view.text(name)
+
+    # ---- the open article -------------------------------------------------------------------
+
+    def open_article(self, article_id: int, query: str | None = None) -> None:
+        """Open an article in the pane (with `query`'s words highlighted); remember it."""
+        self.search_query = query
+        self.app.remember(article_id=article_id)
+        self.pane.open(article_id, query)
+
+    def on_reading_pane_article_shown(self, message: ReadingPane.ArticleShown) -> None:
+        if self.narrow:
+            self.add_class("-reading")
+            self.refresh_bindings()
+        articles = self.article_list
+        index = articles.index_of(message.listing.id)
+        if index is not None:
+            was_unread = not articles.listings[index].read
+            articles.set_flags(index, read=True)
+            if was_unread:
+                self.load_counts()
+
+    @on(ArticleList.OptionSelected, "#articles")
+    def _row_chosen(self, event: ArticleList.OptionSelected) -> None:
+        event.stop()
+        self.action_open_article()
+
+    # ---- moving around ----------------------------------------------------------------------
 
     def action_section(self, index: int) -> None:
         sections = self.query_one(SectionTabs).sections
@@ -303,17 +292,12 @@ class MainScreen(ArticlePaneMixin, ScriptMixin, RefreshMixin, UnreadNavigationMi
             articles.action_last()
             return
         self.pending_select = "last"
-        self.load_more(self.section, loaded, articles.total - loaded)
+        articles.load_rest()
 
     def action_open_article(self) -> None:
         current = self._current_id()
         if current is not None:
             self.open_article(current)
-
-    @on(ArticleList.OptionSelected, "#articles")
-    def _row_chosen(self, event: ArticleList.OptionSelected) -> None:
-        event.stop()
-        self.action_open_article()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Esc (back to the list) exists only while an article fills a narrow screen."""
@@ -337,14 +321,43 @@ class MainScreen(ArticlePaneMixin, ScriptMixin, RefreshMixin, UnreadNavigationMi
         else:
             pane.page_down()
 
+    def action_next_unread(self) -> None:
+        self._go_unread(1)
+
+    def action_prev_unread(self) -> None:
+        self._go_unread(-1)
+
+    def _go_unread(self, step: int) -> None:
+        articles = self.article_list
+        current = articles.current
+        target = unread_target(
+            [listing.read for listing in articles.listings],
+            articles.highlighted if current is not None else None,
+            current is not None and self.pane.article_id == current.id,
+            step,
+            [section for section in self.query_one(SectionTabs).sections if section != STARRED],
+            self.section,
+            self.unread_counts,
+        )
+        if target.row is not None:
+            articles.highlighted = target.row
+            self.open_article(articles.listings[target.row].id)
+        elif target.section is not None:
+            self.pending_select = "first_unread"
+            self.switch_section(target.section)
+        else:
+            self.notify(self.app.t("no_more_unread"))
+
+    # ---- changing articles ------------------------------------------------------------------
+
     def action_toggle_read(self) -> None:
         articles = self.article_list
         current, index = articles.current, articles.highlighted
         if current is None or index is None:
             return
-        # A single-row UPDATE on an indexed key: well under a millisecond, so done inline.
+        # A single-row UPDATE on an indexed key: quick enough to do inline.
         self.app.library.store.set_read([current.id], not current.read)
-        self._redraw_row(index, read=not current.read)
+        articles.set_flags(index, read=not current.read)
         self.load_counts()
 
     def action_toggle_star(self) -> None:
@@ -353,7 +366,7 @@ class MainScreen(ArticlePaneMixin, ScriptMixin, RefreshMixin, UnreadNavigationMi
         if current is None or index is None:
             return
         self.app.library.store.set_starred(current.id, not current.starred)
-        self._redraw_row(index, starred=not current.starred)
+        articles.set_flags(index, starred=not current.starred)
         self.notify(self.app.t("unstarred" if current.starred else "starred_note"))
 
     def action_mark_section_read(self) -> None:
@@ -373,13 +386,16 @@ class MainScreen(ArticlePaneMixin, ScriptMixin, RefreshMixin, UnreadNavigationMi
     def mark_read_in_background(self, section: str) -> None:
         count = self.app.library.store.mark_section_read(section)
         self.app.call_from_thread(self.notify, self.app.t("marked_read", count=count))
-        self.app.call_from_thread(self._reload_current)
+        self.app.call_from_thread(self.article_list.reload)
         self.load_counts()
 
-    def _reload_current(self) -> None:
-        if self.section is not None:
-            loaded = max(PAGE_SIZE, len(self.article_list.listings))
-            self.load_page(self.section, 0, keep_id=self._current_id(), limit=loaded)
+    def action_full_text(self) -> None:
+        self.pane.toggle_full_text()
+
+    def action_cycle_script(self) -> None:
+        self.app.cycle_script()
+
+    # ---- links and dialogs ------------------------------------------------------------------
 
     def _current_link(self) -> str | None:
         current = self.article_list.current
@@ -400,15 +416,6 @@ class MainScreen(ArticlePaneMixin, ScriptMixin, RefreshMixin, UnreadNavigationMi
             self.app.copy_to_clipboard(link)
             self.notify(self.app.t("copied"))
 
-    def action_cycle_script(self) -> None:
-        self.app.cycle_script()
-
-    def action_refresh(self) -> None:
-        self.start_refresh(None if self.section in (None, STARRED) else self.section)
-
-    def action_refresh_all(self) -> None:
-        self.start_refresh(None)
-
     def action_search(self) -> None:
         def chosen(result: tuple[int, str] | None) -> None:
             if result is not None:
@@ -420,8 +427,6 @@ class MainScreen(ArticlePaneMixin, ScriptMixin, RefreshMixin, UnreadNavigationMi
         )
 
     def action_help(self) -> None:
-        from reader.ui.keys import help_rows
-
         rows = help_rows(self.app.view.mode, self.app.ui_language, self.app.keymap)
         self.app.push_screen(
             HelpScreen(help_text(self.app.t("help_title"), rows, self.app.t("help_close")))
@@ -431,3 +436,57 @@ class MainScreen(ArticlePaneMixin, ScriptMixin, RefreshMixin, UnreadNavigationMi
         states = self.app.library.store.feed_states()
         text = failed_feeds_text(states, self.app.t("failed_title"), self.app.t("failed_none"))
         self.app.push_screen(FailedFeedsScreen(text))
+
+    # ---- refreshing -------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self.start_refresh(None if self.section in (None, STARRED) else self.section)
+
+    def action_refresh_all(self) -> None:
+        self.start_refresh(None)
+
+    def start_refresh(self, section: str | None) -> None:
+        """Refresh one section's feeds (None: all), unless a refresh is already running."""
+        if self.refresh_state.running:
+            self.notify(self.app.t("refresh_busy"))
+            return
+        total = len(self.app.library.feeds(section))
+        self._set_refresh_state(replace(self.refresh_state, progress=(0, total)))
+        self.run_refresh(section)
+
+    def _set_refresh_state(self, state: RefreshState) -> None:
+        self.refresh_state = state
+        self.query_one(StatusLine).show(state)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def run_refresh(self, section: str | None) -> None:
+        """Fetch and store feeds (blocking; in a thread), posting progress as feeds finish."""
+
+        def progress(done: int, total: int, result: Any) -> None:
+            self.post_message(RefreshProgressed(done, total, result))
+
+        summary = self.app.library.refresh(section, progress)
+        failed, fetched = len(summary.failed), len(summary.results)
+        self.post_message(RefreshFinished(section, summary.new_articles, failed, fetched))
+
+    def on_refresh_progressed(self, message: RefreshProgressed) -> None:
+        if self.refresh_state.running:
+            progress = (message.done, message.total)
+            self._set_refresh_state(replace(self.refresh_state, progress=progress))
+
+    def on_refresh_finished(self, message: RefreshFinished) -> None:
+        # The status line shows this with the new counts, which load_counts brings.
+        self.refresh_state = replace(
+            self.refresh_state,
+            progress=None,
+            offline=bool(message.fetched_feeds) and message.failed_feeds == message.fetched_feeds,
+        )
+        if message.failed_feeds:
+            self.notify(
+                self.app.t("refresh_failed", count=message.failed_feeds), severity="warning"
+            )
+        else:
+            self.notify(self.app.t("refresh_done", new=message.new_articles))
+        self.load_counts()
+        if self.section is not None and message.new_articles:
+            self.article_list.reload()

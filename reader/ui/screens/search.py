@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
+from textual.worker import Worker
 
 from reader.ui.article_text import make_rows
 from reader.ui.messages import SearchFinished
 from reader.ui.widgets.article_list import ArticleList
+
+if TYPE_CHECKING:
+    from reader.ui.app import ReaderApp
 
 SEARCH_LIMIT = 200
 
@@ -23,6 +29,8 @@ class SearchScreen(ModalScreen[tuple[int, str] | None]):
         Binding("escape", "close", "Close", id="search_close"),
         Binding("down", "to_results", "Results", show=False, id="search_results"),
     ]
+
+    app: ReaderApp
 
     def __init__(self, prompt: str, query: str = "") -> None:
         super().__init__()
@@ -36,6 +44,10 @@ class SearchScreen(ModalScreen[tuple[int, str] | None]):
             yield Static("", id="search-count", markup=False)
             yield ArticleList(id="search-results")
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker.StateChanged does not bubble: hand it to the app's one failure handler."""
+        self.app.on_worker_state_changed(event)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_text = event.value.strip()
         self.run_search(self.query_text)
@@ -44,9 +56,9 @@ class SearchScreen(ModalScreen[tuple[int, str] | None]):
     def run_search(self, query: str) -> None:
         """Search the cache and convert the results' titles off the event loop."""
         app = self.app
-        store = app.library.store  # type: ignore[attr-defined]
+        store = app.library.store
         listings = store.search(query, limit=SEARCH_LIMIT) if query else []
-        rows = make_rows(listings, app.view, app.now(), app.ui_language, query)  # type: ignore[attr-defined]
+        rows = make_rows(listings, app.view, app.now(), app.ui_language, query)
         self.post_message(SearchFinished(query, rows, partial=store.index_backlog() > 0))
 
     def on_search_finished(self, message: SearchFinished) -> None:
@@ -55,9 +67,9 @@ class SearchScreen(ModalScreen[tuple[int, str] | None]):
         results = self.query_one("#search-results", ArticleList)
         results.replace_rows(rows, len(rows), None)
         key = "search_count" if rows else "search_none"
-        label = app.t(key, count=len(rows))  # type: ignore[attr-defined]
+        label = app.t(key, count=len(rows))
         if message.partial:
-            label += app.t("search_partial")  # type: ignore[attr-defined]
+            label += app.t("search_partial")
         self.query_one("#search-count", Static).update(label)
         if rows:
             results.focus()

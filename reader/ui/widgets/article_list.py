@@ -7,7 +7,7 @@ rows on screen (an OptionList measured and wrapped every row as a Rich renderabl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -157,6 +157,21 @@ class ArticleList(ScrollView, can_focus=True):
         self.listings[index] = row.listing
         self.rows[index] = row
         self.refresh_line(index)
+
+    def set_flags(
+        self, index: int, *, read: bool | None = None, starred: bool | None = None
+    ) -> None:
+        """Redraw one row with new read/starred flags (its texts are reused: no conversion)."""
+        old = self.rows[index]
+        listing = self.listings[index]
+        listing = replace(
+            listing,
+            read=listing.read if read is None else read,
+            starred=listing.starred if starred is None else starred,
+        )
+        self.update_row(
+            index, ArticleRow(listing, old.title, old.feed, old.age, old.query, old.script)
+        )
 
     def swap_rows(self, rows: list[ArticleRow]) -> None:
         """The same articles with new texts (another script): selection and scroll stay, and

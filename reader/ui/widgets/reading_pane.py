@@ -1,161 +1,96 @@
-"""The reading pane: one article in a scrolling container, drawn line by line.
+"""The reading pane: loads an article in a worker, converts and lays it out in the current
+script, keeps the Texts it built per script, fetches the web page's story on `f`.
 
-The article's Text is wrapped once per width and only the lines on screen are drawn (a
-Static wrapped the whole article twice per update, once to measure and once to draw, and
-drew every line of a 10,000-character article although some forty are visible). Links stay
-clickable (their `@click` meta is kept) and text can still be selected with the mouse.
+Workers post messages to the pane itself; the pane tells the screen what it showed with
+`ReadingPane.ArticleShown`.
 """
 
 from __future__ import annotations
 
-from rich.segment import Segment
-from rich.style import Style as RichStyle
-from rich.text import Span, Text
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
-from textual.cache import LRUCache
 from textual.containers import VerticalScroll
-from textual.geometry import Size
-from textual.selection import Selection
-from textual.strip import Strip
-from textual.widget import Widget
+from textual.message import Message
+from textual.worker import Worker, WorkerState
 
-RECENT_TEXTS = 3  # texts whose drawn lines are kept: one article in the three scripts
+from reader.core.library import full_text_or_reason
+from reader.core.model import Listing, StoredArticle
+from reader.core.script.convert import next_mode
+from reader.core.script.view import ScriptView
+from reader.core.text.cells import clean_line
+from reader.ui.pane_text import build_pane_text, pane_key
+from reader.ui.widgets.article_body import ArticleBody
 
-_recent_wraps: LRUCache[tuple[str, int], tuple[tuple[object, list[Span]], list[Text]]] = LRUCache(6)
+if TYPE_CHECKING:
+    from reader.ui.app import ReaderApp
 
-
-class ArticleBody(Widget):
-    """The article's lines: as tall as the wrapped text, drawing only the rows asked for."""
-
-    DEFAULT_CSS = """
-    ArticleBody {
-        height: auto;
-    }
-    """
-
-    def __init__(self, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.text = Text()
-        self._wrapped: tuple[int, list[Text]] = (-1, [])
-        self._strips: dict[int, Strip] = {}  # drawn lines of `text` at `_strips_width`
-        self._strips_width = -1
-        # Drawn lines of texts shown recently (the same article in each script), newest last.
-        self._recent_strips: list[tuple[Text, int, dict[int, Strip]]] = []
-
-    def show(self, text: Text) -> None:
-        self._keep_strips()
-        self.text = text
-        self._wrapped = (-1, [])
-        self._strips, self._strips_width = {}, -1
-        for index, (shown, width, strips) in enumerate(self._recent_strips):
-            if shown is text:  # the very Text shown before: its drawn lines still hold
-                del self._recent_strips[index]
-                self._strips, self._strips_width = strips, width
-                break
-        self.refresh(layout=True)
-
-    def _keep_strips(self) -> None:
-        """Remember the current text's drawn lines for when it is shown again."""
-        if self._strips:
-            self._recent_strips.append((self.text, self._strips_width, self._strips))
-            del self._recent_strips[:-RECENT_TEXTS]
-
-    def lines(self, width: int) -> list[Text]:
-        """The text wrapped to `width` cells (once per text and width)."""
-        if self._wrapped[0] != width:
-            self._wrapped = (width, self._wrap(width))
-        if self._strips_width != width:
-            self._strips, self._strips_width = {}, width
-        return self._wrapped[1]
-
-    def _wrap(self, width: int) -> list[Text]:
-        """Wrap, reusing the lines of an identical text seen recently (cycling the script
-        shows the same three texts again)."""
-        if width <= 0:
-            return []
-        text = self.text
-        key = (text.plain, width)
-        cached = _recent_wraps.get(key)
-        if cached is not None and cached[0] == (text.style, text.spans):
-            return cached[1]
-        lines = list(text.wrap(self.app.console, width))
-        _recent_wraps[key] = ((text.style, list(text.spans)), lines)
-        return lines
-
-    def get_content_width(self, container: Size, viewport: Size) -> int:
-        return container.width
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self.lines(width))
-
-    def notify_style_update(self) -> None:
-        self._strips.clear()
-        self._recent_strips.clear()
-        super().notify_style_update()
-
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        lines = self.lines(width)
-        base = self.rich_style
-        if not 0 <= y < len(lines):
-            return Strip.blank(width, base)
-        selection = self.text_selection
-        strip = self._strips.get(y) if selection is None else None
-        if strip is None:
-            strip = self._draw(lines[y], y, width, base, selection)
-            if selection is None:
-                self._strips[y] = strip
-        return strip
-
-    def _draw(
-        self, line: Text, y: int, width: int, base: RichStyle, selection: Selection | None
-    ) -> Strip:
-        """One wrapped line as a Strip: the widget's style under it, links in the link style,
-        the selection reversed, offsets recorded so the mouse can select."""
-        if selection is not None and (span := selection.get_span(y)) is not None:
-            start, end = span
-            line = line.copy()
-            line.stylize(
-                self.screen.get_component_rich_style("screen--selection"),
-                start,
-                len(line) if end == -1 else end,
-            )
-        console = self.app.console
-        line_style = (
-            base + console.get_style(line.style) if line.style else base
-        )  # render() omits it
-        link = self.link_style
-        segments = [
-            Segment(
-                text, style + link if style and style._meta and "@click" in style.meta else style
-            )
-            for text, style, _ in Segment.apply_style(line.render(console), style=line_style)
-        ]
-        return Strip(segments).crop_extend(0, width, base).apply_offsets(0, y)
-
-    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
-        """The selected text; offsets count wrapped lines, as drawn."""
-        lines = self._wrapped[1]
-        return selection.extract("\n".join(line.plain for line in lines)), "\n"
-
-    def selection_updated(self, selection: Selection | None) -> None:
-        self._strips.clear()
-        self.refresh()
+PANE_TEXTS_KEPT = 12  # pane Texts kept for the open article (scripts x sources x queries)
 
 
 class ReadingPane(VerticalScroll, can_focus=False):
-    """Shows the open article (or a hint); knows which article it shows."""
+    """Shows the open article (or a hint) and owns loading it, in any script and source."""
+
+    app: ReaderApp
+
+    @dataclass
+    class ArticleShown(Message):
+        """An article is on screen now (and marked read in the cache)."""
+
+        listing: Listing
+
+    @dataclass
+    class ArticleLoaded(Message, bubble=False):
+        """An article was read from the cache and laid out as Text under its `pane_key`."""
+
+        article: StoredArticle
+        text: Text
+        key: tuple[object, ...]
+        query: str | None
+        keep_scroll: bool  # the same article again (another script): stay where the reader is
+
+    @dataclass
+    class TextPrepared(Message, bubble=False):
+        """The open article's Text, built ahead in the script `t` shows next."""
+
+        key: tuple[object, ...]
+        text: Text
+
+    @dataclass
+    class FullTextFetched(Message, bubble=False):
+        """An article's story was fetched from its web page and cached."""
+
+        article_id: int
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article_id: int | None = None
+        self.search_words: str | None = None  # search words highlighted in the open article
+        self.show_full_text = True  # the web page's story when we have it; `f` toggles
+        self.article: StoredArticle | None = None  # what the shown Text was built from
+        # The open article's Text per script (and source, full text, query): a toggle back to
+        # a script shown before redraws at once, without a worker.
+        self._texts: dict[tuple[object, ...], Text] = {}
+        self._prefetch_due = False
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker.StateChanged does not bubble: hand it to the app's one failure handler."""
+        self.app.on_worker_state_changed(event)
 
     def compose(self) -> ComposeResult:
         yield ArticleBody(id="article-body")
 
+    def on_mount(self) -> None:
+        self.app.script_changed_signal.subscribe(self, lambda _mode: self._redraw_for_script())
+
     @property
     def body(self) -> ArticleBody:
         return self.query_one("#article-body", ArticleBody)
+
+    # ---- showing ------------------------------------------------------------------------------
 
     def show_article(self, article_id: int, text: Text, keep_scroll: bool = False) -> None:
         """Show an article from its top, or, with `keep_scroll` and the same article (e.g. in
@@ -186,3 +121,148 @@ class ReadingPane(VerticalScroll, can_focus=False):
     def body_text(self) -> str:
         """The plain text on display (for tests and copy)."""
         return self.body.text.plain
+
+    # ---- loading ------------------------------------------------------------------------------
+
+    def open(self, article_id: int, query: str | None = None) -> None:
+        """Load, convert and show an article with `query`'s words highlighted; mark it read."""
+        self.search_words = query
+        self.load_article(article_id, query, self.show_full_text)
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def load_article(
+        self, article_id: int, query: str | None, full_text: bool, keep_scroll: bool = False
+    ) -> None:
+        """Read the article, convert its HTML to the current script and lay it out as Text."""
+        store = self.app.library.store
+        article = store.article(article_id)
+        if article is None:
+            return
+        if not article.listing.read:
+            store.set_read([article_id], True)
+        view = self.app.view
+        mode = view.mode  # a toggle during the work makes the result stale
+        text = self._build_text(article, view, full_text, query)
+        key = pane_key(article, mode, full_text, query)
+        self.post_message(self.ArticleLoaded(article, text, key, query, keep_scroll))
+
+    def _build_text(
+        self, article: StoredArticle, view: ScriptView, full_text: bool, query: str | None
+    ) -> Text:
+        return build_pane_text(article, view, full_text, query, self.app.zone, self.app.ui_language)
+
+    def _busy(self, group: str) -> bool:
+        """Whether one of the pane's workers in `group` is still to finish."""
+        return any(
+            worker.node is self
+            and worker.group == group
+            and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for worker in self.workers
+        )
+
+    def on_reading_pane_article_loaded(self, message: ArticleLoaded) -> None:
+        listing = message.article.listing
+        if message.key[1] != self.app.view.mode:  # built in the script shown before a toggle
+            if not self._busy("article"):
+                self.load_article(
+                    listing.id, message.query, self.show_full_text, message.keep_scroll
+                )
+            return
+        if self.article is None or self.article.listing.id != listing.id:
+            self._texts.clear()
+        self._keep_text(message.key, message.text)
+        self.article = message.article
+        self._prefetch_soon()
+        self.show_article(listing.id, message.text, message.keep_scroll)
+        self.post_message(self.ArticleShown(listing))
+
+    def _keep_text(self, key: tuple[object, ...], text: Text) -> None:
+        """Remember a built Text under its `pane_key`, dropping the oldest beyond a few."""
+        self._texts[key] = text
+        while len(self._texts) > PANE_TEXTS_KEPT:
+            del self._texts[next(iter(self._texts))]
+
+    # ---- another script -----------------------------------------------------------------------
+
+    def _redraw_for_script(self) -> None:
+        """The open article in the new script: at once from a Text built before, else loaded
+        again at the place the reader had reached."""
+        if self.article_id is None:
+            return
+        article = self.article
+        if (
+            article is not None
+            and article.listing.id == self.article_id
+            and not self._busy("article")
+        ):
+            key = pane_key(article, self.app.view.mode, self.show_full_text, self.search_words)
+            text = self._texts.get(key)
+            if text is not None:
+                self.show_article(self.article_id, text, keep_scroll=True)
+                self._prefetch_soon()
+                return
+        self.load_article(self.article_id, self.search_words, self.show_full_text, keep_scroll=True)
+
+    def _prefetch_soon(self) -> None:
+        """After the next paint, build the open article in the script `t` shows next, so the
+        first press redraws at once too (only with the app's OpenCC warm-up on)."""
+        if self.app.warm_up and not self._prefetch_due:
+            self._prefetch_due = True
+            self.call_after_refresh(self._start_prefetch)
+
+    def _start_prefetch(self) -> None:
+        self._prefetch_due = False
+        article = self.article
+        if article is not None and article.listing.id == self.article_id:
+            self.prepare_next_script(article, self.show_full_text, self.search_words)
+
+    @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
+    def prepare_next_script(
+        self, article: StoredArticle, full_text: bool, query: str | None
+    ) -> None:
+        """Build the open article's Text in the script `t` shows next (in a thread)."""
+        view = replace(self.app.view, mode=next_mode(self.app.view.mode))  # type: ignore[arg-type]
+        text = self._build_text(article, view, full_text, query)
+        self.post_message(self.TextPrepared(pane_key(article, view.mode, full_text, query), text))
+
+    def on_reading_pane_text_prepared(self, message: TextPrepared) -> None:
+        article = self.article
+        if article is not None and message.key[0] == article.listing.id:
+            self._keep_text(message.key, message.text)
+
+    # ---- the web page's story ---------------------------------------------------------------
+
+    @property
+    def has_full_text(self) -> bool:
+        """Whether the open article's story from its web page is stored."""
+        return self.article is not None and self.article.full_html is not None
+
+    def toggle_full_text(self) -> None:
+        """Show the stored story, or back to the feed's text; fetch the story when there is none."""
+        article_id = self.article_id
+        if article_id is None:
+            return
+        if self.has_full_text:
+            self.show_full_text = not self.show_full_text
+            self.notify(self.app.t("full_text_shown" if self.show_full_text else "feed_text_shown"))
+            self.load_article(article_id, self.search_words, self.show_full_text)
+            return
+        self.notify(self.app.t("full_text_fetching"))
+        self.fetch_full_text(article_id)
+
+    @work(thread=True, exclusive=True, group="full-text", exit_on_error=False)
+    def fetch_full_text(self, article_id: int) -> None:
+        """Download and extract the article's web page through the library (in a thread)."""
+        outcome = full_text_or_reason(self.app.library, article_id)
+        if isinstance(outcome, str):
+            message = self.app.t("full_text_failed", reason=clean_line(outcome))
+            # The reason quotes the server (its reason phrase): never read it as markup.
+            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
+            return
+        self.post_message(self.FullTextFetched(article_id))
+
+    def on_reading_pane_full_text_fetched(self, message: FullTextFetched) -> None:
+        self.show_full_text = True
+        if self.article_id == message.article_id:
+            self.notify(self.app.t("full_text_shown"))
+            self.load_article(message.article_id, self.search_words, True)

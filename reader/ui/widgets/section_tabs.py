@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Tab, Tabs
 
+from reader.core.text.cells import clean_line
+
 STARRED = "\x00starred"  # the starred tab's section key; no configured name can hold NUL
 
 
@@ -29,6 +31,22 @@ class SectionTabs(Tabs, can_focus=False):
                 continue
             tab.label = text
 
+    def show_counts(
+        self, section_names: dict[str, str], unread_counts: dict[str, int], starred_label: str
+    ) -> None:
+        """Label each tab with its section's name in the current script and its unread count."""
+        labels: list[Text] = []
+        for section in self.sections:
+            if section == STARRED:
+                labels.append(Text(starred_label))
+                continue
+            label = Text(clean_line(section_names.get(section, section)))
+            unread = unread_counts.get(section, 0)
+            if unread:
+                label.append(f" {unread}", style="bold")
+            labels.append(label)
+        self.set_labels(labels)
+
     def section_of(self, tab: Tab | None) -> str | None:
         """The section key of a tab."""
         if tab is None or tab.id is None:
@@ -36,7 +54,7 @@ class SectionTabs(Tabs, can_focus=False):
         index = int(tab.id.rsplit("-", 1)[1])
         return self.sections[index] if 0 <= index < len(self.sections) else None
 
-    def show(self, section: str) -> None:
+    def activate_section(self, section: str) -> None:
         """Make `section`'s tab the active one."""
         if section in self.sections:
             self.active = tab_id(self.sections.index(section))

@@ -1,0 +1,46 @@
+"""What the main screen's workers read from the cache: a page of the list and the counts,
+both ready to post as messages (blocking: call them in a thread)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from reader.core.library import Library
+from reader.core.script.view import ScriptView
+from reader.ui.article_text import make_rows
+from reader.ui.messages import CountsLoaded, ListingsLoaded
+from reader.ui.widgets.section_tabs import STARRED
+
+
+def read_page(
+    library: Library,
+    view: ScriptView,
+    now: datetime,
+    ui_language: str,
+    section: str,
+    offset: int,
+    keep_id: int | None,
+    limit: int,
+) -> ListingsLoaded:
+    """A page of `section`'s listings as rows in the view's script; `keep_id` is dropped
+    when that article is not on the page."""
+    store = library.store
+    starred = section == STARRED
+    name = None if starred else section
+    listings = store.listings(name, starred_only=starred, limit=limit, offset=offset)
+    total = store.count(name, starred_only=starred)
+    if keep_id is not None and all(item.id != keep_id for item in listings):
+        keep_id = None
+    rows = make_rows(listings, view, now, ui_language)
+    return ListingsLoaded(section, offset, rows, total, keep_id)
+
+
+def read_counts(library: Library, view: ScriptView) -> CountsLoaded:
+    """Unread counts, section names in the view's script, failed feeds and the last fetch."""
+    store = library.store
+    counts = store.unread_counts()
+    names = {name: view.text(name) for name in counts}
+    states = store.feed_states()
+    failed = sum(1 for state in states if state.last_status == "failed")
+    fetched = [state.last_fetched for state in states if state.last_fetched is not None]
+    return CountsLoaded(counts, failed, names, max(fetched) if fetched else None)

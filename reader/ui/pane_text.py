@@ -1,0 +1,77 @@
+"""The reading pane's text for one article in one script, and the key it is cached under.
+
+Pure functions (no widget), so a worker thread can build the pane ahead of time.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from rich.text import Text
+
+from reader.core.model import StoredArticle
+from reader.core.script.view import ScriptView
+from reader.core.text.blocks import html_to_blocks, text_to_blocks
+from reader.core.text.cells import clean_line
+from reader.ui.article_text import article_text
+from reader.ui.strings import label
+from reader.ui.timefmt import local_time
+
+
+def shown_html(article: StoredArticle, full_text: bool) -> str:
+    """The HTML the pane shows: the web page's story when asked for and stored, else the feed's."""
+    if full_text and article.full_html:
+        return article.full_html
+    return article.content_html or article.summary_html
+
+
+def pane_key(
+    article: StoredArticle, mode: str, full_text: bool, query: str | None
+) -> tuple[object, ...]:
+    """What an article's pane Text depends on: the article, the script (second: handlers
+    compare it), the source shown and the search words highlighted."""
+    item = article.listing
+    return (
+        item.id,
+        mode,
+        shown_html(article, full_text),
+        article.text,
+        item.title,
+        item.feed_title,
+        item.author,
+        item.published,
+        item.link,
+        item.feed_url,
+        query,
+    )
+
+
+def build_pane_text(
+    article: StoredArticle,
+    view: ScriptView,
+    full_text: bool,
+    query: str | None,
+    zone: tzinfo | None,
+    ui_language: str,
+) -> Text:
+    """The article converted to the view's script and laid out as Text (slow: call it in a
+    thread)."""
+    item = article.listing
+    blocks = html_to_blocks(view.html(shown_html(article, full_text), item.feed_url), item.link)
+    if not blocks and article.text:
+        blocks = text_to_blocks(view.text(article.text, item.feed_url))
+    meta_parts = [
+        local_time(item.published, zone),
+        view.text(item.feed_title, item.feed_url),
+    ]
+    if item.author:
+        author = view.text(item.author, item.feed_url)
+        meta_parts.append(label("by_author", view.mode, ui_language, author=author))
+    meta = clean_line("  ".join(part for part in meta_parts if part))
+    return article_text(
+        clean_line(view.text(item.title, item.feed_url)),
+        meta,
+        blocks,
+        label("image", view.mode, ui_language),
+        query,
+    )

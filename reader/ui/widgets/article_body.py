@@ -1,0 +1,138 @@
+"""The article's lines, wrapped once per width, of which only those on screen are drawn.
+
+Links keep their `@click` meta, so they stay clickable, and text can be selected with the mouse.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style as RichStyle
+from rich.text import Span, Text
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.selection import Selection
+from textual.strip import Strip
+from textual.widget import Widget
+
+RECENT_TEXTS = 3  # texts whose drawn lines are kept: one article in the three scripts
+
+_recent_wraps: LRUCache[tuple[str, int], tuple[tuple[object, list[Span]], list[Text]]] = LRUCache(6)
+
+
+class ArticleBody(Widget):
+    """The article's lines: as tall as the wrapped text, drawing only the rows asked for."""
+
+    DEFAULT_CSS = """
+    ArticleBody {
+        height: auto;
+    }
+    """
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = Text()
+        self._wrapped: tuple[int, list[Text]] = (-1, [])
+        self._strips: dict[int, Strip] = {}  # drawn lines of `text` at `_strips_width`
+        self._strips_width = -1
+        # Drawn lines of texts shown recently (the same article in each script), newest last.
+        self._recent_strips: list[tuple[Text, int, dict[int, Strip]]] = []
+
+    def show(self, text: Text) -> None:
+        self._keep_strips()
+        self.text = text
+        self._wrapped = (-1, [])
+        self._strips, self._strips_width = {}, -1
+        for index, (shown, width, strips) in enumerate(self._recent_strips):
+            if shown is text:  # the very Text shown before: its drawn lines still hold
+                del self._recent_strips[index]
+                self._strips, self._strips_width = strips, width
+                break
+        self.refresh(layout=True)
+
+    def _keep_strips(self) -> None:
+        """Remember the current text's drawn lines for when it is shown again."""
+        if self._strips:
+            self._recent_strips.append((self.text, self._strips_width, self._strips))
+            del self._recent_strips[:-RECENT_TEXTS]
+
+    def lines(self, width: int) -> list[Text]:
+        """The text wrapped to `width` cells (once per text and width)."""
+        if self._wrapped[0] != width:
+            self._wrapped = (width, self._wrap(width))
+        if self._strips_width != width:
+            self._strips, self._strips_width = {}, width
+        return self._wrapped[1]
+
+    def _wrap(self, width: int) -> list[Text]:
+        """Wrap, reusing the lines of an identical text seen recently (cycling the script
+        shows the same three texts again)."""
+        if width <= 0:
+            return []
+        text = self.text
+        key = (text.plain, width)
+        cached = _recent_wraps.get(key)
+        if cached is not None and cached[0] == (text.style, text.spans):
+            return cached[1]
+        lines = list(text.wrap(self.app.console, width))
+        _recent_wraps[key] = ((text.style, list(text.spans)), lines)
+        return lines
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width))
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()
+        self._recent_strips.clear()
+        super().notify_style_update()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        lines = self.lines(width)
+        base = self.rich_style
+        if not 0 <= y < len(lines):
+            return Strip.blank(width, base)
+        selection = self.text_selection
+        strip = self._strips.get(y) if selection is None else None
+        if strip is None:
+            strip = self._draw(lines[y], y, width, base, selection)
+            if selection is None:
+                self._strips[y] = strip
+        return strip
+
+    def _draw(
+        self, line: Text, y: int, width: int, base: RichStyle, selection: Selection | None
+    ) -> Strip:
+        """One wrapped line as a Strip: the widget's style under it, links in the link style,
+        the selection reversed, offsets recorded so the mouse can select."""
+        if selection is not None and (span := selection.get_span(y)) is not None:
+            start, end = span
+            line = line.copy()
+            line.stylize(
+                self.screen.get_component_rich_style("screen--selection"),
+                start,
+                len(line) if end == -1 else end,
+            )
+        console = self.app.console
+        line_style = (
+            base + console.get_style(line.style) if line.style else base
+        )  # render() omits it
+        link = self.link_style
+        segments = [
+            Segment(
+                text, style + link if style and style._meta and "@click" in style.meta else style
+            )
+            for text, style, _ in Segment.apply_style(line.render(console), style=line_style)
+        ]
+        return Strip(segments).crop_extend(0, width, base).apply_offsets(0, y)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text; offsets count wrapped lines, as drawn."""
+        lines = self._wrapped[1]
+        return selection.extract("\n".join(line.plain for line in lines)), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._strips.clear()
+        self.refresh()
