@@ -61,7 +61,6 @@ def build_library(root: Path, chars: int, titles: int):  # type: ignore[no-untyp
                 now - timedelta(minutes=n),
                 body,
                 "",
-                "",
             )
         )
     library.store.record_fetch(FetchResult(url, "ok", tuple(articles)), now)
@@ -73,10 +72,10 @@ async def measure(library, reps: int, warm_up: bool) -> dict[str, object]:  # ty
 
     from reader.core.script import convert as script
     from reader.ui.app import ReaderApp
-    from reader.ui.widgets import reading_pane
+    from reader.ui.widgets import article_body
 
     script.clear_cache()  # conversions of an earlier run must not make this one warm
-    reading_pane._recent_wraps.clear()
+    article_body._recent_wraps.clear()
     app = ReaderApp(library, refresh_on_start=False, warm_up=warm_up)
     timings: dict[str, list[float]] = {"original->hans": [], "hans->hant": [], "hant->original": []}
     repaints: dict[str, list[float]] = {name: [] for name in timings}  # first frame

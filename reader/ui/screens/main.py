@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 from reader.core.script.convert import next_mode
 from reader.core.text.cells import clean_line
 from reader.ui.cache_reads import read_counts
+from reader.ui.footer_labels import relabel_footer
 from reader.ui.keys import help_rows, main_bindings
 from reader.ui.messages import CountsLoaded, RefreshFinished, RefreshProgressed
 from reader.ui.screens.confirm import ConfirmScreen
@@ -54,6 +55,7 @@ class MainScreen(Screen[None]):
         self.search_query: str | None = None  # the search words of the open article, if any
         self.pending_select: str | None = None  # "first_unread" or "last" once rows arrive
         self._binding_labels: list[str] = []
+        self._main_bindings: list[Binding] = []
         self._prefetch_due = False
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -100,8 +102,10 @@ class MainScreen(Screen[None]):
         if labels == self._binding_labels:
             return
         self._binding_labels = labels
+        old, self._main_bindings = self._main_bindings, bindings
         self._bindings = BindingsMap(bindings)
-        self.refresh_bindings()
+        if not relabel_footer(self, old, bindings):
+            self.refresh_bindings()
 
     @property
     def narrow(self) -> bool:
