@@ -11,16 +11,17 @@ from pathlib import Path
 
 from reader.core.backends.http import HttpBackend, parse_for_store
 from reader.core.feeds.parse import parse_feed
-from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
+from reader.core.model import (
+    Article,
+    FeedConfig,
+    FetchResult,
+    PreparedArticle,
+    Section,
+    Validators,
+)
 from reader.core.store.codec import unpack
 from reader.core.store.database import Store
-from reader.core.store.prepare import (
-    PreparedArticle,
-    compute_row_values,
-    digest_of,
-    prepare,
-    row_values,
-)
+from reader.core.store.prepare import compute_row_values, digest_of, prepare, row_values
 from reader.core.store.search import article_words
 from tests.feedserver import FeedServer
 

@@ -22,6 +22,7 @@ from reader.core.model import (
     Article,
     FeedState,
     FetchResult,
+    PreparedArticle,
     Section,
     Validators,
 )
@@ -29,7 +30,7 @@ from reader.core.script.fold import FOLD_VERSION
 from reader.core.store import reindex as store_index
 from reader.core.store.codec import pack
 from reader.core.store.migrations import VACUUM_PENDING_KEY
-from reader.core.store.prepare import PreparedArticle, digest_of, row_values
+from reader.core.store.prepare import digest_of, row_values
 from reader.core.store.queries import StoreQueries
 from reader.core.store.schema import (
     SCHEMA_VERSION,
