@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
-import lxml.html  # type: ignore[import-untyped]
+import lxml.html
 
 from reader.core.backends.base import FeedSession, FetchFailed
 from reader.core.extract.blocks import Block, parse_page, story_blocks, visible_lines
