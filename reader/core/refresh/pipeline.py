@@ -8,13 +8,15 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from reader.core.backends.base import Backend, FeedSession
-from reader.core.feeds.parse import FeedParseError
 from reader.core.model import FeedConfig, FetchResult, Validators
-from reader.core.refresh.parse_pool import FeedParser, ParseSettings, open_parser
 from reader.core.refresh.results import parse_failed_result, parsed_result, result_or_parse_job
 from reader.core.store.database import Store
+
+if TYPE_CHECKING:
+    from reader.core.refresh.parse_pool import FeedParser, ParseSettings
 
 MAX_FULL_TEXTS_PER_FEED = 30  # a feed that suddenly lists 500 new items must not stall a refresh
 # A write transaction takes at most this many waiting feeds, or stops once it holds this many
@@ -90,6 +92,8 @@ async def fetch_feed(
 ) -> FetchResult:
     """Download one feed and parse its body unless unchanged; never raises for the feed's own
     problems (a parser bug included), so one feed cannot end the refresh."""
+    from reader.core.feeds.parse import FeedParseError
+
     download = await session.fetch(url, known)
     job = result_or_parse_job(download, known)
     if isinstance(job, FetchResult):
@@ -142,6 +146,9 @@ async def refresh_feeds(
 ) -> RefreshSummary:
     """Fetch `feeds` with at most `concurrency` at once, storing each as soon as it arrives;
     then the web pages of new articles in feeds that ask for full text (in `default_tz`)."""
+    # Feed parsing (lxml, multiprocessing) loads with the first refresh, not with this module.
+    from reader.core.refresh.parse_pool import ParseSettings, open_parser
+
     summary = RefreshSummary()
     started = datetime.now(UTC)
     limit = asyncio.Semaphore(max(1, concurrency))

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reader.core.backends.base import FeedDownload
-from reader.core.feeds.parse import ParsedFeed
 from reader.core.model import FetchResult, Validators
-from reader.core.refresh.parse_pool import PreparedFeed
+
+if TYPE_CHECKING:
+    from reader.core.feeds.parse import ParsedFeed
+    from reader.core.refresh.parse_pool import PreparedFeed
 
 
 @dataclass(frozen=True, slots=True)
