@@ -9,11 +9,11 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 
 from reader.cli import extract as cli_extract
 from reader.cli.parser import build_parser
+from reader.core.backends.http import FetchSettings, HttpBackend
 from reader.core.extract.blocks import (
     Block,
     choose_candidate,
@@ -355,17 +355,17 @@ async def test_fetch_page_ok_and_redirect(feed_server) -> None:  # type: ignore[
         handler.end_headers()
 
     start = feed_server.add_handler("/old", redirect)
-    async with httpx.AsyncClient() as client:
-        data, charset, final_url = await fetch_page(start, client)
+    async with HttpBackend().session() as session:
+        data, charset, final_url = await fetch_page(start, session)
     assert data == body
     assert charset == "utf-8"
     assert final_url == target
 
 
 async def test_fetch_page_404(feed_server) -> None:  # type: ignore[no-untyped-def]
-    async with httpx.AsyncClient() as client:
+    async with HttpBackend().session() as session:
         with pytest.raises(ExtractError, match="404"):
-            await fetch_page(feed_server.url("/missing.html"), client)
+            await fetch_page(feed_server.url("/missing.html"), session)
 
 
 async def test_fetch_page_refuses_redirect_to_file(feed_server) -> None:  # type: ignore[no-untyped-def]
@@ -376,9 +376,9 @@ async def test_fetch_page_refuses_redirect_to_file(feed_server) -> None:  # type
         handler.end_headers()
 
     url = feed_server.add_handler("/sneaky", redirect)
-    async with httpx.AsyncClient() as client:
+    async with HttpBackend().session() as session:
         with pytest.raises(ExtractError, match="redirect to file: refused") as caught:
-            await fetch_page(url, client)
+            await fetch_page(url, session)
     assert url in str(caught.value)
 
 
@@ -392,9 +392,9 @@ async def test_fetch_page_size_cap_on_endless_body(feed_server) -> None:  # type
             handler.wfile.write(chunk)
 
     url = feed_server.add_handler("/endless", endless)
-    async with httpx.AsyncClient() as client:
+    async with HttpBackend(FetchSettings(max_bytes=200_000)).session() as session:
         with pytest.raises(ExtractError, match="larger than"):
-            await fetch_page(url, client, max_bytes=200_000)
+            await fetch_page(url, session)
 
 
 async def test_fetch_page_redirect_loop(feed_server) -> None:  # type: ignore[no-untyped-def]
@@ -405,9 +405,9 @@ async def test_fetch_page_redirect_loop(feed_server) -> None:  # type: ignore[no
         handler.end_headers()
 
     url = feed_server.add_handler("/loop", loop)
-    async with httpx.AsyncClient() as client:
+    async with HttpBackend().session() as session:
         with pytest.raises(ExtractError, match="redirect loop"):
-            await fetch_page(url, client)
+            await fetch_page(url, session)
 
 
 def _cli(argv: list[str]) -> tuple[int, str, str, pytest.CaptureFixture[str] | None]:

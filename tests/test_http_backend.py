@@ -1,4 +1,7 @@
-"""HttpBackend against a real loopback HTTP server: formats, encodings, validators, limits."""
+"""HttpBackend against a real loopback HTTP server: formats, encodings, validators, limits.
+
+Most tests fetch a feed as a refresh does (`fetch_feed`: download, hash, parse), so they check
+what the store records; the transport's own downloads are checked at the end."""
 
 from __future__ import annotations
 
@@ -16,9 +19,12 @@ from pathlib import Path
 import pytest
 
 from reader import __version__
-from reader.core.backends.base import Backend
-from reader.core.backends.http import FetchSettings, HttpBackend, format_size
+from reader.core.backends.base import Backend, FetchFailed
+from reader.core.backends.capped_body import format_size
+from reader.core.backends.http import FetchSettings, HttpBackend
 from reader.core.model import FetchResult, Validators
+from reader.core.refresh.parse_pool import FeedParser, ParseSettings
+from reader.core.refresh.pipeline import fetch_feed
 from tests.feedserver import FeedServer
 
 FEEDS = Path(__file__).parent / "feeds"
@@ -30,11 +36,15 @@ def feed_bytes(name: str) -> bytes:
 
 
 async def fetch(
-    url: str, validators: Validators | None = None, settings: FetchSettings | None = None
+    url: str,
+    validators: Validators | None = None,
+    settings: FetchSettings | None = None,
+    parsing: ParseSettings | None = None,
 ) -> FetchResult:
     backend: Backend = HttpBackend(settings)
+    parser = FeedParser(parsing or ParseSettings())
     async with backend.session() as session:
-        return await session.fetch(url, validators or Validators())
+        return await fetch_feed(session, parser, url, validators or Validators())
 
 
 def redirect(location: str, status: int = 302) -> Callable[[BaseHTTPRequestHandler], None]:
@@ -119,7 +129,7 @@ async def test_atom_xml_base_beats_the_feed_address(feed_server: FeedServer) -> 
 async def test_naive_dates_take_the_configured_zone(feed_server: FeedServer) -> None:
     url = feed_server.add("/dates.xml", feed_bytes("chinese_dates.xml"))
     shanghai = await fetch(url)
-    utc = await fetch(url, settings=FetchSettings(default_tz=UTC))
+    utc = await fetch(url, parsing=ParseSettings(default_tz=UTC))
     assert shanghai.articles[0].published == datetime(2023, 3, 17, 8, 41, 51, tzinfo=CST)
     assert utc.articles[0].published == datetime(2023, 3, 17, 8, 41, 51, tzinfo=UTC)
 
@@ -151,7 +161,7 @@ async def test_item_cap_comes_from_settings(feed_server: FeedServer) -> None:
         for i in range(30)
     )
     url = feed_server.add("/many", f'<rss version="2.0"><channel>{items}</channel></rss>')
-    result = await fetch(url, settings=FetchSettings(max_items_per_feed=10))
+    result = await fetch(url, parsing=ParseSettings(max_items_per_feed=10))
     assert result.status == "ok"
     assert [a.title for a in result.articles] == [f"第{i}條" for i in range(20, 30)]
     assert result.notice == "kept the newest 10 of 30 items"
@@ -160,8 +170,11 @@ async def test_item_cap_comes_from_settings(feed_server: FeedServer) -> None:
 async def test_many_feeds_share_one_session(feed_server: FeedServer) -> None:
     urls = [feed_server.add(f"/f{i}.xml", feed_bytes("rss10.rdf")) for i in range(12)]
     backend = HttpBackend(FetchSettings(concurrency=4))
+    parser = FeedParser(ParseSettings())
     async with backend.session() as session:
-        results = await asyncio.gather(*(session.fetch(u, Validators()) for u in urls))
+        results = await asyncio.gather(
+            *(fetch_feed(session, parser, u, Validators()) for u in urls)
+        )
     assert [r.status for r in results] == ["ok"] * 12
     assert [r.url for r in results] == urls
 
@@ -169,9 +182,9 @@ async def test_many_feeds_share_one_session(feed_server: FeedServer) -> None:
 async def test_parsing_in_a_process_pool(feed_server: FeedServer) -> None:
     url = feed_server.add("/pool.xml", feed_bytes("big5_hk.xml"))
     with ProcessPoolExecutor(max_workers=1) as pool:
-        backend = HttpBackend(parse_executor=pool)
-        async with backend.session() as session:
-            result = await session.fetch(url, Validators())
+        parser = FeedParser(ParseSettings(), pool)
+        async with HttpBackend().session() as session:
+            result = await fetch_feed(session, parser, url, Validators())
     assert result.status == "ok", result.error
     assert result.articles[1].title == "茶餐廳老闆：呢度嘅奶茶三十年無變過"
 
@@ -439,3 +452,40 @@ def test_sizes_read_as_people_say_them() -> None:
     assert format_size(10 * 1024 * 1024) == "10 MB"
     assert format_size(200 * 1024) == "200 kB"
     assert format_size(512) == "512 bytes"
+
+
+# --- the transport alone ----------------------------------------------------------
+
+
+async def test_the_transport_gives_the_download_and_parses_nothing(
+    feed_server: FeedServer,
+) -> None:
+    page = feed_bytes("page.html")  # not a feed: only the refresh's parser would say so
+    url = feed_server.add("/page", page, content_type="text/html; charset=utf-8", etag='"p1"')
+    moved = feed_server.add_handler("/moved", redirect("/page", 301))
+    async with HttpBackend().session() as session:
+        download = await session.fetch(moved, Validators())
+        again = await session.fetch(url, Validators(etag='"p1"'))
+        missing = await session.fetch(feed_server.url("/nothing"), Validators())
+    assert download.outcome == "ok"
+    assert download.url == moved
+    assert download.body == page
+    assert download.charset == "utf-8"
+    assert download.etag == '"p1"'
+    assert download.final_url == url
+    assert download.moved_to == url
+    assert again.outcome == "not_modified" and again.http_status == 304 and again.body == b""
+    assert missing.outcome == "failed"
+    assert missing.error == "HTTP 404 Not Found" and missing.http_status == 404
+
+
+async def test_pages_fail_with_the_same_messages_as_feeds(feed_server: FeedServer) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/story.html"
+    async with HttpBackend().session() as session:
+        download = await session.fetch(url, Validators())
+        with pytest.raises(FetchFailed) as failure:
+            await session.fetch_page(url)
+    assert download.error == failure.value.message == "connection refused"

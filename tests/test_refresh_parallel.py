@@ -11,6 +11,7 @@ import pytest
 
 from reader.core.backends.http import HttpBackend
 from reader.core.model import FeedConfig, Section
+from reader.core.refresh.parse_pool import ParseSettings
 from reader.core.refresh.pipeline import refresh_feeds
 from reader.core.store.database import Store
 from tests.feedserver import FeedServer
@@ -47,10 +48,10 @@ def serve_feeds(feed_server: FeedServer, feeds: int, items: int) -> list[FeedCon
     ]
 
 
-async def refresh_into(path: Path, feeds: list[FeedConfig], backend: HttpBackend):  # type: ignore[no-untyped-def]
+async def refresh_into(path: Path, feeds: list[FeedConfig], parsing: ParseSettings):  # type: ignore[no-untyped-def]
     store = Store.open(path)
     store.sync_feeds([Section("城市", tuple(feeds))])
-    summary = await refresh_feeds(store, backend, feeds, concurrency=6)
+    summary = await refresh_feeds(store, HttpBackend(), feeds, concurrency=6, parsing=parsing)
     titles = sorted(item.title for item in store.listings(None, limit=1000))
     return store, summary, titles
 
@@ -59,7 +60,7 @@ async def test_many_feeds_at_once_count_and_store_every_article(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:
     feeds = serve_feeds(feed_server, feeds=15, items=7)
-    store, summary, titles = await refresh_into(tmp_path / "c.sqlite3", feeds, HttpBackend())
+    store, summary, titles = await refresh_into(tmp_path / "c.sqlite3", feeds, ParseSettings())
     try:
         assert summary.new_articles == 15 * 7
         assert len(titles) == 15 * 7
@@ -77,9 +78,9 @@ async def test_process_pool_parsing_stores_the_same_articles(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:
     feeds = serve_feeds(feed_server, feeds=6, items=5)
-    threaded, _, thread_titles = await refresh_into(tmp_path / "t.sqlite3", feeds, HttpBackend())
+    threaded, _, thread_titles = await refresh_into(tmp_path / "t.sqlite3", feeds, ParseSettings())
     pooled, summary, pool_titles = await refresh_into(
-        tmp_path / "p.sqlite3", feeds, HttpBackend(parse_processes=2)
+        tmp_path / "p.sqlite3", feeds, ParseSettings(processes=2)
     )
     try:
         assert summary.new_articles == 30

@@ -9,18 +9,21 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from reader.core.backends.http import HttpBackend, parse_for_store
+from reader.core.backends.http import HttpBackend
 from reader.core.feeds.parse import parse_feed
-from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
+from reader.core.model import (
+    Article,
+    FeedConfig,
+    FetchResult,
+    PreparedArticle,
+    Section,
+    Validators,
+)
+from reader.core.refresh.parse_pool import FeedParser, ParseSettings, parse_for_store
+from reader.core.refresh.pipeline import fetch_feed
 from reader.core.store.codec import unpack
 from reader.core.store.database import Store
-from reader.core.store.prepare import (
-    PreparedArticle,
-    compute_row_values,
-    digest_of,
-    prepare,
-    row_values,
-)
+from reader.core.store.prepare import compute_row_values, digest_of, prepare, row_values
 from reader.core.store.search import article_words
 from tests.feedserver import FeedServer
 
@@ -175,13 +178,14 @@ def test_parse_for_store_prepares_every_article() -> None:
         assert article.stored == compute_row_values(original)
 
 
-async def test_backend_prepares_only_feeds_never_stored(feed_server: FeedServer) -> None:
+async def test_refresh_prepares_only_feeds_never_stored(feed_server: FeedServer) -> None:
     url = feed_server.add("/henan.xml", rss_body(), content_type="application/rss+xml")
+    parser = FeedParser(ParseSettings())
     async with HttpBackend().session() as session:
-        cold = await session.fetch(url, Validators())
+        cold = await fetch_feed(session, parser, url, Validators())
         # A known feed whose body changed: most articles are stored already, so the store
         # computes values only for the new ones.
-        known = await session.fetch(url, Validators(body_hash="an older body"))
+        known = await fetch_feed(session, parser, url, Validators(body_hash="an older body"))
     assert cold.status == known.status == "ok"
     assert all(isinstance(article, PreparedArticle) for article in cold.articles)
     assert not any(isinstance(article, PreparedArticle) for article in known.articles)

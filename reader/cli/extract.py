@@ -15,12 +15,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from reader import __version__
 from reader.core.extract.story import ExtractError, Story, extract_story, fetch_page
+from reader.core.library import page_backend
 from reader.core.text.cells import clean_text
 
 _FETCH_CONCURRENCY = 4
-_TIMEOUT_SECONDS = 15.0
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -78,17 +77,14 @@ def meta_line(story: Story) -> str:
 
 
 async def _load_all(pages: Sequence[str]) -> list[Story | ExtractError]:
-    import httpx  # only when pages are extracted
-
     limits = asyncio.Semaphore(_FETCH_CONCURRENCY)
-    headers = {"User-Agent": f"reader-tui/{__version__}"}
-    async with httpx.AsyncClient(timeout=_TIMEOUT_SECONDS, headers=headers) as client:
+    async with page_backend().session() as session:  # httpx loads only when pages are extracted
 
         async def load(page: str) -> Story | ExtractError:
             try:
                 if page.startswith(("http://", "https://")):
                     async with limits:
-                        body, charset, final_url = await fetch_page(page, client)
+                        body, charset, final_url = await fetch_page(page, session)
                     return await asyncio.to_thread(
                         extract_story, body, final_url, http_charset=charset
                     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from reader import __version__
 from reader.core.config import Config, load_config
 from reader.core.model import FeedConfig, StoredArticle
 from reader.core.paths import Paths
@@ -15,6 +16,7 @@ from reader.core.store.database import Store
 if TYPE_CHECKING:
     from reader.core.backends.base import Backend
     from reader.core.backends.http import FetchSettings
+    from reader.core.refresh.parse_pool import ParseSettings
     from reader.core.refresh.pipeline import ProgressCallback, RefreshSummary
 
 # For the CLI and the UI, which never import reader.core.store: open_store and the cache's errors.
@@ -27,7 +29,7 @@ from reader.core.store.errors import StoreError as StoreError
 
 
 def fetch_settings(config: Config) -> FetchSettings:
-    """The backend's settings from the user's [settings] table."""
+    """The HTTP backend's limits from the user's [settings] table."""
     from reader.core.backends.http import FetchSettings
 
     s = config.settings
@@ -37,18 +39,37 @@ def fetch_settings(config: Config) -> FetchSettings:
         read_timeout=s.read_timeout,
         deadline=s.feed_deadline,
         max_bytes=s.max_feed_bytes,
+    )
+
+
+def parse_settings(config: Config) -> ParseSettings:
+    """How a refresh parses, from the user's [settings] table: a process per core, since a
+    refresh of many changed feeds is CPU-bound."""
+    from reader.core.refresh.parse_pool import ParseSettings
+
+    s = config.settings
+    return ParseSettings(
+        default_tz=s.zone,
         # Never keep more per feed than retention allows, or prune and refetch would churn.
         max_items_per_feed=min(s.max_items_per_feed, s.retention_max_per_feed),
-        default_tz=s.zone,
+        processes=os.cpu_count() or 1,
     )
+
+
+def page_backend() -> Backend:
+    """An HTTP backend with the default limits, for web pages fetched outside a refresh
+    (`reader extract URL`)."""
+    from reader.core.backends.http import FetchSettings, HttpBackend
+
+    return HttpBackend(FetchSettings(user_agent=f"reader-tui/{__version__}"))
 
 
 @dataclass
 class Library:
     """Config, cache and backend of one reader instance.
 
-    The HTTP backend (httpx, asyncio: about 50 ms of imports) is made on first use, so
-    commands that only read the cache (list, show, search) start without it.
+    The HTTP backend is made on first use, so commands that only read the cache (list, show,
+    search) start without importing httpx and asyncio.
     """
 
     paths: Paths
@@ -61,10 +82,7 @@ class Library:
         if self.given_backend is None:
             from reader.core.backends.http import HttpBackend
 
-            # Parsing in a process per core: a refresh of many changed feeds is CPU-bound.
-            self.given_backend = HttpBackend(
-                fetch_settings(self.config), parse_processes=os.cpu_count() or 1
-            )
+            self.given_backend = HttpBackend(fetch_settings(self.config))
         return self.given_backend
 
     def feeds(self, section: str | None = None) -> list[FeedConfig]:
@@ -93,6 +111,7 @@ class Library:
                 concurrency=self.config.settings.concurrency,
                 progress=progress,
                 default_tz=self.config.settings.zone,
+                parsing=parse_settings(self.config),
             )
         )
         self.prune()

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from reader.core.store.prepare import PreparedArticle
+from typing import Literal, NamedTuple
 
 FetchStatus = Literal["ok", "not_modified", "failed"]
 Region = Literal["cn", "tw", "hk"]
@@ -59,12 +56,41 @@ class Article:
         """Plain text of the content (else the summary), derived on use.
 
         Not a field: nothing on the refresh path reads it, and computing it for every parsed
-        item was a third of a cold refresh's parse time (and of what workers ship back).
+        item made parsing slower and parse workers' results larger.
         """
         from reader.core.text.plain_fast import html_to_plain  # HTML parsing loads only if asked
 
         body = self.content_html or self.summary_html
         return html_to_plain(body) if body else ""
+
+
+class RowValues(NamedTuple):
+    """The values the cache derives from an article and stores with it."""
+
+    digest: str  # a hash of every stored field, so an unchanged article costs no writes
+    summary_blob: bytes  # the summary HTML, packed by the store's codec
+    content_blob: bytes  # the content HTML, packed likewise
+    # The search index words of the title and HTML, UTF-8 encoded: FTS5 reads a blob as UTF-8
+    # text, so the bytes go from a parse worker into SQLite with no decoding and re-encoding.
+    words: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedArticle:
+    """An article as the cache writes it: the fields stored as they are, and the values derived
+    from the rest (`stored`), computed where it was parsed so the store's writer only runs SQL.
+
+    It carries no raw HTML (the packed bodies hold it), so a parse worker sends less back.
+    Only `reader.core.store.prepare.prepare` makes one: values and fields always agree.
+    """
+
+    feed_url: str
+    entry_id: str
+    title: str
+    link: str | None
+    author: str | None
+    published: datetime | None
+    stored: RowValues = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +99,7 @@ class FetchResult:
 
     url: str
     status: FetchStatus
-    # Parsed articles; from a parse worker, PreparedArticles (store_prepare) carrying their
-    # stored values instead of raw HTML.
+    # Parsed articles; PreparedArticles when the parse worker also prepared them for the store.
     articles: tuple[Article | PreparedArticle, ...] = ()
     validators: Validators = field(default_factory=Validators)
     error: str | None = None

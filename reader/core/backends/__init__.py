@@ -1,0 +1,1 @@
+"""Where articles come from: the backend protocol and the HTTP transport."""

@@ -1,20 +1,47 @@
-"""The backend interface: where articles come from (HTTP feeds, the demo, a sync server later).
+"""The backend interface: where feeds come from, as downloads that the refresh parses and stores.
 
-A refresh opens one session per run and calls `fetch` once per feed, concurrently. A session
-never raises for a feed's own problems: every failure is a `FetchResult(status="failed")`
-with a readable message, so one broken feed cannot stop the rest.
+A refresh opens one session per run and calls `fetch` once per feed, concurrently; `fetch` never
+raises for a feed's own problems, so one broken feed cannot stop the rest.
 """
 
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
-from reader.core.model import FetchResult, Validators
+from reader.core.model import Validators
+
+DownloadOutcome = Literal["ok", "not_modified", "failed"]
 
 
-@dataclass(frozen=True)
+class FetchFailed(Exception):
+    """A download failed for a reason the user should read; carries the HTTP status if any."""
+
+    def __init__(self, message: str, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.http_status = http_status
+
+
+@dataclass(frozen=True, slots=True)
+class FeedDownload:
+    """What one feed's server answered: a body, 'not modified', or a readable failure."""
+
+    url: str  # the address asked for
+    outcome: DownloadOutcome
+    http_status: int | None = None
+    etag: str | None = None  # as the server sent them now: None when it sent none
+    last_modified: str | None = None
+    body: bytes = b""
+    charset: str | None = None  # from the Content-Type header
+    final_url: str | None = None  # where the answer came from after redirects: the base for links
+    moved_to: str | None = None  # the new address when every redirect was permanent
+    error: str | None = None  # why it failed, for the user
+    seconds: float = 0.0  # from the request to the last byte (or the failure)
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """A web page (not a feed) as downloaded, for full-text extraction."""
 
@@ -24,14 +51,14 @@ class Page:
 
 
 class FeedSession(Protocol):
-    """An open connection pool (or the like) that fetches feeds during one refresh."""
+    """An open connection pool (or the like) that downloads feeds during one refresh."""
 
-    async def fetch(self, url: str, validators: Validators) -> FetchResult:
-        """Fetch one feed, sending `validators` so an unchanged feed costs next to nothing."""
+    async def fetch(self, url: str, validators: Validators) -> FeedDownload:
+        """Download one feed, sending `validators` so an unchanged feed costs next to nothing."""
         ...
 
     async def fetch_page(self, url: str) -> Page:
-        """Download an article's web page for its full text; raises with a readable message."""
+        """Download an article's web page for its full text; raise FetchFailed on failure."""
         ...
 
 

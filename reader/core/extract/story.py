@@ -2,8 +2,7 @@
 
 `extract_story` turns page bytes into a `Story` (decoding, main-text extraction, then our
 own layer: boilerplate line filter, meta-line parser, publish-time finder). `fetch_page`
-downloads a page with the same limits as feeds: http/https only, redirects checked hop by
-hop, a size cap and a total deadline.
+downloads a page through a backend session, under the same limits as feeds.
 """
 
 from __future__ import annotations
@@ -15,9 +14,9 @@ from typing import Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
-import httpx
-import lxml.html  # type: ignore[import-untyped]
+import lxml.html
 
+from reader.core.backends.base import FeedSession, FetchFailed
 from reader.core.extract.blocks import Block, parse_page, story_blocks, visible_lines
 from reader.core.extract.boilerplate import trim_boilerplate
 from reader.core.extract.meta import (
@@ -152,20 +151,11 @@ def extract_story(
     )
 
 
-async def fetch_page(
-    url: str,
-    client: httpx.AsyncClient,
-    *,
-    max_bytes: int = 10 * 1024 * 1024,
-    deadline: float = 30.0,
-) -> tuple[bytes, str | None, str]:
+async def fetch_page(url: str, session: FeedSession) -> tuple[bytes, str | None, str]:
     """Download a page: (body, HTTP charset, final URL). Raise ExtractError on any failure.
 
-    The feed backend's downloader does the work, so pages get the same limits as feeds:
-    http(s) only at every redirect hop, a total deadline, a size cap on the decompressed body."""
-    from reader.core.backends.http import FetchFailed, FetchSettings, HttpFeedSession
-
-    session = HttpFeedSession(client, FetchSettings(max_bytes=max_bytes, deadline=deadline), None)
+    The session is a feed backend's, so pages get the same limits as feeds: http(s) only at
+    every redirect hop, a total deadline, a size cap on the decompressed body."""
     try:
         page = await session.fetch_page(url)
     except FetchFailed as failure:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -21,9 +20,6 @@ from reader.core.feeds.items import Draft, FeedHead, drafts_from_entries
 from reader.core.feeds.jsonfeed import read_json_feed
 from reader.core.feeds.utf8_xml import as_is_utf8_xml, as_utf8_xml
 from reader.core.model import Article
-
-if TYPE_CHECKING:
-    from reader.core.store.prepare import PreparedArticle
 
 # FeedParseError is part of parse_feed's contract, so callers may import it from here too.
 __all__ = ["FeedParseError", "ParsedFeed", "parse_feed"]
@@ -40,7 +36,7 @@ class ParsedFeed:
 
     title: str | None
     language: str | None
-    articles: tuple[Article | PreparedArticle, ...]  # prepared: see parse_for_store
+    articles: tuple[Article, ...]
     notice: str | None = None  # non-fatal remark, e.g. "kept 2,000 of 50,000 items"
 
 

@@ -9,8 +9,7 @@ import asyncio
 from collections.abc import Sequence
 from datetime import tzinfo
 
-from reader.core.backends.base import FeedSession
-from reader.core.backends.http import FetchFailed
+from reader.core.backends.base import FeedSession, FetchFailed
 from reader.core.extract.story import ExtractError, Story, extract_story
 from reader.core.store.database import Store
 

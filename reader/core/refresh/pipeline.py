@@ -1,4 +1,5 @@
-"""Fetch many feeds at once and store what they give; one feed's failure never stops the rest."""
+"""A refresh: download many feeds at once, skip unchanged bodies, parse the rest in the pool and
+store each as it arrives; one feed's failure never stops the rest."""
 
 from __future__ import annotations
 
@@ -7,10 +8,15 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
 
-from reader.core.backends.base import Backend
+from reader.core.backends.base import Backend, FeedSession
 from reader.core.model import FeedConfig, FetchResult, Validators
+from reader.core.refresh.results import parse_failed_result, parsed_result, result_or_parse_job
 from reader.core.store.database import Store
+
+if TYPE_CHECKING:
+    from reader.core.refresh.parse_pool import FeedParser, ParseSettings
 
 MAX_FULL_TEXTS_PER_FEED = 30  # a feed that suddenly lists 500 new items must not stall a refresh
 # A write transaction takes at most this many waiting feeds, or stops once it holds this many
@@ -81,6 +87,30 @@ class _BatchingWriter:
             self._start()
 
 
+async def fetch_feed(
+    session: FeedSession, parser: FeedParser, url: str, known: Validators
+) -> FetchResult:
+    """Download one feed and parse its body unless unchanged; never raises for the feed's own
+    problems (a parser bug included), so one feed cannot end the refresh."""
+    from reader.core.feeds.parse import FeedParseError
+
+    download = await session.fetch(url, known)
+    job = result_or_parse_job(download, known)
+    if isinstance(job, FetchResult):
+        return job
+    try:
+        parsed = await parser.parse(
+            job.body, url, job.charset, job.base_url, for_store=job.for_store
+        )
+    except FeedParseError as error:
+        return parse_failed_result(job, known, str(error))
+    except Exception as error:
+        return parse_failed_result(
+            job, known, f"could not parse feed ({type(error).__name__}: {error})"
+        )
+    return parsed_result(job, parsed)
+
+
 @dataclass(slots=True)
 class RefreshSummary:
     """What a refresh did, feed by feed."""
@@ -112,9 +142,13 @@ async def refresh_feeds(
     concurrency: int = 8,
     progress: ProgressCallback | None = None,
     default_tz: tzinfo = UTC,
+    parsing: ParseSettings | None = None,
 ) -> RefreshSummary:
     """Fetch `feeds` with at most `concurrency` at once, storing each as soon as it arrives;
-    then the web pages of new articles in feeds that ask for full text."""
+    then the web pages of new articles in feeds that ask for full text (in `default_tz`)."""
+    # Feed parsing (lxml, multiprocessing) loads with the first refresh, not with this module.
+    from reader.core.refresh.parse_pool import ParseSettings, open_parser
+
     summary = RefreshSummary()
     started = datetime.now(UTC)
     limit = asyncio.Semaphore(max(1, concurrency))
@@ -131,31 +165,32 @@ async def refresh_feeds(
     batching = _BatchingWriter(store, writer)
 
     async with backend.session() as session:
+        with open_parser(parsing if parsing is not None else ParseSettings()) as parser:
 
-        async def one(feed: FeedConfig) -> None:
-            validators = known.get(feed.url)
-            if validators is None:
-                state = await loop.run_in_executor(writer, store.feed_state, feed.url)
-                validators = state.validators if state else Validators()
-            # `backlog` bounds the parsed results waiting for the writer: when writing is the
-            # slow part, downloads pause instead of piling articles up in memory.
-            async with backlog:
-                async with limit:
-                    result = await session.fetch(feed.url, validators)
-                added = await batching.write(result)
-            # The summary keeps each result without its articles (they are in the cache now).
-            summary.new_articles += added  # not `+= await`: that would read the total first
-            summary.received[result.url] = len(result.articles)
-            if result.articles:
-                result = replace(result, articles=())
-            summary.results.append(result)
-            if progress is not None:
-                progress(len(summary.results), total, result)
+            async def one(feed: FeedConfig) -> None:
+                validators = known.get(feed.url)
+                if validators is None:
+                    state = await loop.run_in_executor(writer, store.feed_state, feed.url)
+                    validators = state.validators if state else Validators()
+                # `backlog` bounds the parsed results waiting for the writer: when writing is
+                # the slow part, downloads pause instead of piling articles up in memory.
+                async with backlog:
+                    async with limit:
+                        result = await fetch_feed(session, parser, feed.url, validators)
+                    added = await batching.write(result)
+                # The summary keeps each result without its articles (they are in the cache).
+                summary.new_articles += added  # not `+= await`: that would read the total first
+                summary.received[result.url] = len(result.articles)
+                if result.articles:
+                    result = replace(result, articles=())
+                summary.results.append(result)
+                if progress is not None:
+                    progress(len(summary.results), total, result)
 
-        try:
-            await asyncio.gather(*(one(feed) for feed in feeds))
-        finally:
-            writer.shutdown(wait=True)
+            try:
+                await asyncio.gather(*(one(feed) for feed in feeds))
+            finally:
+                writer.shutdown(wait=True)
 
         wanted = [
             item

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from reader.core.model import Article, FetchResult
+from reader.core.model import Article, FetchResult, PreparedArticle
 from reader.core.store import reindex
 from reader.core.store.codec import pack
 from reader.core.store.connection import Database
 from reader.core.store.errors import StoreError
-from reader.core.store.prepare import PreparedArticle, digest_of, row_values
+from reader.core.store.prepare import digest_of, row_values
 from reader.core.store.schema import to_micros
 
 _MAX_ROWID = 2**63 - 1
