@@ -11,10 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reader.core.model import SCRIPT_MODES, VARIANTS
 from reader.core.script import convert as script
 from reader.core.script.convert import (
-    MODES,
-    VARIANTS,
     config_for,
     convert_html,
     convert_text,
@@ -67,10 +66,10 @@ def test_next_mode_cycles_through_all_modes() -> None:
     assert next_mode("hant") == "original"
     mode = "original"
     seen = []
-    for _ in MODES:
+    for _ in SCRIPT_MODES:
         mode = next_mode(mode)  # type: ignore[arg-type]
         seen.append(mode)
-    assert sorted(seen) == sorted(MODES)
+    assert sorted(seen) == sorted(SCRIPT_MODES)
 
 
 @pytest.mark.parametrize(
@@ -166,7 +165,7 @@ def test_config_names_with_and_without_json_suffix_agree() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(text=st.text(alphabet=st.characters(max_codepoint=0x7F)), mode=st.sampled_from(MODES))
+@given(text=st.text(alphabet=st.characters(max_codepoint=0x7F)), mode=st.sampled_from(SCRIPT_MODES))
 def test_ascii_text_is_untouched(text: str, mode: str) -> None:
     for variant in VARIANTS:
         assert convert_text(text, mode, variant) == text  # type: ignore[arg-type]

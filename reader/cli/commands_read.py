@@ -8,7 +8,7 @@ import shutil
 from typing import TextIO
 
 from reader.cli.errors import EXIT_FAILED, EXIT_OK, CliError
-from reader.cli.output import listing_json, local_time, print_listings, script_view
+from reader.cli.output import listing_json, print_listings, script_view
 from reader.cli.setup import finish_index_rebuild, opened
 from reader.core.library import Library, full_text_or_reason
 from reader.core.text.blocks import html_to_blocks
@@ -58,7 +58,7 @@ def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         library.store.set_read([args.id], True)
         view = script_view(library, args.script)
         item = article.listing
-        html = article.full_html or article.content_html or article.summary_html
+        html = article.shown_html()
         blocks = html_to_blocks(view.html(html, item.feed_url), base_url=item.link)
         if args.json:
             data = listing_json(item, view)
@@ -68,9 +68,8 @@ def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write("\n")
             return EXIT_OK
         width = min(100, shutil.get_terminal_size((100, 24)).columns)
-        meta = [local_time(item.published), view.text(item.feed_title, item.feed_url)]
-        if item.author:
-            meta.append(view.text(item.author, item.feed_url))
+        published, feed, author = view.byline(item)
+        meta = [published or "—", feed, *([author] if author else [])]
         print(clean_line(view.text(item.title, item.feed_url)), file=out)
         print(clean_line("  ·  ".join(meta)), file=out)
         if item.link:

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from reader.core.extract.story import ExtractError, Story, extract_story, fetch_page
 from reader.core.library import page_backend
+from reader.core.model import ScriptMode
 from reader.core.text.cells import clean_text
 
 _FETCH_CONCURRENCY = 4
@@ -107,14 +108,14 @@ def _extract_file(page: str) -> Story:
         raise ExtractError(f"{page}: {error}") from None
 
 
-def _script_converter(mode: str) -> Callable[[str], str] | None:
+def _script_converter(mode: ScriptMode) -> Callable[[str], str] | None:
     if mode == "original":
         return lambda text: text
     try:
         from reader.core.script.convert import convert_text
     except ImportError:
         return None
-    return lambda text: convert_text(text, mode)  # type: ignore[arg-type]
+    return lambda text: convert_text(text, mode)
 
 
 def _converted(story: Story, convert: Callable[[str], str]) -> Story:

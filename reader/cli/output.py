@@ -12,12 +12,13 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from reader.core.library import Library
-from reader.core.model import Listing
+from reader.core.model import Listing, ScriptMode
 from reader.core.script.view import ScriptView
 from reader.core.text.cells import cell_len, clean_line, pad_cells, truncate_cells
+from reader.core.text.times import local_minute
 
 
-def script_view(library: Library, mode: str | None) -> ScriptView:
+def script_view(library: Library, mode: ScriptMode | None) -> ScriptView:
     """Feed text in `mode` (the configured script when None), with each feed's own overrides."""
     languages = {state.url: state.language for state in library.store.feed_states()}
     return ScriptView.for_config(library.config, languages, mode)
@@ -29,7 +30,7 @@ def iso(moment: datetime | None) -> str | None:
 
 def local_time(moment: datetime | None) -> str:
     """`2023-03-17 08:41` in the computer's zone, or a dash for an article without a date."""
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"
+    return local_minute(moment) or "—"
 
 
 def listing_json(item: Listing, view: ScriptView) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from reader import __version__
-from reader.core.config import SCRIPT_MODES
+from reader.core.model import SCRIPT_MODES
 
 
 def build_parser() -> argparse.ArgumentParser:

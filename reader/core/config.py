@@ -19,12 +19,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomlkit
 
-from reader.core.model import FeedConfig, Section
-
-SCRIPT_MODES = ("original", "hans", "hant")
-VARIANTS = ("t", "tw", "twp", "hk")
-REGIONS = ("cn", "tw", "hk")
-UI_LANGUAGES = ("zh", "en")
+from reader.core.model import (
+    DEFAULT_TIMEZONE,
+    REGIONS,
+    SCRIPT_MODES,
+    UI_LANGUAGES,
+    VARIANTS,
+    FeedConfig,
+    ScriptMode,
+    Section,
+    UiLanguage,
+    Variant,
+)
 
 
 class ConfigError(Exception):
@@ -58,17 +64,17 @@ class Settings:
     """A feed body larger than this is cut off and the fetch fails."""
     max_items_per_feed: int = 2000
     """A feed with more items keeps the newest this many."""
-    script: str = "original"
+    script: ScriptMode = "original"
     """Script of feed text at start: original (as published), hans (简体) or hant (繁體)."""
-    traditional_variant: str = "t"
+    traditional_variant: Variant = "t"
     """Which 繁體: t (OpenCC standard), tw (Taiwan), twp (Taiwan with phrases), hk (Hong Kong)."""
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     """Zone for feed times that carry none (most Chinese feeds)."""
     retention_days: int = 90
     """Articles older than this are pruned (starred ones never are)."""
     retention_max_per_feed: int = 1000
     """At most this many articles are kept per feed (starred ones never are pruned)."""
-    ui_language: str = "zh"
+    ui_language: UiLanguage = "zh"
     """Language of the reader's own labels: zh (follows the script mode) or en."""
     theme: str = ""
     """Textual theme name; empty keeps the last one chosen in the app."""
@@ -95,7 +101,7 @@ class Config:
         return next((f for s in self.sections for f in s.feeds if f.url == url), None)
 
 
-DEFAULT_CONFIG = """\
+DEFAULT_CONFIG = f"""\
 # reader configuration. Lines starting with # are comments.
 # `reader add URL --section NAME` and `reader import FILE` edit this file and keep your comments.
 
@@ -114,7 +120,7 @@ script = "original"
 # Which 繁體: "t" (OpenCC standard), "tw" (Taiwan), "twp" (Taiwan, with phrases), "hk" (Hong Kong).
 traditional_variant = "t"
 # Zone for feed times that carry none.
-timezone = "Asia/Shanghai"
+timezone = "{DEFAULT_TIMEZONE}"
 # Prune articles older than this many days, or beyond this many per feed. Starred ones stay.
 retention_days = 90
 retention_max_per_feed = 1000
@@ -214,7 +220,7 @@ def _settings(raw: Any, path: Path, locate: _Locator) -> Settings:
         if want in (int, float) and value < 0:
             raise ConfigError(path, f"settings.{key}: must not be negative", line)
         values[key] = value
-    choices = {
+    choices: dict[str, tuple[str, ...]] = {
         "script": SCRIPT_MODES,
         "traditional_variant": VARIANTS,
         "ui_language": UI_LANGUAGES,

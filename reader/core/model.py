@@ -8,6 +8,17 @@ from typing import Literal, NamedTuple
 
 FetchStatus = Literal["ok", "not_modified", "failed"]
 Region = Literal["cn", "tw", "hk"]
+REGIONS: tuple[Region, ...] = ("cn", "tw", "hk")
+# How feed text is shown: as published, 简体 or 繁體; and which 繁體 (OpenCC standard, Taiwan,
+# Taiwan with phrases, Hong Kong).
+ScriptMode = Literal["original", "hans", "hant"]
+SCRIPT_MODES: tuple[ScriptMode, ...] = ("original", "hans", "hant")
+Variant = Literal["t", "tw", "twp", "hk"]
+VARIANTS: tuple[Variant, ...] = ("t", "tw", "twp", "hk")
+UiLanguage = Literal["zh", "en"]
+UI_LANGUAGES: tuple[UiLanguage, ...] = ("zh", "en")
+# Most Chinese news is published in China's time: the zone for feed times given without one.
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +29,7 @@ class FeedConfig:
     title: str | None = None
     region: Region | None = None  # where the text comes from; None: from the feed's language
     full_text: bool = False  # fetch each new article's web page during refresh
-    script: str | None = None  # per-feed script override: original | hans | hant
+    script: ScriptMode | None = None  # per-feed script override
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,3 +160,9 @@ class StoredArticle:
     text: str
     full_html: str | None = None  # the story extracted from the web page, when fetched
     language: str | None = None
+
+    def shown_html(self, full_text: bool = True) -> str:
+        """The HTML to show: the web page's story when asked for and stored, else the feed's."""
+        if full_text and self.full_html:
+            return self.full_html
+        return self.content_html or self.summary_html

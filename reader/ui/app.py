@@ -12,6 +12,7 @@ from textual.signal import Signal
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core.library import Library
+from reader.core.model import ScriptMode
 from reader.core.script.convert import next_mode
 from reader.core.script.view import ScriptView
 from reader.ui.commands import ReaderCommands
@@ -55,15 +56,10 @@ class ReaderApp(App[None]):
         )
         self.warm_up = warm_up
         # Published with the new mode after `t`: each widget redraws its own region.
-        self.script_changed_signal: Signal[str] = Signal(self, "script-changed")
+        self.script_changed_signal: Signal[ScriptMode] = Signal(self, "script-changed")
         self.opened_links: list[str] = []  # what open_link was asked to open, newest last
         languages = {state.url: state.language for state in library.store.feed_states()}
-        self.view = ScriptView(
-            mode=self.ui_state.script_mode or settings.script,
-            variant=settings.traditional_variant,
-            feeds={feed.url: feed for feed in library.feeds()},
-            languages=languages,
-        )
+        self.view = ScriptView.for_config(library.config, languages, self.ui_state.script_mode)
         theme = settings.theme or self.ui_state.theme
         if theme and theme in self.available_themes:
             self.theme = theme
@@ -90,7 +86,7 @@ class ReaderApp(App[None]):
         """Load OpenCC's dictionaries after the first paint, so the first `t` is quick."""
         from reader.core.script.convert import warm_up
 
-        warm_up(self.view.variant)  # type: ignore[arg-type]
+        warm_up(self.view.variant)
 
     @work(thread=True, group="search-index", exit_on_error=False)
     def catch_up_search_index(self) -> None:
@@ -123,7 +119,7 @@ class ReaderApp(App[None]):
 
     def cycle_script(self) -> None:
         """original -> 简体 -> 繁體 -> original, everywhere at once."""
-        self.view.mode = next_mode(self.view.mode)  # type: ignore[arg-type]
+        self.view.mode = next_mode(self.view.mode)
         self.remember(script_mode=self.view.mode)
         self.notify(self.t("script_now", script=self.t(f"mode_{self.view.mode}")))
         self.script_changed_signal.publish(self.view.mode)

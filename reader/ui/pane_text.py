@@ -15,14 +15,6 @@ from reader.core.text.blocks import html_to_blocks, text_to_blocks
 from reader.core.text.cells import clean_line
 from reader.ui.article_text import article_text
 from reader.ui.strings import label
-from reader.ui.timefmt import local_time
-
-
-def shown_html(article: StoredArticle, full_text: bool) -> str:
-    """The HTML the pane shows: the web page's story when asked for and stored, else the feed's."""
-    if full_text and article.full_html:
-        return article.full_html
-    return article.content_html or article.summary_html
 
 
 def pane_key(
@@ -34,7 +26,7 @@ def pane_key(
     return (
         item.id,
         mode,
-        shown_html(article, full_text),
+        article.shown_html(full_text),
         article.text,
         item.title,
         item.feed_title,
@@ -57,15 +49,12 @@ def build_pane_text(
     """The article converted to the view's script and laid out as Text (slow: call it in a
     thread)."""
     item = article.listing
-    blocks = html_to_blocks(view.html(shown_html(article, full_text), item.feed_url), item.link)
+    blocks = html_to_blocks(view.html(article.shown_html(full_text), item.feed_url), item.link)
     if not blocks and article.text:
         blocks = text_to_blocks(view.text(article.text, item.feed_url))
-    meta_parts = [
-        local_time(item.published, zone),
-        view.text(item.feed_title, item.feed_url),
-    ]
-    if item.author:
-        author = view.text(item.author, item.feed_url)
+    published, feed, author = view.byline(item, zone)
+    meta_parts = [published, feed]
+    if author:
         meta_parts.append(label("by_author", view.mode, ui_language, author=author))
     meta = clean_line("  ".join(part for part in meta_parts if part))
     return article_text(

@@ -12,6 +12,8 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from reader.core.model import SCRIPT_MODES, ScriptMode
+
 
 @dataclass
 class UiState:
@@ -19,7 +21,7 @@ class UiState:
 
     section: str | None = None  # section name, or STARRED for the starred tab
     article_id: int | None = None  # the article selected last
-    script_mode: str | None = None  # None: the config's script setting
+    script_mode: ScriptMode | None = None  # None: the config's script setting
     theme: str | None = None  # None: the config's theme, else Textual's default
 
 
@@ -36,7 +38,7 @@ def load_ui_state(path: Path) -> UiState:
         state.section = raw["section"]
     if isinstance(raw.get("article_id"), int) and not isinstance(raw.get("article_id"), bool):
         state.article_id = raw["article_id"]
-    if raw.get("script_mode") in ("original", "hans", "hant"):
+    if raw.get("script_mode") in SCRIPT_MODES:
         state.script_mode = raw["script_mode"]
     if isinstance(raw.get("theme"), str):
         state.theme = raw["theme"]

@@ -1,8 +1,8 @@
-"""Times as the reader shows them: relative in the list, local and absolute in the pane."""
+"""Relative times for the article list: "3 小時前", a date once older than a week."""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 from reader.ui.strings import label
 
@@ -21,10 +21,3 @@ def relative_time(moment: datetime | None, now: datetime, mode: str, ui_language
     if seconds < 7 * 86400:
         return label("days_ago", mode, ui_language, n=int(seconds // 86400))
     return moment.astimezone(now.tzinfo).strftime("%Y-%m-%d")
-
-
-def local_time(moment: datetime | None, zone: tzinfo | None) -> str:
-    """The moment in the reader's zone, to the minute."""
-    if moment is None:
-        return ""
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")

@@ -29,6 +29,7 @@ from reader.core.extract.meta import (
     parse_meta_line,
 )
 from reader.core.feeds.decode import decode_html
+from reader.core.model import DEFAULT_TIMEZONE
 
 __all__ = ["ExtractError", "Image", "Story", "extract_story", "fetch_page"]
 
@@ -39,7 +40,7 @@ _MACHINE_DATE_KEYS = (
     "dc.date.issued", "dc.date", "dcterms.created", "sailthru.date", "weibo:article:create_at",
 )  # fmt: skip
 _MIN_STORY_CHARS = 20
-_CHINA_TIME = ZoneInfo("Asia/Shanghai")
+_CHINA_TIME = ZoneInfo(DEFAULT_TIMEZONE)
 
 
 class ExtractError(Exception):

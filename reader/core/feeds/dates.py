@@ -15,6 +15,8 @@ from email.utils import parsedate_tz
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from reader.core.model import DEFAULT_TIMEZONE
+
 CHINA = timezone(timedelta(hours=8), "CST")
 
 # Zone words seen on Chinese-language sites, with their offsets in hours.
@@ -191,7 +193,7 @@ def feedparser_date_handler(raw: str) -> time.struct_time | None:
     Registered so feedparser's own `*_parsed` fields are right for Chinese forms too; naive
     times are taken as China time because a global handler cannot know the user's zone.
     """
-    value = _numeric(raw, ZoneInfo("Asia/Shanghai")) if raw else None
+    value = _numeric(raw, ZoneInfo(DEFAULT_TIMEZONE)) if raw else None
     if value is None:
         return None
     return value.astimezone(UTC).timetuple()

@@ -19,12 +19,12 @@ from reader.core.feeds.feedparser_path import read_with_feedparser
 from reader.core.feeds.items import Draft, FeedHead, drafts_from_entries
 from reader.core.feeds.jsonfeed import read_json_feed
 from reader.core.feeds.utf8_xml import as_is_utf8_xml, as_utf8_xml
-from reader.core.model import Article
+from reader.core.model import DEFAULT_TIMEZONE, Article
 
 # FeedParseError is part of parse_feed's contract, so callers may import it from here too.
 __all__ = ["FeedParseError", "ParsedFeed", "parse_feed"]
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+SHANGHAI = ZoneInfo(DEFAULT_TIMEZONE)
 # Read well-formed RSS/Atom with lxml (reader.core.feeds.fast) before trying feedparser.
 # Tests switch it off to compare both paths.
 FAST_PATH = True

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from reader.core.feeds.parse import ParsedFeed, parse_feed
-from reader.core.model import PreparedArticle
+from reader.core.model import DEFAULT_TIMEZONE, PreparedArticle
 from reader.core.store.prepare import prepare
 from reader.core.store.search import index_form
 
@@ -27,7 +27,7 @@ T = TypeVar("T")
 
 
 def _shanghai() -> tzinfo:
-    return ZoneInfo("Asia/Shanghai")
+    return ZoneInfo(DEFAULT_TIMEZONE)
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,13 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+from reader.core.model import SCRIPT_MODES, ScriptMode, Variant
 
 if TYPE_CHECKING:
     from opencc import OpenCC
 
-Mode = Literal["original", "hans", "hant"]
-MODES: tuple[Mode, ...] = ("original", "hans", "hant")
-Variant = Literal["t", "tw", "twp", "hk"]
-VARIANTS: tuple[Variant, ...] = ("t", "tw", "twp", "hk")
 
 # Traditional in the chosen variant: from any source, starting from simplified rules (OpenCC's
 # s2* configs leave traditional characters as they are).
@@ -40,9 +38,9 @@ _converters: dict[str, OpenCC] = {}
 _converters_lock = threading.Lock()
 
 
-def next_mode(mode: Mode) -> Mode:
+def next_mode(mode: ScriptMode) -> ScriptMode:
     """The mode after this one in the toggle cycle: original -> hans -> hant -> original."""
-    return MODES[(MODES.index(mode) + 1) % len(MODES)]
+    return SCRIPT_MODES[(SCRIPT_MODES.index(mode) + 1) % len(SCRIPT_MODES)]
 
 
 def region_from_language(language: str | None) -> str | None:
@@ -64,7 +62,7 @@ def region_from_language(language: str | None) -> str | None:
 
 
 def config_for(
-    mode: Mode,
+    mode: ScriptMode,
     variant: Variant = "t",
     region: str | None = None,
     language: str | None = None,
@@ -225,7 +223,7 @@ def cached_with_config(text: str, config: str) -> str | None:
 
 def convert_text(
     text: str,
-    mode: Mode,
+    mode: ScriptMode,
     variant: Variant = "t",
     region: str | None = None,
     language: str | None = None,
@@ -237,7 +235,7 @@ def convert_text(
 
 def cached_text(
     text: str,
-    mode: Mode,
+    mode: ScriptMode,
     variant: Variant = "t",
     region: str | None = None,
     language: str | None = None,
@@ -249,7 +247,7 @@ def cached_text(
 
 def convert_html(
     html: str,
-    mode: Mode,
+    mode: ScriptMode,
     variant: Variant = "t",
     region: str | None = None,
     language: str | None = None,

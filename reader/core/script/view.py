@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import TYPE_CHECKING
 
-from reader.core.model import FeedConfig
+from reader.core.model import FeedConfig, Listing, ScriptMode, Variant
+from reader.core.text.times import local_minute
 
 if TYPE_CHECKING:
     from reader.core.config import Config
@@ -18,14 +20,14 @@ class ScriptView:
 
     Conversion loads OpenCC on first use only, so building a ScriptView costs nothing."""
 
-    mode: str = "original"
-    variant: str = "t"
+    mode: ScriptMode = "original"
+    variant: Variant = "t"
     feeds: Mapping[str, FeedConfig] = field(default_factory=dict)
     languages: Mapping[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def for_config(
-        cls, config: Config, languages: Mapping[str, str | None], mode: str | None = None
+        cls, config: Config, languages: Mapping[str, str | None], mode: ScriptMode | None = None
     ) -> ScriptView:
         """The view for `config`'s feeds in `mode` (the configured script when None), with each
         feed's declared language (by URL) as the cache recorded it."""
@@ -37,7 +39,13 @@ class ScriptView:
             languages=languages,
         )
 
-    def mode_for(self, feed_url: str | None) -> str:
+    def byline(self, item: Listing, zone: tzinfo | None = None) -> tuple[str, str, str]:
+        """The article's time (to the minute, in `zone`), feed title and author for its header,
+        each converted like the feed's text; empty strings for what it lacks."""
+        author = self.text(item.author, item.feed_url) if item.author else ""
+        return local_minute(item.published, zone), self.text(item.feed_title, item.feed_url), author
+
+    def mode_for(self, feed_url: str | None) -> ScriptMode:
         feed = self.feeds.get(feed_url) if feed_url else None
         return feed.script if feed is not None and feed.script else self.mode
 
@@ -54,7 +62,7 @@ class ScriptView:
         from reader.core.script.convert import convert_text
 
         region, language = self._context(feed_url)
-        return convert_text(text, mode, self.variant, region, language)  # type: ignore[arg-type]
+        return convert_text(text, mode, self.variant, region, language)
 
     def html(self, html: str, feed_url: str | None = None) -> str:
         mode = self.mode_for(feed_url)
@@ -63,7 +71,7 @@ class ScriptView:
         from reader.core.script.convert import convert_html
 
         region, language = self._context(feed_url)
-        return convert_html(html, mode, self.variant, region, language)  # type: ignore[arg-type]
+        return convert_html(html, mode, self.variant, region, language)
 
     def cached_text(self, text: str, feed_url: str | None = None) -> str | None:
         """`text` in the feed's script if that needs no conversion work (as published, or
@@ -74,4 +82,4 @@ class ScriptView:
         from reader.core.script.convert import cached_text
 
         region, language = self._context(feed_url)
-        return cached_text(text, mode, self.variant, region, language)  # type: ignore[arg-type]
+        return cached_text(text, mode, self.variant, region, language)

@@ -223,7 +223,7 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
     def prefetch_next_script(self, sections: list[str]) -> None:
         """Fill the conversion cache with the section names in the next script (in a thread)."""
-        view = replace(self.app.view, mode=next_mode(self.app.view.mode))  # type: ignore[arg-type]
+        view = replace(self.app.view, mode=next_mode(self.app.view.mode))
         for name in sections:
             view.text(name)
 

@@ -221,7 +221,7 @@ class ReadingPane(VerticalScroll, can_focus=False):
         self, article: StoredArticle, full_text: bool, query: str | None
     ) -> None:
         """Build the open article's Text in the script `t` shows next (in a thread)."""
-        view = replace(self.app.view, mode=next_mode(self.app.view.mode))  # type: ignore[arg-type]
+        view = replace(self.app.view, mode=next_mode(self.app.view.mode))
         text = self._build_text(article, view, full_text, query)
         self.post_message(self.TextPrepared(pane_key(article, view.mode, full_text, query), text))
 

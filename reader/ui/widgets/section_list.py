@@ -161,7 +161,7 @@ class SectionList(ArticleList):
     def prefetch_next_script(self, titles: list[tuple[str, str, str]]) -> None:
         """Fill the conversion cache for the next script (in a thread; stops early once a
         newer request cancels it)."""
-        view = replace(self.app.view, mode=next_mode(self.app.view.mode))  # type: ignore[arg-type]
+        view = replace(self.app.view, mode=next_mode(self.app.view.mode))
         worker = get_current_worker()
         for index, (title, feed_title, feed_url) in enumerate(titles):
             if index % 20 == 0 and worker.is_cancelled:
