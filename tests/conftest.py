@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.feedserver import FeedServer
+from tests.support.feedserver import FeedServer
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Tests of the Textual app itself, driven by App.run_test() and Pilot."""

@@ -1,0 +1,1 @@
+"""Tests across parts: a real loopback HTTP server, the CLI in processes, kill -9 rounds."""

@@ -1,0 +1,1 @@
+"""Helpers the tests share: a loopback feed server, app builders, a pty driver."""

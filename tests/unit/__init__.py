@@ -1,0 +1,1 @@
+"""Tests of one part at a time: pure functions, real SQLite files, real OpenCC; no server, no app."""
