@@ -16,11 +16,8 @@ def _shape(bindings: list[Binding]) -> list[tuple[object, ...]]:
 def relabel_footer(screen: DOMNode, old: list[Binding], new: list[Binding]) -> bool:
     """Relabel the footer's keys when only descriptions changed; False when it must be rebuilt.
 
-    Textual has no public call for this, and `refresh_bindings()` rebuilds every key (a visible
-    cost on each `t`). The keys are found by type name, not by importing Textual's private
-    footer module; should their attributes ever change, this returns False and the caller
-    rebuilds the footer the public way.
-    """
+    Textual has no public call for this and `refresh_bindings()` rebuilds every key on each `t`,
+    so the keys are found by type name (no private import) and, should that fail, rebuilt."""
     if not old or _shape(old) != _shape(new):
         return False
     footers = screen.query(Footer)

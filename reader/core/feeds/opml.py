@@ -78,10 +78,9 @@ def read_opml(data: bytes) -> OpmlImport:
 
 
 def _as_utf8(data: bytes) -> bytes:
-    """The document re-encoded as UTF-8 and declared so. listparser reads with an HTML
-    parser, which takes undeclared bytes as Latin-1, while OPML without a declaration is
-    UTF-8; GBK or Big5 files are decoded the way feeds are. Bytes, never str: listparser
-    fetches a str that looks like a URL."""
+    """The document decoded the way feeds are (GBK, Big5 too) and re-encoded as declared UTF-8,
+    since listparser's HTML parser takes undeclared bytes as Latin-1."""
+    # Bytes, never str: listparser fetches a str that looks like a URL.
     text = _XML_DECLARATION.sub("", decode_feed(bytes(data)), count=1)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + text).encode("utf-8")
 

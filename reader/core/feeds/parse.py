@@ -49,13 +49,11 @@ def parse_feed(
     max_items: int = 2000,
     base_url: str | None = None,
 ) -> ParsedFeed:
-    """Parse a feed document fetched from `url` into articles, newest `max_items` kept.
+    """Parse a feed fetched from `url` into articles (the newest `max_items`), dates without a
+    zone in `default_tz` and links relative to `base_url` (after redirects), else `url`.
 
-    Dates without a zone are taken in `default_tz`. Relative links resolve against
-    `base_url` (where the body really came from, after redirects), else `url`. Raises
-    FeedParseError when the body is empty or is not a feed at all (an HTML page, broken
-    JSON); a feed that merely breaks off keeps the items that were complete.
-    """
+    Raises FeedParseError for an empty body or one that is no feed; a feed that breaks off
+    keeps its complete items."""
     if not body.strip():
         raise FeedParseError("empty response: the server sent no feed")
     base = base_url or url
