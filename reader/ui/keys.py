@@ -60,6 +60,10 @@ MAIN_KEYS: tuple[Key, ...] = (
     Key("refresh_all", "R", "refresh_all", "key_refresh_all"),
     Key("search", "slash", "search", "key_search", show=True, help_keys="/"),
     Key("failed_feeds", "F", "failed_feeds", "key_failed"),
+    Key("narrow_list", "less_than_sign", "split(-5)", "key_narrow_list", help_keys="<"),
+    Key("widen_list", "greater_than_sign", "split(5)", "key_widen_list", help_keys=">"),
+    Key("list_only", "z", "list_only", "key_list_only"),
+    Key("row_lines", "v", "row_lines", "key_row_lines"),
     Key("help", "question_mark", "help", "key_help", show=True, help_keys="?"),
     Key("quit", "q", "app.quit", "key_quit", show=True),
 ) + tuple(Key(f"section_{n}", str(n), f"section({n - 1})", "key_section") for n in range(1, 10))
