@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.command import CommandPalette
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.signal import Signal
+from textual.theme import ThemeProvider
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core.library import Library
 from reader.core.model import ScriptMode
 from reader.core.script.convert import next_mode
 from reader.core.script.view import ScriptView
-from reader.ui.commands import ReaderCommands
+from reader.ui.commands import ReaderCommands, translated_system_commands
 from reader.ui.screens.main import MainScreen
 from reader.ui.state import load_ui_state, save_ui_state
 from reader.ui.strings import label
@@ -23,6 +27,7 @@ from reader.ui.strings import label
 # Articles a search index rebuild step takes in the TUI: about 0.15 s holding the cache, so a
 # list or article read waits at most that long while the rebuild runs.
 INDEX_BATCH = 500
+BLINK_SECONDS = 1.5  # how long a pop-up may stay over an article that fills the screen
 
 
 class ReaderApp(App[None]):
@@ -123,6 +128,36 @@ class ReaderApp(App[None]):
         self.remember(script_mode=self.view.mode)
         self.notify(self.t("script_now", script=self.t(f"mode_{self.view.mode}")))
         self.script_changed_signal.publish(self.view.mode)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's commands (Theme, Quit, Keys, ...) in the palette in the UI's language."""
+        return translated_system_commands(super().get_system_commands(screen), self.t)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            prompt = self.t("palette_prompt")
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=prompt))
+
+    def search_themes(self) -> None:
+        prompt = self.t("theme_prompt")
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=prompt))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Pop-ups sit over the list (app.tcss); where an article fills a narrow screen they
+        last only a blink, unless they report an error."""
+        screen = self.screen
+        over_text = isinstance(screen, MainScreen) and screen.has_class("-reading")
+        if over_text and severity != "error":
+            timeout = BLINK_SECONDS
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def open_link(self, url: str) -> None:
         """Open a URL from the feed in the browser (only http(s) and mailto reach here)."""

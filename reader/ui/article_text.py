@@ -97,8 +97,8 @@ def article_text(
 
 
 class ArticleRow:
-    """One list row laid out to the width it is drawn at: marks, title, then feed and age
-    on the right. A Rich renderable, so the OptionList only builds rows it shows."""
+    """One list row laid out to the width it is drawn at: on one line (marks, title, then
+    feed and age on the right) or on two (the title, then feed and age under it)."""
 
     def __init__(
         self,
@@ -127,14 +127,39 @@ class ArticleRow:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield self.line(options.max_width)
 
+    def _marks(self) -> Text:
+        """The unread dot and the star, then a space: three cells."""
+        row = Text("●" if not self.listing.read else " ", style="" if self.listing.read else "bold")
+        row.append("★" if self.listing.starred else " ", style="yellow")
+        row.append(" ")
+        return row
+
+    def _title(self, width: int) -> Text:
+        title = truncate_cells(self.title, width)
+        title_text = Text(title, style="bold" if not self.listing.read else "")
+        highlight_matches(title_text, self.query)
+        return title_text
+
+    def lines(self, width: int, row_lines: int) -> list[Text]:
+        """The row as `row_lines` lines of `width` cells (see `line` and `title_lines`)."""
+        return self.title_lines(width) if row_lines == 2 else [self.line(width)]
+
+    def title_lines(self, width: int) -> list[Text]:
+        """The row as two lines: the title across the whole width, then the feed name and
+        age dimmed under it, so a headline is cut only by the list's own width."""
+        first = self._marks()
+        first.append_text(self._title(max(1, width - 3)))
+        second = Text("   ")
+        second.append(f"{self.feed}  {self.age}".strip(), style="dim")
+        for line in (first, second):
+            line.no_wrap = True
+            line.overflow = "crop"
+        return [first, second]
+
     def line(self, width: int) -> Text:
         """The row as one line of `width` cells: the age is never cut, the feed name is cut
         to a quarter of the width, the title gets the rest."""
-        unread = "●" if not self.listing.read else " "
-        star = "★" if self.listing.starred else " "
-        row = Text(unread, style="bold" if not self.listing.read else "")
-        row.append(star, style="yellow")
-        row.append(" ")
+        row = self._marks()
         age = self.age
         feed = truncate_cells(self.feed, max(0, min(cell_len(self.feed), width // 4)))
         if width < 40:
@@ -142,11 +167,9 @@ class ArticleRow:
         meta = f"{feed} {age}".strip()
         meta_width = cell_len(meta)
         title_width = max(1, width - 3 - meta_width - (2 if meta_width else 0))
-        title = truncate_cells(self.title, title_width)
-        title_text = Text(title, style="bold" if not self.listing.read else "")
-        highlight_matches(title_text, self.query)
+        title_text = self._title(title_width)
         row.append_text(title_text)
-        row.append(" " * max(0, title_width - cell_len(title)))
+        row.append(" " * max(0, title_width - title_text.cell_len))
         if meta_width:
             row.append("  ")
             row.append(meta, style="dim")

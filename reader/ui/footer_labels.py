@@ -29,7 +29,7 @@ def relabel_footer(screen: DOMNode, old: list[Binding], new: list[Binding]) -> b
         return False
     descriptions: dict[str, str] = {}
     for binding in new:
-        if binding.show:
+        if binding.show or binding.action == "app.command_palette":  # the footer's right end
             descriptions.setdefault(binding.action, binding.description)
     for key in keys:
         description = descriptions.get(key.action)

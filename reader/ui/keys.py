@@ -60,8 +60,16 @@ MAIN_KEYS: tuple[Key, ...] = (
     Key("refresh_all", "R", "refresh_all", "key_refresh_all"),
     Key("search", "slash", "search", "key_search", show=True, help_keys="/"),
     Key("failed_feeds", "F", "failed_feeds", "key_failed"),
+    Key("narrow_list", "less_than_sign", "split(-5)", "key_narrow_list", help_keys="<"),
+    Key("widen_list", "greater_than_sign", "split(5)", "key_widen_list", help_keys=">"),
+    Key("list_only", "z", "list_only", "key_list_only"),
+    Key("row_lines", "v", "row_lines", "key_row_lines"),
     Key("help", "question_mark", "help", "key_help", show=True, help_keys="?"),
     Key("quit", "q", "app.quit", "key_quit", show=True),
+    # The footer shows Textual's palette key on its right; this gives it our description.
+    Key(
+        "palette", "ctrl+p", "app.command_palette", "key_palette", priority=True, help_keys="Ctrl+P"
+    ),
 ) + tuple(Key(f"section_{n}", str(n), f"section({n - 1})", "key_section") for n in range(1, 10))
 
 
@@ -93,5 +101,4 @@ def help_rows(mode: str, ui_language: str, keymap: dict[str, str]) -> list[tuple
         else:
             keys = key.help_keys or " ".join(key.keys.split(","))
         rows.append((keys, label(key.label_key, mode, ui_language)))
-    rows.append(("Ctrl+P", label("key_palette", mode, ui_language)))
     return rows

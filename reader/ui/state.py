@@ -1,4 +1,5 @@
-"""What the UI remembers between runs: last section, last article, script mode, theme.
+"""What the UI remembers between runs: last section, last article, script mode, theme, the
+list's width and its row layout.
 
 A small JSON file in the data dir; a missing or corrupt file gives the defaults, never an error.
 """
@@ -23,6 +24,8 @@ class UiState:
     article_id: int | None = None  # the article selected last
     script_mode: ScriptMode | None = None  # None: the config's script setting
     theme: str | None = None  # None: the config's theme, else Textual's default
+    list_percent: int | None = None  # the list's share of a wide screen; None: the default
+    row_lines: int = 2  # screen lines an article row takes: 2 (title alone) or 1
 
 
 def load_ui_state(path: Path) -> UiState:
@@ -42,6 +45,11 @@ def load_ui_state(path: Path) -> UiState:
         state.script_mode = raw["script_mode"]
     if isinstance(raw.get("theme"), str):
         state.theme = raw["theme"]
+    percent = raw.get("list_percent")
+    if isinstance(percent, int) and not isinstance(percent, bool):
+        state.list_percent = percent
+    if raw.get("row_lines") in (1, 2) and not isinstance(raw.get("row_lines"), bool):
+        state.row_lines = raw["row_lines"]
     return state
 
 

@@ -42,11 +42,7 @@ LABELS: dict[str, tuple[str, str, str]] = {
         "refreshing {done}/{total} feeds",
     ),
     "failed_feeds": ("{count} 個來源失敗", "{count} 个来源失败", "{count} feeds failed"),
-    "refresh_done": (
-        "更新完成：{new} 篇新文章",
-        "更新完成：{new} 篇新文章",
-        "Refresh done: {new} new articles",
-    ),
+    "new_articles": ("{count} 篇新文章", "{count} 篇新文章", "{count} new articles"),
     "refresh_failed": (
         "{count} 個來源無法更新，按 F 查看",
         "{count} 个来源无法更新，按 F 查看",
@@ -134,6 +130,38 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "key_quit": ("離開", "退出", "Quit"),
     "key_failed": ("失敗來源", "失败来源", "Failed feeds"),
     "key_palette": ("命令", "命令", "Commands"),
+    # Textual's own commands in the palette, and its prompts
+    "cmd_theme": ("主題", "主题", "Theme"),
+    "cmd_theme_help": ("換一個配色主題", "换一个配色主题", "Change the colour theme"),
+    "cmd_quit": ("離開", "退出", "Quit"),
+    "cmd_quit_help": ("立刻離開閱讀器", "立刻退出阅读器", "Quit the reader now"),
+    "cmd_keys": ("按鍵面板", "按键面板", "Keys"),
+    "cmd_keys_show": (
+        "顯示目前可用按鍵的面板",
+        "显示当前可用按键的面板",
+        "Show a panel of the keys available here",
+    ),
+    "cmd_keys_hide": ("隱藏按鍵面板", "隐藏按键面板", "Hide the keys panel"),
+    "cmd_maximize": ("放大", "放大", "Maximize"),
+    "cmd_maximize_help": (
+        "讓目前的區塊佔滿畫面",
+        "让当前的区块占满画面",
+        "Fill the screen with the focused part",
+    ),
+    "cmd_minimize": ("還原", "还原", "Minimize"),
+    "cmd_minimize_help": ("把放大的區塊還原", "把放大的区块还原", "Restore the maximized part"),
+    "cmd_screenshot": ("截圖", "截图", "Screenshot"),
+    "cmd_screenshot_help": (
+        "把目前畫面存成 SVG 圖檔",
+        "把当前画面存成 SVG 图档",
+        "Save the screen as an SVG picture",
+    ),
+    "palette_prompt": ("搜尋命令…", "搜索命令…", "Search for commands…"),
+    "theme_prompt": ("搜尋主題…", "搜索主题…", "Search for themes…"),
+    "key_narrow_list": ("列表變窄", "列表变窄", "Narrower list"),
+    "key_widen_list": ("列表變寬", "列表变宽", "Wider list"),
+    "key_list_only": ("只看列表", "只看列表", "List alone"),
+    "key_row_lines": ("單行/雙行", "单行/双行", "One/two-line rows"),
 }
 
 

@@ -139,7 +139,7 @@ async def test_clicking_a_row_opens_it(library: Library) -> None:
     app = build_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
-        await pilot.click("#articles", offset=(10, 2))
+        await pilot.click("#articles", offset=(10, 4))  # the third row: rows are two lines
         await settle(app, pilot)
         assert main_screen(app).pane.body_text.startswith("河南麥收進度過半")
 

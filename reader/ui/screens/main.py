@@ -13,12 +13,10 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
-from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Tabs
 from textual.worker import Worker, WorkerState
 
-from reader.core.script.convert import next_mode
 from reader.core.text.cells import clean_line
 from reader.ui.cache_reads import read_counts
 from reader.ui.footer_labels import relabel_footer
@@ -33,6 +31,8 @@ from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.section_list import SectionList
 from reader.ui.widgets.section_tabs import STARRED, SectionTabs
+from reader.ui.widgets.split_body import SplitBody
+from reader.ui.widgets.split_divider import SplitDivider
 from reader.ui.widgets.status_line import RefreshState, StatusLine
 
 if TYPE_CHECKING:
@@ -56,7 +56,6 @@ class MainScreen(Screen[None]):
         self.pending_select: str | None = None  # "first_unread" or "last" once rows arrive
         self._binding_labels: list[str] = []
         self._main_bindings: list[Binding] = []
-        self._prefetch_due = False
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Worker.StateChanged does not bubble: hand it to the app's one failure handler."""
@@ -68,8 +67,9 @@ class MainScreen(Screen[None]):
         sections = [*self.app.library.store.sections(), STARRED]
         self._set_bindings()
         yield SectionTabs(sections, id="sections")
-        with Horizontal(id="body"):
-            yield SectionList(id="articles")
+        with SplitBody(id="body"):
+            yield SectionList(id="articles", row_lines=self.app.ui_state.row_lines)
+            yield SplitDivider(id="divider")
             yield ReadingPane(id="reader")
         yield StatusLine(id="status")
         yield Footer()
@@ -90,6 +90,7 @@ class MainScreen(Screen[None]):
 
     def _layout_for(self, width: int) -> None:
         self.set_class(width < WIDE_COLUMNS, "-narrow")
+        self.query_one(SplitBody).apply_split(narrow=width < WIDE_COLUMNS)
         if width >= WIDE_COLUMNS and self.has_class("-reading"):
             self.remove_class("-reading")
             self.refresh_bindings()
@@ -186,7 +187,6 @@ class MainScreen(Screen[None]):
             last_refreshed=message.last_refreshed,
         )
         self._show_counts()
-        self._prefetch_soon()
 
     def _show_counts(self) -> None:
         """Tab labels and the status line from the counts and refresh state kept here."""
@@ -198,7 +198,7 @@ class MainScreen(Screen[None]):
 
     def _redraw_for_script(self) -> None:
         """Key labels and tabs in the new script: at once from cached conversions where it
-        can, else read again in a worker; then the next script's section names, ahead."""
+        can, else read again in a worker."""
         self._set_bindings()
         view = self.app.view
         names = {name: view.cached_text(name) for name in self.unread_counts}
@@ -207,25 +207,6 @@ class MainScreen(Screen[None]):
         else:
             self.section_names = {name: text for name, text in names.items() if text is not None}
             self._show_counts()
-        self._prefetch_soon()
-
-    def _prefetch_soon(self) -> None:
-        """After the next paint, convert the section names to the script `t` shows next, so
-        the first press redraws the tabs at once too (only with the app's warm-up on)."""
-        if self.app.warm_up and not self._prefetch_due:
-            self._prefetch_due = True
-            self.call_after_refresh(self._start_prefetch)
-
-    def _start_prefetch(self) -> None:
-        self._prefetch_due = False
-        self.prefetch_next_script(list(self.unread_counts))
-
-    @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
-    def prefetch_next_script(self, sections: list[str]) -> None:
-        """Fill the conversion cache with the section names in the next script (in a thread)."""
-        view = replace(self.app.view, mode=next_mode(self.app.view.mode))
-        for name in sections:
-            view.text(name)
 
     # ---- the open article -------------------------------------------------------------------
 
@@ -236,6 +217,7 @@ class MainScreen(Screen[None]):
         self.pane.open(article_id, query)
 
     def on_reading_pane_article_shown(self, message: ReadingPane.ArticleShown) -> None:
+        self.query_one(SplitBody).set_list_only(False)  # an article opened while skimming
         if self.narrow:
             self.add_class("-reading")
             self.refresh_bindings()
@@ -393,6 +375,15 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self.article_list.reload)
         self.load_counts()
 
+    def action_split(self, step: int) -> None:
+        self.query_one(SplitBody).move_split(step)
+
+    def action_list_only(self) -> None:
+        self.query_one(SplitBody).toggle_list_only()
+
+    def action_row_lines(self) -> None:
+        self.article_list.toggle_row_lines()
+
     def action_full_text(self) -> None:
         self.pane.toggle_full_text()
 
@@ -479,18 +470,17 @@ class MainScreen(Screen[None]):
             self._set_refresh_state(replace(self.refresh_state, progress=progress))
 
     def on_refresh_finished(self, message: RefreshFinished) -> None:
-        # The status line shows this with the new counts, which load_counts brings.
+        # Routine news goes to the status line (with the counts load_counts brings); a pop-up
+        # only for feeds that failed.
         self.refresh_state = replace(
             self.refresh_state,
             progress=None,
             offline=bool(message.fetched_feeds) and message.failed_feeds == message.fetched_feeds,
+            new_articles=message.new_articles,
         )
         if message.failed_feeds:
-            self.notify(
-                self.app.t("refresh_failed", count=message.failed_feeds), severity="warning"
-            )
-        else:
-            self.notify(self.app.t("refresh_done", new=message.new_articles))
+            failed = self.app.t("refresh_failed", count=message.failed_feeds)
+            self.notify(failed, severity="warning")
         self.load_counts()
         if self.section is not None and message.new_articles:
             self.article_list.reload()

@@ -1,8 +1,8 @@
 """The article list: a line-API scroll view fed one page at a time.
 
-Each screen line is one row, drawn straight from its ArticleRow as a cached Strip, so
-showing, replacing or converting a page of 200 rows measures nothing and renders only the
-rows on screen (an OptionList measured and wrapped every row as a Rich renderable).
+Each row takes one or two screen lines (`row_lines`), drawn straight from its ArticleRow as
+cached Strips, so showing, replacing or converting a page of rows measures nothing and renders
+only the rows on screen (an OptionList measured and wrapped every row as a Rich renderable).
 """
 
 from __future__ import annotations
@@ -97,8 +97,9 @@ class ArticleList(ScrollView, can_focus=True):
         def control(self) -> ArticleList:
             return self.article_list
 
-    def __init__(self, id: str | None = None) -> None:
+    def __init__(self, id: str | None = None, row_lines: int = 1) -> None:
         super().__init__(id=id)
+        self.row_lines = row_lines  # screen lines a row takes: 1, or 2 with the title alone
         self.listings: list[Listing] = []
         self.rows: list[ArticleRow] = []
         self.total = 0
@@ -107,7 +108,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._hover: int | None = None
         # Drawn rows by what they show, so rows shown again (the same page in a script shown
         # before) are not drawn again.
-        self._strips: LRUCache[tuple[tuple[object, ...], int, RichStyle], Strip] = LRUCache(1024)
+        self._strips: LRUCache[tuple[tuple[object, ...], int, RichStyle, int, int], Strip]
+        self._strips = LRUCache(1024)
         self._hint_lines: tuple[int, list[Text]] | None = None
 
     # ---- the public API the screens use ------------------------------------------------------
@@ -135,7 +137,8 @@ class ArticleList(ScrollView, can_focus=True):
             return
         if old_index is not None:
             # The same article stays on the same screen line: new rows above push the view down.
-            self.scroll_to(y=old_scroll + (new_index - old_index), animate=False, immediate=True)
+            shift = (new_index - old_index) * self.row_lines
+            self.scroll_to(y=old_scroll + shift, animate=False, immediate=True)
         self.highlighted = new_index
 
     def show_empty(self, hint: str) -> None:
@@ -156,7 +159,7 @@ class ArticleList(ScrollView, can_focus=True):
         """Redraw one row (after marking it read or starred)."""
         self.listings[index] = row.listing
         self.rows[index] = row
-        self.refresh_line(index)
+        self._refresh_row(index)
 
     def set_flags(
         self, index: int, *, read: bool | None = None, starred: bool | None = None
@@ -184,6 +187,15 @@ class ArticleList(ScrollView, can_focus=True):
     def row_count(self) -> int:
         return len(self.rows)
 
+    def set_row_lines(self, row_lines: int) -> None:
+        """Draw rows on `row_lines` screen lines from now on, keeping the highlighted row."""
+        if row_lines != self.row_lines:
+            self.row_lines = row_lines
+            self._strips.clear()
+            self._update_virtual_size()
+            self.refresh()
+            self.scroll_to_highlight()
+
     # ---- state ---------------------------------------------------------------------------
 
     def _set_rows(self, rows: list[ArticleRow], total: int, hint: str | None = None) -> None:
@@ -200,7 +212,10 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         width = self.scrollable_content_region.width
-        height = len(self._hint_text(width)) if self.hint is not None else len(self.rows)
+        if self.hint is not None:
+            height = len(self._hint_text(width))
+        else:
+            height = len(self.rows) * self.row_lines
         size = Size(width, height)
         if size != self.virtual_size:
             self.virtual_size = size
@@ -223,7 +238,7 @@ class ArticleList(ScrollView, can_focus=True):
     def watch_highlighted(self, old: int | None, highlighted: int | None) -> None:
         for index in (old, highlighted):
             if index is not None:
-                self.refresh_line(index)
+                self._refresh_row(index)
         if highlighted is None:
             return
         self.scroll_to_highlight()
@@ -236,8 +251,13 @@ class ArticleList(ScrollView, can_focus=True):
         if self.highlighted is None or not self.is_mounted:
             return
         self._update_virtual_size()
-        region = Region(0, self.highlighted, max(1, self.scrollable_content_region.width), 1)
+        width = max(1, self.scrollable_content_region.width)
+        region = Region(0, self.highlighted * self.row_lines, width, self.row_lines)
         self.scroll_to_region(region, animate=False, force=True, immediate=True)
+
+    def _refresh_row(self, index: int) -> None:
+        for line in range(index * self.row_lines, (index + 1) * self.row_lines):
+            self.refresh_line(line)
 
     def _on_resize(self, event: events.Resize) -> None:
         self._strips.clear()
@@ -255,13 +275,14 @@ class ArticleList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        index = self.scroll_offset.y + y
+        line_index = self.scroll_offset.y + y
         if self.hint is not None:
             lines = self._hint_text(width)
             style = self.get_visual_style(ROW, HINT).rich_style
-            if 0 <= index < len(lines):
-                return self._strip_of(lines[index], width, style)
+            if 0 <= line_index < len(lines):
+                return self._strip_of(lines[line_index], width, style)
             return Strip.blank(width, self.get_visual_style(ROW).rich_style)
+        index, part = divmod(line_index, self.row_lines)
         if not 0 <= index < len(self.rows):
             return Strip.blank(width, self.get_visual_style(ROW).rich_style)
         state = (
@@ -274,10 +295,10 @@ class ArticleList(ScrollView, can_focus=True):
         row = self.rows[index]
         classes = (ROW,) if state == ROW else (ROW, state)
         style = self.get_visual_style(*classes).rich_style  # follows focus and theme
-        key = (row.key, width, style)
+        key = (row.key, width, style, self.row_lines, part)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._strip_of(row.line(width), width, style)
+            strip = self._strip_of(row.lines(width, self.row_lines)[part], width, style)
             self._strips[key] = strip
         return strip
 
@@ -315,7 +336,7 @@ class ArticleList(ScrollView, can_focus=True):
     def _move_page(self, direction: int) -> None:
         if not self.rows:
             return
-        step = max(1, self.scrollable_content_region.height)
+        step = max(1, self.scrollable_content_region.height // self.row_lines)
         self.highlighted = (self.highlighted or 0) + direction * step
 
     def action_select(self) -> None:
@@ -327,7 +348,7 @@ class ArticleList(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return None
-        index = self.scroll_offset.y + offset.y
+        index = (self.scroll_offset.y + offset.y) // self.row_lines
         return index if 0 <= index < len(self.rows) else None
 
     async def _on_click(self, event: events.Click) -> None:
@@ -341,10 +362,10 @@ class ArticleList(ScrollView, can_focus=True):
         if index != self._hover:
             for row in (self._hover, index):
                 if row is not None:
-                    self.refresh_line(row)
+                    self._refresh_row(row)
             self._hover = index
 
     def _on_leave(self, event: events.Leave) -> None:
         if self._hover is not None:
-            self.refresh_line(self._hover)
+            self._refresh_row(self._hover)
             self._hover = None

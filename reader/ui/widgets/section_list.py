@@ -35,8 +35,8 @@ class SectionList(ArticleList):
         keep_id: int | None  # the article kept selected, if it was on the page
         empty: bool  # the section has no articles
 
-    def __init__(self, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, id: str | None = None, row_lines: int = 2) -> None:
+        super().__init__(id=id, row_lines=row_lines)
         self.section: str | None = None
         self._prefetch_due = False
 
@@ -58,6 +58,11 @@ class SectionList(ArticleList):
             current = self.current
             keep_id = current.id if current is not None else None
             self.load_page(self.section, 0, keep_id, max(PAGE_SIZE, len(self.listings)))
+
+    def toggle_row_lines(self) -> None:
+        """Rows on two lines (the whole title) or one (more rows); remembered."""
+        self.set_row_lines(1 if self.row_lines == 2 else 2)
+        self.app.remember(row_lines=self.row_lines)
 
     def load_rest(self) -> None:
         """Read every row not loaded yet."""

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.widgets import Tab, Tabs
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
+from rich.text import Text
+from textual import work
+from textual.widgets import Tab, Tabs
+from textual.worker import Worker
+
+from reader.core.script.convert import next_mode
 from reader.core.text.cells import clean_line
+
+if TYPE_CHECKING:
+    from reader.ui.app import ReaderApp
 
 STARRED = "\x00starred"  # the starred tab's section key; no configured name can hold NUL
 
@@ -18,9 +27,16 @@ def tab_id(index: int) -> str:
 class SectionTabs(Tabs, can_focus=False):
     """Tabs that never take focus (the list keeps it) and are relabelled in place."""
 
+    app: ReaderApp
+
     def __init__(self, sections: list[str], id: str | None = None) -> None:
         super().__init__(*[Tab(Text(name), id=tab_id(i)) for i, name in enumerate(sections)], id=id)
         self.sections = sections
+        self._prefetch_due = False
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker.StateChanged does not bubble: hand it to the app's one failure handler."""
+        self.app.on_worker_state_changed(event)
 
     def set_labels(self, labels: list[Text]) -> None:
         """New labels (converted names, counts) for the tabs, in the same order."""
@@ -46,6 +62,25 @@ class SectionTabs(Tabs, can_focus=False):
                 label.append(f" {unread}", style="bold")
             labels.append(label)
         self.set_labels(labels)
+        self._prefetch_soon()
+
+    def _prefetch_soon(self) -> None:
+        """After the next paint, convert the section names to the script `t` shows next, so
+        the first press redraws the tabs at once too (only with the app's warm-up on)."""
+        if self.app.warm_up and not self._prefetch_due:
+            self._prefetch_due = True
+            self.call_after_refresh(self._start_prefetch)
+
+    def _start_prefetch(self) -> None:
+        self._prefetch_due = False
+        self.prefetch_next_script([section for section in self.sections if section != STARRED])
+
+    @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
+    def prefetch_next_script(self, sections: list[str]) -> None:
+        """Fill the conversion cache with the section names in the next script (in a thread)."""
+        view = replace(self.app.view, mode=next_mode(self.app.view.mode))
+        for name in sections:
+            view.text(name)
 
     def section_of(self, tab: Tab | None) -> str | None:
         """The section key of a tab."""

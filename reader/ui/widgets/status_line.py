@@ -1,4 +1,5 @@
-"""The status line: last refresh, online/offline, failed feeds, progress, script mode."""
+"""The status line: last refresh and what it brought, online/offline, failed feeds, progress,
+script mode; routine news lives here rather than in pop-ups over the text."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class RefreshState:
     offline: bool = False  # the last refresh reached no feed at all
     failed_count: int = 0  # feeds whose last fetch failed
     last_refreshed: datetime | None = None  # the latest fetch of any feed
+    new_articles: int | None = None  # what the last refresh in this session brought
 
     @property
     def running(self) -> bool:
@@ -70,6 +72,8 @@ class StatusLine(Static):
             )
         else:
             parts.append(t("never_refreshed"))
+        if state.progress is None and state.new_articles is not None:
+            parts.append(t("new_articles", count=state.new_articles))
         parts.append(t("offline") if state.offline else t("online"))
         if state.failed_count:
             parts.append(t("failed_feeds", count=state.failed_count))
