@@ -17,13 +17,13 @@ STATEMENT_PAGES: dict[str, dict[str, tuple[list[str], list[str]]]] = {
     # Heading, numbered items, record number, phone and e-mail at the end of the story's <div>.
     "inside": {
         "hant": (
-            ["原標題：牡丹花開迎客", "本報訊 4月1日上午", "為了方便遊客出行，市", "一、延長開放時間，夜", "二、設立二十個志願服",
+            ["本報訊 4月1日上午", "為了方便遊客出行，市", "一、延長開放時間，夜", "二、設立二十個志願服",
              "三、景區門票實行線上", "來自鄭州的遊客王女士"],
             ["版權聲明", "1、凡本網", "2、本網轉載", "3、如因作品", "備案號", "0379-63210000",
              "news@lywb"],
         ),
         "hans": (
-            ["原标题：牡丹花开迎客", "本报讯 4月1日上午", "为了方便游客出行，市", "一、延长开放时间，夜", "二、设立二十个志愿服",
+            ["本报讯 4月1日上午", "为了方便游客出行，市", "一、延长开放时间，夜", "二、设立二十个志愿服",
              "三、景区门票实行线上", "来自郑州的游客王女士"],
             ["版权声明", "1、凡本网", "2、本网转载", "3、如因作品", "备案号", "0379-63210000",
              "news@lywb"],
@@ -106,3 +106,20 @@ def test_headingless_items_need_the_sites_legal_voice_in_most_of_them() -> None:
 def test_a_long_story_paragraph_after_a_heading_ends_the_statement() -> None:
     paragraph = "法院審理認為，被告未經許可使用他人作品，侵犯了原告的著作權，應當承擔責任。" * 9
     assert statement_lines(["聲明", paragraph]) == {0}
+
+
+@pytest.mark.parametrize(
+    ("script", "fields"),
+    [
+        ("hant", ("洛陽晚報", "張青", "劉暢", "周遠", "牡丹花開迎客來")),
+        ("hans", ("洛阳晚报", "张青", "刘畅", "周远", "牡丹花开迎客来")),
+    ],
+)
+def test_page_meta_kept_apart_from_the_story(script: str, fields: tuple[str, ...]) -> None:
+    story = extract_story((PAGES / f"statement-inside-{script}.html").read_bytes())
+    meta = story.page_meta()
+    assert (meta.source, meta.author, meta.editor, meta.chief_editor, meta.original_title) == (
+        fields
+    )
+    assert meta.published is not None and meta.published.isoformat() == "2024-04-02T09:15:00+08:00"
+    assert fields[-1] not in story.body
