@@ -197,7 +197,7 @@ class PageMeta:
         )
 
     def display_line(self) -> str:
-        """The fields as one line with the portal's own 繁體 labels (來源 … 編輯 … 責編 …); a
+        """The fields as one line with the portal's own 繁體 labels (來源 … · 編輯 … · 責編 …); a
         ScriptView converts it like the feed's text. Empty when the page said nothing."""
         parts = [
             f"{label} {value}"
@@ -213,7 +213,7 @@ class PageMeta:
             parts.append(self.published.strftime("%Y-%m-%d %H:%M"))
         if self.original_title:
             parts.append(f"原標題 {self.original_title}")
-        return "  ".join(parts)
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
