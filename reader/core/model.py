@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any, Literal, NamedTuple
 
 FetchStatus = Literal["ok", "not_modified", "failed"]
@@ -196,9 +196,10 @@ class PageMeta:
             original_title=text("original_title"),
         )
 
-    def display_line(self) -> str:
-        """The fields as one line with the portal's own 繁體 labels (來源 … · 編輯 … · 責編 …); a
-        ScriptView converts it like the feed's text. Empty when the page said nothing."""
+    def display_line(self, zone: tzinfo | None = None) -> str:
+        """The fields as one line with the portal's own 繁體 labels (來源 … · 編輯 … · 責編 …) and
+        the time in `zone` (the computer's own when None), as the byline shows times; a ScriptView
+        converts it like the feed's text. Empty when the page said nothing."""
         parts = [
             f"{label} {value}"
             for label, value in (
@@ -210,7 +211,7 @@ class PageMeta:
             if value
         ]
         if self.published:
-            parts.append(self.published.strftime("%Y-%m-%d %H:%M"))
+            parts.append(self.published.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
         if self.original_title:
             parts.append(f"原標題 {self.original_title}")
         return " · ".join(parts)

@@ -59,7 +59,7 @@ def build_pane_text(
         meta_parts.append(label("by_author", view.mode, ui_language, author=author))
     meta = clean_line("  ".join(part for part in meta_parts if part))
     page_meta = article.shown_page_meta(full_text)
-    page_line = page_meta.display_line() if page_meta else ""
+    page_line = page_meta.display_line(zone) if page_meta else ""
     if page_line:
         meta += "\n" + clean_line(view.text(page_line, item.feed_url))
     return article_text(

@@ -44,9 +44,9 @@ async def test_header_shows_the_page_meta_with_the_full_story_in_every_script(
         assert isinstance(screen, MainScreen)
         await pilot.press("enter")
         await settle(app, pilot)
-        header = screen.pane.body_text.split("\n\n", 1)[0]
+        header = screen.pane.body_text.split("\n\n", 1)[0]  # the app's zone is UTC
         assert header.splitlines()[-1] == (
-            "來源 河南日報 · 作者 王明 · 編輯 鄧高靖 · 責編 石麗敏 · 2023-03-17 08:41"
+            "來源 河南日報 · 作者 王明 · 編輯 鄧高靖 · 責編 石麗敏 · 2023-03-17 00:41"
             " · 原標題 十號線一期正式載客運營"
         )
         await pilot.press("t")  # 简体: converted like the feed's text

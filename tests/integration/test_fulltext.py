@@ -100,10 +100,11 @@ def test_show_full_prints_the_pages_meta_line_and_json_fields(
     assert "责编" not in summary_only and "責編" not in summary_only
     code, full, _ = run("show", story_id, "--full", *cfg)
     assert code == 0
-    title, _byline, page_line = full.splitlines()[:3]
+    title, byline, page_line = full.splitlines()[:3]
     assert title == "郑州地铁十号线今日开通"
+    page_time = byline.split(" · ")[0]  # the same moment as the feed's, in the same zone
     assert page_line == (
-        "來源 河南日报 · 作者 王明、李华 · 編輯 邓高靖 · 責編 石丽敏 · 2023-03-17 08:41"
+        f"來源 河南日报 · 作者 王明、李华 · 編輯 邓高靖 · 責編 石丽敏 · {page_time}"
         " · 原標題 十号线一期正式载客运营"
     )
     assert "原标题" not in full.split("\n\n", 1)[1], "the original title is not in the body twice"
