@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-from typing import TextIO
+from typing import Any, TextIO
 
 from reader.cli.errors import EXIT_FAILED, EXIT_OK, CliError
 from reader.cli.output import listing_json, print_listings, script_view
 from reader.cli.setup import finish_index_rebuild, opened
 from reader.core.library import Library, full_text_or_reason
+from reader.core.model import PageMeta
+from reader.core.script.view import ScriptView
 from reader.core.text.blocks import html_to_blocks
 from reader.core.text.cells import clean_line
 from reader.core.text.plain import blocks_to_text
@@ -59,10 +61,12 @@ def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         view = script_view(library, args.script)
         item = article.listing
         html = article.shown_html()
+        page_meta = article.shown_page_meta()
         blocks = html_to_blocks(view.html(html, item.feed_url), base_url=item.link)
         if args.json:
             data = listing_json(item, view)
             data["read"] = True
+            data["page"] = page_meta_json(page_meta, view, item.feed_url) if page_meta else None
             data["body"] = blocks_to_text(blocks)
             json.dump(data, out, ensure_ascii=False, indent=1)
             out.write("\n")
@@ -72,11 +76,23 @@ def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         meta = [published or "—", feed, *([author] if author else [])]
         print(clean_line(view.text(item.title, item.feed_url)), file=out)
         print(clean_line("  ·  ".join(meta)), file=out)
+        page_line = page_meta.display_line() if page_meta else ""
+        if page_line:
+            print(clean_line(view.text(page_line, item.feed_url)), file=out)
         if item.link:
             print(clean_line(item.link), file=out)
         print(file=out)
         print(blocks_to_text(blocks, width=width), file=out)
     return EXIT_OK
+
+
+def page_meta_json(meta: PageMeta, view: ScriptView, feed_url: str) -> dict[str, Any]:
+    """What the web page says about the story, for `show --json`, in the view's script."""
+    fields: dict[str, Any] = meta.to_json()
+    for key in ("source", "author", "editor", "chief_editor", "original_title"):
+        if fields[key]:
+            fields[key] = view.text(fields[key], feed_url)
+    return fields
 
 
 def cmd_mark(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

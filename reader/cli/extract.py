@@ -67,11 +67,18 @@ def story_as_text(story: Story) -> str:
 
 
 def meta_line(story: Story) -> str:
-    """`2023-03-17 08:41 +08:00 · 來源 河南日報 · 作者 … · 編輯 …` with what the story has."""
+    """`2023-03-17 08:41 +0800 · 來源 河南日報 · 作者 … · 編輯 … · 責編 … · 原標題 …` with what
+    the story has."""
     parts: list[str] = []
     if story.published:
         parts.append(story.published.strftime("%Y-%m-%d %H:%M %z"))
-    for label, value in (("來源", story.source), ("作者", story.author), ("編輯", story.editor)):
+    for label, value in (
+        ("來源", story.source),
+        ("作者", story.author),
+        ("編輯", story.editor),
+        ("責編", story.chief_editor),
+        ("原標題", story.original_title),
+    ):
         if value:
             parts.append(f"{label} {value}")
     return " · ".join(parts)
@@ -129,6 +136,8 @@ def _converted(story: Story, convert: Callable[[str], str]) -> Story:
         source=maybe(story.source),
         author=maybe(story.author),
         editor=maybe(story.editor),
+        chief_editor=maybe(story.chief_editor),
+        original_title=maybe(story.original_title),
         body=convert(story.body),
         images=images,
     )

@@ -16,6 +16,7 @@ from reader.core.store.database import Store
 if TYPE_CHECKING:
     from reader.core.backends.base import Backend
     from reader.core.backends.http import FetchSettings
+    from reader.core.extract.story import Story
     from reader.core.refresh.parse_pool import ParseSettings
     from reader.core.refresh.pipeline import ProgressCallback, RefreshSummary
 
@@ -131,12 +132,12 @@ class Library:
         if not link:
             raise FullTextError("this article has no web page to fetch")
 
-        async def run() -> str:
+        async def run() -> Story:
             async with self.backend.session() as session:
-                story = await fetch_story(session, link, self.config.settings.zone)
-                return story.to_html()
+                return await fetch_story(session, link, self.config.settings.zone)
 
-        self.store.set_full_text(article_id, asyncio.run(run()))
+        story = asyncio.run(run())
+        self.store.set_full_text(article_id, story.to_html(), story.page_meta())
         stored = self.store.article(article_id)
         assert stored is not None
         return stored

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Literal, NamedTuple
+from datetime import datetime, tzinfo
+from typing import Any, Literal, NamedTuple
 
 FetchStatus = Literal["ok", "not_modified", "failed"]
 Region = Literal["cn", "tw", "hk"]
@@ -151,6 +151,73 @@ class Listing:
 
 
 @dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What an article's web page says about its story (the portal's meta line and 原標題),
+    kept beside the full text; None where the page says nothing."""
+
+    source: str | None = None  # 來源
+    author: str | None = None  # 作者/記者/通訊員
+    editor: str | None = None  # 編輯
+    chief_editor: str | None = None  # 責編/責任編輯
+    published: datetime | None = None  # the page's own publish time, timezone-aware
+    original_title: str | None = None  # 原標題
+
+    def to_json(self) -> dict[str, str | None]:
+        """A JSON-ready dict of every field; the time in ISO 8601 with the page's offset."""
+        return {
+            "source": self.source,
+            "author": self.author,
+            "editor": self.editor,
+            "chief_editor": self.chief_editor,
+            "published": self.published.isoformat() if self.published else None,
+            "original_title": self.original_title,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PageMeta:
+        """Back from `to_json`'s dict; fields of the wrong type or a bad time count as absent."""
+
+        def text(key: str) -> str | None:
+            value = data.get(key)
+            return value if isinstance(value, str) and value else None
+
+        published: datetime | None = None
+        if (moment := text("published")) is not None:
+            try:
+                published = datetime.fromisoformat(moment)
+            except ValueError:
+                published = None
+        return cls(
+            source=text("source"),
+            author=text("author"),
+            editor=text("editor"),
+            chief_editor=text("chief_editor"),
+            published=published if published and published.tzinfo else None,
+            original_title=text("original_title"),
+        )
+
+    def display_line(self, zone: tzinfo | None = None) -> str:
+        """The fields as one line with the portal's own 繁體 labels (來源 … · 編輯 … · 責編 …) and
+        the time in `zone` (the computer's own when None), as the byline shows times; a ScriptView
+        converts it like the feed's text. Empty when the page said nothing."""
+        parts = [
+            f"{label} {value}"
+            for label, value in (
+                ("來源", self.source),
+                ("作者", self.author),
+                ("編輯", self.editor),
+                ("責編", self.chief_editor),
+            )
+            if value
+        ]
+        if self.published:
+            parts.append(self.published.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
+        if self.original_title:
+            parts.append(f"原標題 {self.original_title}")
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
 class StoredArticle:
     """An article with everything needed to read it."""
 
@@ -160,9 +227,14 @@ class StoredArticle:
     text: str
     full_html: str | None = None  # the story extracted from the web page, when fetched
     language: str | None = None
+    page_meta: PageMeta | None = None  # what the web page said about the story, with full_html
 
     def shown_html(self, full_text: bool = True) -> str:
         """The HTML to show: the web page's story when asked for and stored, else the feed's."""
         if full_text and self.full_html:
             return self.full_html
         return self.content_html or self.summary_html
+
+    def shown_page_meta(self, full_text: bool = True) -> PageMeta | None:
+        """The web page's meta when its story is what `shown_html` gives, else None."""
+        return self.page_meta if full_text and self.full_html else None

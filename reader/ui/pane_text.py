@@ -21,12 +21,13 @@ def pane_key(
     article: StoredArticle, mode: str, full_text: bool, query: str | None
 ) -> tuple[object, ...]:
     """What an article's pane Text depends on: the article, the script (second: handlers
-    compare it), the source shown and the search words highlighted."""
+    compare it), the source shown (with the web page's meta) and the search words highlighted."""
     item = article.listing
     return (
         item.id,
         mode,
         article.shown_html(full_text),
+        article.shown_page_meta(full_text),
         article.text,
         item.title,
         item.feed_title,
@@ -47,7 +48,7 @@ def build_pane_text(
     ui_language: str,
 ) -> Text:
     """The article converted to the view's script and laid out as Text (slow: call it in a
-    thread)."""
+    thread). With the full story, the web page's meta line follows the byline."""
     item = article.listing
     blocks = html_to_blocks(view.html(article.shown_html(full_text), item.feed_url), item.link)
     if not blocks and article.text:
@@ -57,6 +58,10 @@ def build_pane_text(
     if author:
         meta_parts.append(label("by_author", view.mode, ui_language, author=author))
     meta = clean_line("  ".join(part for part in meta_parts if part))
+    page_meta = article.shown_page_meta(full_text)
+    page_line = page_meta.display_line(zone) if page_meta else ""
+    if page_line:
+        meta += "\n" + clean_line(view.text(page_line, item.feed_url))
     return article_text(
         clean_line(view.text(item.title, item.feed_url)),
         meta,

@@ -22,7 +22,13 @@ from reader.core.extract.blocks import (
     prose_holder_blocks,
 )
 from reader.core.extract.boilerplate import is_boilerplate_line, is_section_end_line
-from reader.core.extract.meta import find_datetime, is_meta_line, parse_credit, parse_meta_line
+from reader.core.extract.meta import (
+    find_datetime,
+    is_meta_line,
+    parse_credit,
+    parse_meta_line,
+    parse_original_title,
+)
 from reader.core.extract.story import ExtractError, Story, extract_story, fetch_page
 
 PAGES = Path(__file__).parents[1] / "pages"
@@ -33,10 +39,11 @@ EXPECTED = {
     "hant": {
         "title": "鄭州地鐵十號線今日開通 沿線居民出行更方便",
         "source": "河南日報",
-        "editor": "鄧高靖、石麗敏",
+        "editor": "鄧高靖",
+        "chief_editor": "石麗敏",
+        "original_title": "十號線一期正式載客運營",
         "author": "王明、李華",
         "story": [
-            "原標題：十號線一期正式載客運營",
             "本報訊 3月17日上午",
             "加密班次",
             "（記者 王明 通訊員 李華）",
@@ -52,15 +59,17 @@ EXPECTED = {
             "ICP",
             "未經授權",
             "來源",
+            "原標題",
         ],
     },
     "hans": {
         "title": "郑州地铁十号线今日开通 沿线居民出行更方便",
         "source": "河南日报",
-        "editor": "邓高靖、石丽敏",
+        "editor": "邓高靖",
+        "chief_editor": "石丽敏",
+        "original_title": "十号线一期正式载客运营",
         "author": "王明、李华",
         "story": [
-            "原标题：十号线一期正式载客运营",
             "本报讯 3月17日上午",
             "加密班次",
             "（记者 王明 通讯员 李华）",
@@ -76,6 +85,7 @@ EXPECTED = {
             "ICP",
             "未经授权",
             "来源",
+            "原标题",
         ],
     },
 }
@@ -96,12 +106,16 @@ def test_story_kept_and_furniture_gone(layout: str, script: str) -> None:
     assert story.published == datetime(2023, 3, 17, 8, 41, 51, tzinfo=SHANGHAI)
     assert story.source == expected["source"]
     assert story.editor == expected["editor"]
+    assert story.chief_editor == expected["chief_editor"]
+    assert story.original_title == expected["original_title"]
     assert story.author == expected["author"]
     assert [image.url for image in story.images] == ["https://news.example.cn/pics/line10.jpg"]
     assert story.images[0].caption == expected["caption"]
     paragraphs = story.body.split("\n\n")
     assert expected["caption"] in paragraphs  # the caption is its own paragraph
-    assert paragraphs[0] == expected["story"][0]
+    # 原標題 went to the meta: the photo that followed it opens the story
+    assert paragraphs[0] == expected["caption"]
+    assert paragraphs[1].startswith(expected["story"][0])
 
 
 def test_json_shape_and_offset() -> None:
@@ -114,10 +128,13 @@ def test_json_shape_and_offset() -> None:
         "source",
         "author",
         "editor",
+        "chief_editor",
+        "original_title",
         "body",
         "images",
     }
     assert encoded["published"] == "2023-03-17T08:41:51+08:00"
+    assert (encoded["editor"], encoded["chief_editor"]) == ("鄧高靖", "石麗敏")
     assert encoded["images"] == [
         {"url": "https://a.example/pics/line10.jpg", "caption": EXPECTED["hant"]["caption"]}
     ]
@@ -270,17 +287,17 @@ def test_feed_text_is_escaped_in_html_output() -> None:
 META_LINES = [
     (
         "2023-03-17 08:41:51來源: 河南日報編輯: 鄧高靖責編: 石麗敏",
-        ("河南日報", None, "鄧高靖、石麗敏"),
+        ("河南日報", None, "鄧高靖", "石麗敏"),
         datetime(2023, 3, 17, 8, 41, 51),
     ),
     (
         "2023年03月17日 08:41 来源：新华社 作者：李明 责任编辑：王芳",
-        ("新华社", "李明", "王芳"),
+        ("新华社", "李明", None, "王芳"),
         datetime(2023, 3, 17, 8, 41),
     ),
     (
         "發佈時間：2021/1/9 7:05 | 來源：中央社 | 記者：陳志明",
-        ("中央社", "陳志明", None),
+        ("中央社", "陳志明", None, None),
         datetime(2021, 1, 9, 7, 5),
     ),
 ]
@@ -292,7 +309,7 @@ def test_meta_line_parser(
 ) -> None:
     assert is_meta_line(line)
     fields = parse_meta_line(line, SHANGHAI)
-    assert (fields.source, fields.author, fields.editor) == fields_wanted
+    assert (fields.source, fields.author, fields.editor, fields.chief_editor) == fields_wanted
     assert fields.published == published.replace(tzinfo=SHANGHAI)
 
 
@@ -302,6 +319,14 @@ def test_copyright_years_and_bad_dates_are_not_publish_times() -> None:
     found = find_datetime("版權所有 2019 · 發佈 2022.11.03 14:05", SHANGHAI)
     assert found == datetime(2022, 11, 3, 14, 5, tzinfo=SHANGHAI)
     assert find_datetime("x", UTC) is None
+
+
+def test_original_title_line() -> None:
+    assert parse_original_title("原標題：十號線一期正式載客運營") == "十號線一期正式載客運營"
+    assert parse_original_title("（原标题：牡丹花开迎客来）") == "牡丹花开迎客来"
+    assert parse_original_title("【原標題】牡丹花開") == "牡丹花開"
+    assert parse_original_title("原标题为《宇航员之死》。") is None  # a sentence about one
+    assert parse_original_title("原標題：") is None
 
 
 def test_credit_line() -> None:

@@ -88,3 +88,47 @@ def test_show_full_fetches_on_demand_and_caches(tmp_path: Path, feed_server: Fee
     code, out, err = run("show", str(ids["失联的网页"]), "--full", *cfg)
     assert code == 0 and "只有摘要的新闻" in out
     assert "full text not available" in err
+
+
+def test_show_full_prints_the_pages_meta_line_and_json_fields(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    cfg = setup(tmp_path, feed_server, full_text=False)
+    run("fetch", *cfg)
+    story_id = str(ids_by_title(cfg)["郑州地铁十号线今日开通"])
+    _, summary_only, _ = run("show", story_id, *cfg)
+    assert "责编" not in summary_only and "責編" not in summary_only
+    code, full, _ = run("show", story_id, "--full", *cfg)
+    assert code == 0
+    title, byline, page_line = full.splitlines()[:3]
+    assert title == "郑州地铁十号线今日开通"
+    page_time = byline.split(" · ")[0]  # the same moment as the feed's, in the same zone
+    assert page_line == (
+        f"來源 河南日报 · 作者 王明、李华 · 編輯 邓高靖 · 責編 石丽敏 · {page_time}"
+        " · 原標題 十号线一期正式载客运营"
+    )
+    assert "原标题" not in full.split("\n\n", 1)[1], "the original title is not in the body twice"
+    # Converted like the feed's text, and kept: offline it still shows.
+    feed_server.stop()
+    _, hans, _ = run("show", story_id, "--script", "hans", *cfg)
+    assert "来源 河南日报 · 作者 王明、李华 · 编辑 邓高靖 · 责编 石丽敏" in hans
+    _, hant, _ = run("show", story_id, "--script", "hant", *cfg)
+    assert "來源 河南日報 · 作者 王明、李華 · 編輯 鄧高靖 · 責編 石麗敏" in hant
+    _, encoded, _ = run("show", story_id, "--json", "--script", "hant", *cfg)
+    page = json.loads(encoded)["page"]
+    assert page == {
+        "source": "河南日報",
+        "author": "王明、李華",
+        "editor": "鄧高靖",
+        "chief_editor": "石麗敏",
+        "published": "2023-03-17T08:41:51+08:00",
+        "original_title": "十號線一期正式載客運營",
+    }
+
+
+def test_show_json_page_is_null_without_full_text(tmp_path: Path, feed_server: FeedServer) -> None:
+    cfg = setup(tmp_path, feed_server, full_text=False)
+    run("fetch", *cfg)
+    story_id = str(ids_by_title(cfg)["失联的网页"])
+    _, encoded, _ = run("show", story_id, "--json", *cfg)
+    assert json.loads(encoded)["page"] is None

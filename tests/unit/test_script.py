@@ -106,6 +106,15 @@ def test_simplified_from_each_region() -> None:
     assert convert_text("香港衞生署説明", "hans", region="hk") == "香港卫生署说明"
 
 
+def test_traditional_without_region_reads_as_taiwan_characters() -> None:
+    # t2s leaves 著 as it is in 隨著; Taiwan's rules make it 着, without Taiwan's words (軟體).
+    text = "隨著鄭州的軟體公司發佈新產品"
+    assert convert_text(text, "hans", language="zh-Hant") == "随着郑州的软体公司发布新产品"
+    assert convert_text(text, "hans", language="zh-Hant-HK") == convert_text(
+        text, "hans", region="hk"
+    )
+
+
 def test_original_mode_returns_text_as_published() -> None:
     text = "鄭州发布 mixed 臺灣"
     assert convert_text(text, "original") is text
@@ -127,7 +136,10 @@ def test_original_mode_returns_text_as_published() -> None:
         ("hans", "t", None, "zh_tw", "tw2sp"),
         ("hans", "t", None, "zh-HK", "hk2s"),
         ("hans", "t", None, "zh-MO", "hk2s"),
-        ("hans", "t", None, "zh-Hant", "t2s"),
+        ("hans", "t", None, "zh-Hant", "tw2s"),
+        ("hans", "t", None, "zh_hant", "tw2s"),
+        ("hans", "t", "hk", "zh-Hant", "hk2s"),
+        ("hans", "t", "cn", "zh-Hant", "t2s"),
         ("hans", "t", None, "zh-CN", "t2s"),
         ("hans", "t", None, "en-US", "t2s"),
         ("hans", "t", "cn", "zh-TW", "t2s"),

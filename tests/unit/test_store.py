@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
+from reader.core.model import Article, FeedConfig, FetchResult, PageMeta, Section, Validators
 from reader.core.script.fold import FOLD_VERSION
 from reader.core.store.connection import Database, move_aside
 from reader.core.store.database import Store
@@ -335,7 +335,35 @@ def test_full_text_is_kept_with_the_article(store: Store) -> None:
     stored = store.article(listing.id)
     assert stored is not None and stored.full_html == "<p>全文：鄭州市今天舉行新聞發佈會。</p>"
     assert stored.language == "zh-TW" and stored.listing == listing
+    assert stored.page_meta is None
     assert store.article(999_999) is None
+
+
+def test_page_meta_is_kept_with_the_full_text_and_survives_updates(store: Store) -> None:
+    store.record_fetch(ok(NEWS, make_article(NEWS, "a", "摘要而已")), NOW)
+    (listing,) = store.listings()
+    meta = PageMeta(source="河南日報", author="王明", editor="鄧高靖", chief_editor="石麗敏")
+    store.set_full_text(listing.id, "<p>全文。</p>", meta)
+    assert store.article(listing.id).page_meta == meta  # type: ignore[union-attr]
+    store.record_fetch(ok(NEWS, make_article(NEWS, "a", "摘要改了")), NOW)
+    stored = store.article(listing.id)
+    assert stored is not None and stored.listing.title == "摘要改了"
+    assert stored.page_meta == meta and stored.full_html == "<p>全文。</p>"
+    assert stored.shown_page_meta(full_text=False) is None
+
+
+def test_unreadable_page_meta_reads_as_none(store: Store) -> None:
+    store.record_fetch(ok(NEWS, make_article(NEWS, "a", "摘要而已")), NOW)
+    (listing,) = store.listings()
+    store.set_full_text(listing.id, "<p>全文。</p>")
+    with store._database.write() as connection:
+        connection.execute("UPDATE article_bodies SET page_meta = '[1, 2'")
+    assert store.article(listing.id).page_meta is None  # type: ignore[union-attr]
+    with store._database.write() as connection:
+        connection.execute(
+            """UPDATE article_bodies SET page_meta = '{"source": 5, "published": "soon"}'"""
+        )
+    assert store.article(listing.id).page_meta == PageMeta()  # type: ignore[union-attr]
 
 
 # ---- retention ------------------------------------------------------------------------------

@@ -1,15 +1,16 @@
-"""Schema 1 -> 2 (packed bodies, no stored plain text) on real files, body packing, shrinking."""
+"""Schema 1 -> 2 (packed bodies, no stored plain text) and 2 -> 3 (the web page's meta beside the
+full text) on real files, body packing, shrinking."""
 
 from __future__ import annotations
 
 import random
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
+from reader.core.model import Article, FeedConfig, FetchResult, PageMeta, Section, Validators
 from reader.core.script.fold import FOLD_VERSION
 from reader.core.store import migrations as store_migrations
 from reader.core.store.codec import DEFLATED, RAW, pack, unpack
@@ -138,7 +139,8 @@ def assert_migrated_cache_is_whole(path: Path, article_count: int) -> None:
         connection = store._database.connection
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         columns = [row[1] for row in connection.execute("PRAGMA table_info(article_bodies)")]
-        assert columns == ["article_id", "summary_html", "content_html", "full_html"]
+        assert columns == ["article_id", "summary_html", "content_html", "full_html", "page_meta"]
+        assert store.article(5).page_meta is None  # type: ignore[union-attr]
 
 
 def test_version_1_cache_is_migrated_in_place(tmp_path: Path) -> None:
@@ -174,6 +176,32 @@ def test_migrated_cache_keeps_working_for_updates_and_prune(tmp_path: Path) -> N
         raw = store._database.connection
         raw.execute("INSERT INTO article_fts(article_fts, rank) VALUES ('integrity-check', 0)")
         assert store.integrity_ok()
+
+
+def test_version_2_cache_gains_page_meta_and_keeps_everything(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    article_count = 60
+    write_v1_cache(path, article_count)
+    connection = sqlite3.connect(path, isolation_level=None)
+    migrate(connection, target=2)  # the file as version 2 left it
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(article_bodies)")]
+    assert "page_meta" not in columns
+    connection.close()
+    assert_migrated_cache_is_whole(path, article_count)
+    meta = PageMeta(
+        source="河南日報",
+        editor="鄧高靖",
+        chief_editor="石麗敏",
+        published=datetime(2023, 3, 17, 8, 41, 51, tzinfo=timezone(timedelta(hours=8))),
+        original_title="十號線一期正式載客運營",
+    )
+    with Store.open(path) as store:
+        store.set_full_text(6, "<p>全文：洛陽</p>", meta)
+        stored = store.article(6)
+        assert stored is not None and stored.full_html == "<p>全文：洛陽</p>"
+        assert stored.page_meta == meta
+        assert stored.page_meta.published.utcoffset() == timedelta(hours=8)  # type: ignore[union-attr]
 
 
 class Crash(Exception):

@@ -1,5 +1,6 @@
 """The line filter that takes a news portal's furniture out of a story in both scripts:
-copyright and reprint notices, ICP licence numbers, share bars, "related news" lists.
+copyright and reprint notices, whole copyright or disclaimer statements, ICP licence numbers,
+share bars, "related news" lists.
 
 Extraction libraries find the story's container well but keep what the portal put inside it;
 this is pure, lines in and lines out.
@@ -13,7 +14,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["is_boilerplate_line", "is_section_end_line", "trim_boilerplate"]
+__all__ = ["is_boilerplate_line", "is_section_end_line", "statement_lines", "trim_boilerplate"]
 
 # Statements that are never story text when they lead a line or make up a short one.
 _LEGAL_LEADS = re.compile(
@@ -49,6 +50,29 @@ _SECTION_END = re.compile(
 )
 _SECTION_END_MAX_CHARS = 16
 
+# A statement's heading, alone on its line or leading it: 版權聲明, 免责声明, 特別聲明, 聲明：
+_STATEMENT_HEADING = re.compile(
+    r"^[【\[〔（(]?\s*(?:(?:版[权權]|免[责責]|特[别別]|郑重|鄭重|法律|[转轉][载載])\s*"
+    r"(?:声明|聲明|[说說]明|条款|條款)|声明|聲明)\s*[】\]〕）)]?\s*(?:[:：]|$)"
+)
+# An item of a numbered list: 1、 2. （3） (4) 一、 ① 第五條
+_NUMBERED_ITEM = re.compile(
+    r"^\s*(?:[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]"
+    r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[、.．]|[①-⑳]|第[一二三四五六七八九十\d]{1,3}[条條])"
+)
+# Words of the site's own legal voice: a numbered item with them belongs to a statement.
+_STATEMENT_WORDS = re.compile(
+    r"本[网網站]|本平台|版[权權]|著作[权權]|[转轉][载載]|侵[权權]|授[权權]|[观觀][点點]|立[场場]|免[责責]"
+)
+# Record numbers and ways to reach the site, which close a statement.
+_CONTACT_OR_RECORD = re.compile(
+    r"[电電][话話]|[传傳][真]|[邮郵]箱|[邮郵]件|e-?mail|@|[备備]案|[许許]可[证證]|ICP|地址"
+    r"|[联聯][系繫](?:我[们們]|方式|人)",
+    re.IGNORECASE,
+)
+_CONTACT_LINE_MAX_CHARS = 80
+_STATEMENT_ITEM_MAX_CHARS = 300
+
 
 def is_boilerplate_line(line: str) -> bool:
     """True for a copyright/disclaimer/reprint/licence notice or a share/print/paging line."""
@@ -69,19 +93,98 @@ def is_section_end_line(line: str) -> bool:
     return len(text) <= _SECTION_END_MAX_CHARS and _SECTION_END.match(text) is not None
 
 
+def statement_lines(texts: Sequence[str | None]) -> set[int]:
+    """The positions of the lines that make up copyright or disclaimer statements, as wholes.
+
+    A statement is a heading (版權聲明, 免责声明, 聲明：) or a run of numbered items in the
+    site's legal voice, with the numbered items, notices, record numbers and contact lines that
+    follow it. A numbered list of the story's own (no heading, no legal words) is no statement.
+    None stands for a line that is not text (an image): it ends a statement.
+    """
+    found: set[int] = set()
+    index = 0
+    while index < len(texts):
+        end = _statement_at(texts, index)
+        if end is None:
+            index += 1
+            continue
+        found.update(range(index, end))
+        index = end
+    return found
+
+
+def _statement_at(texts: Sequence[str | None], start: int) -> int | None:
+    """Where a statement that begins at `start` ends, or None when none begins there."""
+    text = texts[start]
+    if text is None:
+        return None
+    if _STATEMENT_HEADING.match(text.strip()):
+        return _statement_end(texts, start + 1)
+    run_starts = _NUMBERED_ITEM.match(text) is not None and (
+        start == 0 or not _NUMBERED_ITEM.match(texts[start - 1] or "")
+    )
+    if not run_starts:
+        return None
+    run_end = _numbered_run_end(texts, start)
+    legal_items = sum(1 for line in texts[start:run_end] if _is_legal_item(line or ""))
+    if run_end - start < 2 or 2 * legal_items < run_end - start:
+        return None
+    return _statement_end(texts, run_end)
+
+
+def _statement_end(texts: Sequence[str | None], start: int) -> int:
+    """Where the statement whose body starts at `start` ends: at an image or a line that is
+    none of a numbered item, a notice, a line in the site's legal voice or a contact line."""
+    position = start
+    while position < len(texts):
+        text = texts[position]
+        if text is None or not _belongs_to_statement(text.strip()):
+            break
+        position += 1
+    return position
+
+
+def _numbered_run_end(texts: Sequence[str | None], start: int) -> int:
+    position = start
+    while position < len(texts) and _NUMBERED_ITEM.match(texts[position] or ""):
+        position += 1
+    return position
+
+
+def _belongs_to_statement(text: str) -> bool:
+    if not text or is_boilerplate_line(text):
+        return True
+    if len(text) <= _CONTACT_LINE_MAX_CHARS and _CONTACT_OR_RECORD.search(text):
+        return True
+    if len(text) > _STATEMENT_ITEM_MAX_CHARS:
+        return False
+    return _NUMBERED_ITEM.match(text) is not None or _STATEMENT_WORDS.search(text) is not None
+
+
+def _is_legal_item(text: str) -> bool:
+    """A numbered item in the site's legal voice (1、凡本網註明來源的作品，版權均屬…)."""
+    return (
+        len(text) <= _STATEMENT_ITEM_MAX_CHARS
+        and _NUMBERED_ITEM.match(text) is not None
+        and _STATEMENT_WORDS.search(text) is not None
+    )
+
+
 def trim_boilerplate(items: Sequence[T], text_of: Callable[[T], str | None]) -> list[T]:
-    """Drop boilerplate items; cut at a related-news heading found in the story's second half.
+    """Drop boilerplate items and whole statements; cut at a related-news heading found in the
+    story's second half.
 
     `text_of` gives an item's text, or None for items that are not text (images): those stay.
     """
+    texts = [text_of(item) for item in items]
+    in_statement = statement_lines(texts)
     kept: list[T] = []
-    for index, item in enumerate(items):
-        text = text_of(item)
+    for index, (item, text) in enumerate(zip(items, texts, strict=True)):
         if text is None:
             kept.append(item)
             continue
         if is_section_end_line(text) and index >= len(items) // 2:
             break
-        if not is_boilerplate_line(text):
+        if index not in in_statement and not is_boilerplate_line(text):
             kept.append(item)
     return kept

@@ -1,5 +1,6 @@
 """A Chinese news page's metadata as people read it: the meta line under the title
-(`2023-03-17 08:41:51來源: 河南日報編輯: 鄧高靖`) in both scripts, and the publish time.
+(`2023-03-17 08:41:51來源: 河南日報編輯: 鄧高靖`) in both scripts, the 原標題 line, and the
+publish time.
 
 Portals rarely give machine-readable dates (and a copyright year often gets picked instead),
 so the meta line near the title is preferred; pure, strings in and data out.
@@ -20,6 +21,7 @@ __all__ = [
     "parse_credit",
     "parse_machine_date",
     "parse_meta_line",
+    "parse_original_title",
 ]
 
 _DATE = re.compile(
@@ -33,9 +35,11 @@ _COPYRIGHT_NEARBY = re.compile(r"©|[Cc]opyright|版[权權]|all rights", re.I)
 _COPYRIGHT_WINDOW = 12
 
 # Labels of the meta line, longest first so 責任編輯 wins over 編輯. Values run to the next label.
+# 責編 is short for 責任編輯, the editor who answers for the story; 主編 is the chief editor too.
 _LABELS: dict[str, str] = {
-    "责任编辑": "editor", "責任編輯": "editor", "责编": "editor", "責編": "editor",
-    "编辑": "editor", "編輯": "editor", "主编": "editor", "主編": "editor",
+    "责任编辑": "chief_editor", "責任編輯": "chief_editor", "责编": "chief_editor",
+    "責編": "chief_editor", "主编": "chief_editor", "主編": "chief_editor",
+    "编辑": "editor", "編輯": "editor",
     "来源": "source", "來源": "source", "稿源": "source", "出处": "source", "出處": "source",
     "记者": "author", "記者": "author", "作者": "author", "通讯员": "author", "通訊員": "author",
     "撰文": "author", "文字": "author",
@@ -64,6 +68,13 @@ _CREDIT = re.compile(
 _CREDIT_ROLES = frozenset({"记者", "記者", "通讯员", "通訊員", "作者", "摄影", "攝影"})
 _NEAR_TITLE_LINES = 12
 
+# `原標題：…` (or in brackets) on a line of its own: the headline the story first ran under.
+_ORIGINAL_TITLE = re.compile(
+    r"^\s*[（(【\[]?\s*原[标標][题題](?:\s*[】\]]\s*[:：]?|\s*[:：]|\s+)"
+    r"\s*(?P<title>.+?)\s*[）)]?\s*$"
+)
+_ORIGINAL_TITLE_MAX_CHARS = 80
+
 
 @dataclass(frozen=True, slots=True)
 class MetaFields:
@@ -73,6 +84,7 @@ class MetaFields:
     source: str | None = None
     author: str | None = None
     editor: str | None = None
+    chief_editor: str | None = None
 
     def merged_with(self, other: MetaFields) -> MetaFields:
         """Fill this one's gaps from `other` (this one wins)."""
@@ -82,6 +94,7 @@ class MetaFields:
             source=self.source or other.source,
             author=self.author or other.author,
             editor=self.editor or other.editor,
+            chief_editor=self.chief_editor or other.chief_editor,
         )
 
 
@@ -115,8 +128,9 @@ def is_meta_line(line: str) -> bool:
 
 
 def parse_meta_line(line: str, default_tz: tzinfo) -> MetaFields:
-    """The fields of a meta line: time, 來源/来源, 作者/記者/通訊員, 編輯/責編 in either script."""
-    fields: dict[str, list[str]] = {"source": [], "author": [], "editor": []}
+    """The fields of a meta line: time, 來源/来源, 作者/記者/通訊員, 編輯 and 責編 in either
+    script."""
+    fields: dict[str, list[str]] = {"source": [], "author": [], "editor": [], "chief_editor": []}
     matches = list(_LABEL.finditer(line))
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(line)
@@ -131,7 +145,18 @@ def parse_meta_line(line: str, default_tz: tzinfo) -> MetaFields:
         source=fields["source"][0] if fields["source"] else None,
         author="、".join(fields["author"]) or None,
         editor="、".join(fields["editor"]) or None,
+        chief_editor="、".join(fields["chief_editor"]) or None,
     )
+
+
+def parse_original_title(line: str) -> str | None:
+    """The headline of a `原標題：…` line, or None for any other line."""
+    if len(line) > _ORIGINAL_TITLE_MAX_CHARS:
+        return None
+    match = _ORIGINAL_TITLE.match(line)
+    if match is None:
+        return None
+    return match.group("title").strip(_VALUE_STRIP) or None
 
 
 def parse_credit(line: str) -> str | None:

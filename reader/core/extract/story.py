@@ -27,9 +27,10 @@ from reader.core.extract.meta import (
     parse_credit,
     parse_machine_date,
     parse_meta_line,
+    parse_original_title,
 )
 from reader.core.feeds.decode import decode_html
-from reader.core.model import DEFAULT_TIMEZONE
+from reader.core.model import DEFAULT_TIMEZONE, PageMeta
 
 __all__ = ["ExtractError", "Image", "Story", "extract_story", "fetch_page"]
 
@@ -64,9 +65,11 @@ class Story:
     published: datetime | None  # timezone-aware
     source: str | None  # 來源/来源
     author: str | None  # 作者/記者/通訊員
-    editor: str | None  # 編輯/責編
+    editor: str | None  # 編輯
     body: str  # paragraphs separated by a blank line; captions are paragraphs too
     images: tuple[Image, ...] = ()
+    chief_editor: str | None = None  # 責編/責任編輯
+    original_title: str | None = None  # 原標題: the headline the story first ran under
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict: url, title, published (ISO 8601 with offset), source, ..."""
@@ -77,9 +80,22 @@ class Story:
             "source": self.source,
             "author": self.author,
             "editor": self.editor,
+            "chief_editor": self.chief_editor,
+            "original_title": self.original_title,
             "body": self.body,
             "images": [{"url": image.url, "caption": image.caption} for image in self.images],
         }
+
+    def page_meta(self) -> PageMeta:
+        """What the page says about the story, as the cache keeps it beside the body."""
+        return PageMeta(
+            source=self.source,
+            author=self.author,
+            editor=self.editor,
+            chief_editor=self.chief_editor,
+            published=self.published,
+            original_title=self.original_title,
+        )
 
     def to_html(self) -> str:
         """A clean HTML fragment (<p>, <figure>) of the body, every piece of text escaped.
@@ -121,12 +137,15 @@ def extract_story(
     blocks = story_blocks(page_text, root, base_url)
 
     fields = meta_near_title(lines, title, default_tz)
+    original_title: str | None = None
     story_parts: list[Block] = []
     for block in blocks:
         if block.text and is_meta_line(block.text):
             fields = fields.merged_with(parse_meta_line(block.text, default_tz))
         elif block.text and title and block.text.strip() == title.strip():
             continue
+        elif block.text and original_title is None and parse_original_title(block.text):
+            original_title = parse_original_title(block.text)  # shown with the meta, not twice
         else:
             story_parts.append(block)
     story_parts = trim_boilerplate(story_parts, lambda block: block.text)
@@ -149,6 +168,8 @@ def extract_story(
         images=tuple(
             Image(block.image_url, block.caption) for block in story_parts if block.image_url
         ),
+        chief_editor=fields.chief_editor,
+        original_title=original_title,
     )
 
 

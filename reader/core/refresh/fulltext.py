@@ -53,7 +53,7 @@ async def fill_full_texts(
             except FullTextError as error:
                 failures.append(f"{link}: {error}")
                 return
-        store.set_full_text(article_id, story.to_html())
+        store.set_full_text(article_id, story.to_html(), story.page_meta())
         stored += 1
 
     await asyncio.gather(*(one(article_id, link) for article_id, link in articles))

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 _HANT_CONFIG_BY_VARIANT: dict[str, str] = {"t": "s2t", "tw": "s2tw", "twp": "s2twp", "hk": "s2hk"}
 # Simplified, reading the source with its region's rules (Taiwan phrases: 軟體 -> 软件).
 _HANS_CONFIG_BY_REGION: dict[str, str] = {"cn": "t2s", "tw": "tw2sp", "hk": "hk2s"}
+# A source tagged only zh-Hant is most often Taiwan's: tw2s reads its characters (隨著 -> 随着,
+# which t2s leaves as 随著) without rewriting its words as the tw2sp of a known region would.
+_HANS_CONFIG_TRADITIONAL_NO_REGION = "tw2s"
 
 # Texts longer than this are converted paragraph by paragraph, so each paragraph caches.
 CHUNK_CHARS = 2000
@@ -61,6 +64,14 @@ def region_from_language(language: str | None) -> str | None:
     return None
 
 
+def _is_traditional_tag(language: str | None) -> bool:
+    """True for a Chinese language tag with the Hant script subtag (zh-Hant, zh_hant)."""
+    if not language:
+        return False
+    subtags = language.strip().lower().replace("_", "-").split("-")
+    return subtags[0] == "zh" and "hant" in subtags[1:]
+
+
 def config_for(
     mode: ScriptMode,
     variant: Variant = "t",
@@ -70,7 +81,7 @@ def config_for(
     """The OpenCC config that shows a source's text in a mode, or None for as published.
 
     hant uses the variant (s2t, s2tw, s2twp, s2hk); hans uses the source's region, given
-    explicitly or read from its language tag (tw2sp, hk2s, else t2s)."""
+    explicitly or read from its language tag (tw2sp, hk2s, tw2s for zh-Hant alone, else t2s)."""
     if mode == "original":
         return None
     if mode == "hant":
@@ -78,8 +89,10 @@ def config_for(
             raise ValueError(f"unknown traditional variant {variant!r}")
         return _HANT_CONFIG_BY_VARIANT[variant]
     if mode == "hans":
-        source_region = region or region_from_language(language) or "cn"
-        return _HANS_CONFIG_BY_REGION.get(source_region, "t2s")
+        source_region = region or region_from_language(language)
+        if source_region is None and _is_traditional_tag(language):
+            return _HANS_CONFIG_TRADITIONAL_NO_REGION
+        return _HANS_CONFIG_BY_REGION.get(source_region or "cn", "t2s")
     raise ValueError(f"unknown script mode {mode!r}")
 
 

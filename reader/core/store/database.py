@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from reader.core.model import FeedState, FetchResult, Listing, Section, StoredArticle
+from reader.core.model import FeedState, FetchResult, Listing, PageMeta, Section, StoredArticle
 from reader.core.store import feeds, marks, queries, reindex, upkeep, writes
 from reader.core.store.connection import Database, opening_errors
 
@@ -76,9 +76,9 @@ class Store:
         """`record_fetch` for several feeds in one write transaction; how many were new in each."""
         return writes.record_fetches(self._database, results, fetched_at)
 
-    def set_full_text(self, article_id: int, html: str) -> None:
-        """Keep the story extracted from the article's web page."""
-        writes.set_full_text(self._database, article_id, html)
+    def set_full_text(self, article_id: int, html: str, page_meta: PageMeta | None = None) -> None:
+        """Keep the story extracted from the article's web page and what the page says about it."""
+        writes.set_full_text(self._database, article_id, html, page_meta)
 
     # ---- read and starred (marks.py) -------------------------------------------------------
 

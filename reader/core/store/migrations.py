@@ -92,3 +92,9 @@ def bodies_packed_without_text(connection: sqlite3.Connection) -> bool:
         "INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (VACUUM_PENDING_KEY,)
     )
     return True
+
+
+def page_meta_beside_full_text(connection: sqlite3.Connection) -> None:
+    """Version 2 -> 3: a column for what the web page says about its story (source, editors,
+    its time, 原標題), kept beside the full text; stories fetched before have none."""
+    connection.execute("ALTER TABLE article_bodies ADD COLUMN page_meta TEXT")

@@ -5,11 +5,12 @@ Each function is one indexed query returning one page, so nothing ever loads the
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from reader.core.model import Listing, StoredArticle
+from reader.core.model import Listing, PageMeta, StoredArticle
 from reader.core.store.codec import unpack
 from reader.core.store.connection import Database
 from reader.core.store.feeds import section_id_of
@@ -129,7 +130,7 @@ def article(database: Database, article_id: int) -> StoredArticle | None:
     """Everything needed to read one article, or None if it is not cached."""
     rows = database.read(
         f"SELECT {_LISTING_COLUMNS}, b.summary_html, b.content_html, b.full_html,"
-        f" f.language FROM articles AS a {_LISTING_JOINS}"
+        f" f.language, b.page_meta FROM articles AS a {_LISTING_JOINS}"
         " JOIN article_bodies AS b ON b.article_id = a.id WHERE a.id = ?",
         (article_id,),
     )
@@ -145,7 +146,19 @@ def article(database: Database, article_id: int) -> StoredArticle | None:
         text=article_text(summary_html, content_html),  # derived, not stored
         full_html=unpack(row[12]),
         language=row[13],
+        page_meta=_page_meta(row[14]),
     )
+
+
+def _page_meta(value: str | None) -> PageMeta | None:
+    """The stored page meta, or None when there is none or it cannot be read."""
+    if not value:
+        return None
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    return PageMeta.from_json(data) if isinstance(data, dict) else None
 
 
 def search(

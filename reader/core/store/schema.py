@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reader.core.store.errors import CorruptDatabaseError, NewerSchemaError, StoreError
-from reader.core.store.migrations import bodies_packed_without_text
+from reader.core.store.migrations import bodies_packed_without_text, page_meta_beside_full_text
 from reader.core.store.search import SEARCH_INDEX_DDL, SEARCH_INDEX_SETTINGS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -24,7 +24,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 # configured), so a section's page is one range scan of an index and needs no join to order.
 # Bodies live in article_bodies so the rows the lists scan stay small; they are packed
 # (codec.py: a marker byte, mostly zlib) and their plain text is not stored at all: it is
-# derived from the HTML when needed (search.plain_text).
+# derived from the HTML when needed (search.plain_text). page_meta is what the web page said
+# about its story (model.PageMeta as JSON), written with full_html.
 # article_fts is contentless: it holds only the index of the folded title and plain text.
 SCHEMA_DDL = """
 CREATE TABLE meta (
@@ -85,7 +86,8 @@ CREATE TABLE article_bodies (
     article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
     summary_html BLOB NOT NULL,  -- store_codec.pack
     content_html BLOB NOT NULL,
-    full_html BLOB               -- NULL: no full text fetched
+    full_html BLOB,              -- NULL: no full text fetched
+    page_meta TEXT               -- JSON; NULL: no full text, or fetched before schema 3
 );
 """
 
@@ -100,7 +102,7 @@ SCHEMA_DDL += SEARCH_INDEX_DDL + ";\n" + SEARCH_INDEX_SETTINGS + ";\n"
 Migration = Callable[[sqlite3.Connection], "bool | None"]
 
 # MIGRATIONS[n] takes a file from version n to n + 1.
-MIGRATIONS: dict[int, Migration] = {1: bodies_packed_without_text}
+MIGRATIONS: dict[int, Migration] = {1: bodies_packed_without_text, 2: page_meta_beside_full_text}
 
 
 def to_micros(moment: datetime) -> int:

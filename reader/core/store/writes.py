@@ -6,12 +6,13 @@ written in the same transaction as the rows it covers.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from reader.core.model import Article, FetchResult, PreparedArticle
+from reader.core.model import Article, FetchResult, PageMeta, PreparedArticle
 from reader.core.store import reindex
 from reader.core.store.codec import pack
 from reader.core.store.connection import Database
@@ -228,10 +229,15 @@ def _next_article_id(connection: sqlite3.Connection, count: int) -> int:
     return largest + 1
 
 
-def set_full_text(database: Database, article_id: int, html: str) -> None:
-    """Keep the story extracted from the article's web page."""
+def set_full_text(
+    database: Database, article_id: int, html: str, page_meta: PageMeta | None = None
+) -> None:
+    """Keep the story extracted from the article's web page and what the page says about it."""
+    meta_json = None
+    if page_meta is not None:
+        meta_json = json.dumps(page_meta.to_json(), ensure_ascii=False, separators=(",", ":"))
     with database.write() as connection:
         connection.execute(
-            "UPDATE article_bodies SET full_html = ? WHERE article_id = ?",
-            (pack(html), article_id),
+            "UPDATE article_bodies SET full_html = ?, page_meta = ? WHERE article_id = ?",
+            (pack(html), meta_json, article_id),
         )
