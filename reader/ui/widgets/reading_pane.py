@@ -96,11 +96,14 @@ class ReadingPane(VerticalScroll, can_focus=False):
         """Show an article from its top, or, with `keep_scroll` and the same article (e.g. in
         another script), at the place the reader had reached."""
         same = keep_scroll and self.article_id == article_id
-        position = self.scroll_y
+        # Lines break elsewhere in another script: keep the paragraph, not the row.
+        place = self.body.place_of_row(round(self.scroll_y))
         self.article_id = article_id
         self.body.show(text)
         if same:
-            self.call_after_refresh(self.scroll_to, y=position, animate=False)
+            self.call_after_refresh(
+                lambda: self.scroll_to(y=self.body.row_of_place(place), animate=False)
+            )
         else:
             self.scroll_home(animate=False, immediate=True)
 
