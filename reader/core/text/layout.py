@@ -65,7 +65,8 @@ def line_spans(paragraph: str, width: int) -> list[tuple[int, int]]:
             return spans
         fit = bisect_right(cells, limit) - 1  # units first..fit-1 fit on the line
         cut = _best_break(analysed, first, fit, slack)
-        spans.append((starts[first], _trimmed_end(paragraph, starts[cut])))
+        end = starts[cut] if cut < total else len(paragraph)  # one unit wider than the line
+        spans.append((starts[first], _trimmed_end(paragraph, end)))
         first = cut
         while first < total and analysed.spaces[first] == _SPACE:
             first += 1  # a line never starts with the spaces it broke at
@@ -86,31 +87,29 @@ _SPACE = ord("1")
 
 
 def _best_break(analysed: _Analysed, first: int, fit: int, slack: int) -> int:
-    """The unit to start the next line with: a break between words within `slack` cells of the
-    line's end, else one inside a word, else any allowed break, else a cut where the cells run
-    out (a run with no allowed break is wider than the line)."""
+    """The unit to start the next line with: the last allowed break that fits, moved back to a
+    break between words when one is within `slack` cells of it; a cut where the cells run out
+    when a run with no allowed break is wider than the line."""
     levels, cells, spaces = analysed.levels, analysed.cells, analysed.spaces
     beyond = fit
     while beyond < len(levels) and spaces[beyond] == _SPACE:
         beyond += 1  # spaces at a line's end take no room: a break right after them fits
     if beyond > fit and beyond < len(levels) and levels[beyond] == _AT_SPACE:
         return beyond
-    lowest = bisect_left(cells, cells[fit] - slack, first + 1, fit + 1)
-    best = max(
-        levels.rfind(_AT_SPACE, lowest, fit + 1), levels.rfind(_BETWEEN_WORDS, lowest, fit + 1)
-    )
-    if best > first:
-        return best
-    best = levels.rfind(_INSIDE_WORD, first + 1, fit + 1)
-    if best > first:
-        return best
-    best = max(
+    last = max(
         levels.rfind(_AT_SPACE, first + 1, fit + 1),
         levels.rfind(_BETWEEN_WORDS, first + 1, fit + 1),
+        levels.rfind(_INSIDE_WORD, first + 1, fit + 1),
     )
-    if best > first:
-        return best
-    return max(fit, first + 1)
+    if last <= first:
+        return max(fit, first + 1)
+    if levels[last] != _INSIDE_WORD:
+        return last
+    lowest = bisect_left(cells, cells[last] - slack, first + 1, last)
+    between_words = max(
+        levels.rfind(_AT_SPACE, lowest, last), levels.rfind(_BETWEEN_WORDS, lowest, last)
+    )
+    return between_words if between_words > first else last
 
 
 def _trimmed_end(paragraph: str, end: int) -> int:
