@@ -4,7 +4,6 @@ no drawn line starts with a closing mark or ends with an opening one."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 

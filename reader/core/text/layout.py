@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from rich.cells import get_character_cell_size, split_graphemes
 
-__all__ = ["CLOSING_MARKS", "OPENING_MARKS", "layout_lines", "line_spans"]
+__all__ = ["CLOSING_MARKS", "OPENING_MARKS", "layout_lines", "line_spans", "prepare_layout"]
 
 # Marks that never start a line: closing punctuation and brackets, small kana, iteration and
 # prolonged-sound marks, full-width and half-width forms alike.
@@ -44,6 +44,14 @@ def layout_lines(text: str, width: int) -> list[str]:
     for paragraph in text.split("\n"):
         lines.extend(paragraph[start:end] for start, end in line_spans(paragraph, width))
     return lines
+
+
+def prepare_layout(text: str) -> None:
+    """Analyse the paragraphs of `text` ahead (in a worker thread), so laying them out at any
+    width later only fills lines."""
+    for paragraph in text.split("\n"):
+        if paragraph:
+            _analyse(paragraph)
 
 
 def line_spans(paragraph: str, width: int) -> list[tuple[int, int]]:
@@ -119,7 +127,7 @@ def _trimmed_end(paragraph: str, end: int) -> int:
     return end
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=1024)  # paragraphs of a few articles in three scripts
 def _analyse(paragraph: str) -> _Analysed:
     """Units, cells and break levels of a paragraph; cached, so a resize reuses them."""
     widths = list(map(get_character_cell_size, paragraph))
