@@ -134,12 +134,13 @@ def test_pad_cells_gives_exact_width() -> None:
     assert all(cell_len(pad_cells("文旅x金融", width)) == width for width in range(1, 15))
 
 
-def test_wrap_cells_breaks_between_han_characters_within_width() -> None:
+def test_wrap_cells_breaks_between_han_words_within_width() -> None:
     text = "河南日報訊記者從省氣象台獲悉今年入汛以來全省平均降水量偏多三成"
     lines = wrap_cells(text, 10)
     assert "".join(lines) == text
     assert all(cell_len(line) <= 10 for line in lines)
-    assert [cell_len(line) for line in lines[:-1]] == [10] * (len(lines) - 1)
+    # A line may end a word early, by at most the few cells the layout allows (4 at width 10).
+    assert all(cell_len(line) >= 6 for line in lines[:-1])
 
 
 def test_wrap_cells_keeps_latin_words_whole_and_punctuation_off_line_starts() -> None:

@@ -11,6 +11,8 @@ import re
 from rich.cells import cell_len as _rich_cell_len
 from rich.cells import split_graphemes
 
+from reader.core.text.layout import layout_lines
+
 # ---------------------------------------------------------------------------
 # Cleaning
 # ---------------------------------------------------------------------------
@@ -107,74 +109,14 @@ def pad_cells(s: str, width: int) -> str:
     return fitted + " " * (width - cell_len(fitted))
 
 
-# Characters that may be broken between: Han, kana, Hangul, CJK punctuation, full-width forms.
+# Han, kana, Hangul, CJK punctuation and full-width forms: text that has no spaces between words.
 WIDE_CHARACTERS = (
     "\u2e80-\u2fff\u3001-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
     "\U00020000-\U0003ffff"
 )
-# Punctuation that must not start a line (kinsoku) and that must not end one.
-_NO_LINE_START = "、。，．：；？！）］｝〉》」』】〕〗〙〛”’・ー…‥"
-_NO_LINE_END = "（［｛〈《「『【〔〖〘〚“‘"
-_WRAP_TOKEN = re.compile(
-    rf"[^\S\u3000]+"  # a run of spaces (not ideographic)
-    rf"|[{_NO_LINE_END}]*"  # openers stick to what follows
-    rf"(?:[{WIDE_CHARACTERS}]|[^\s{WIDE_CHARACTERS}{_NO_LINE_START}{_NO_LINE_END}]+|\u3000)"
-    rf"[{_NO_LINE_START}]*(?:\[\d+\])*"  # closers and link markers stick to what precedes
-    rf"|[{_NO_LINE_START}{_NO_LINE_END}]+"  # stray punctuation on its own
-)
 
 
 def wrap_cells(text: str, width: int) -> list[str]:
-    """Lines of at most `width` cells: break between any two CJK characters, between Latin
-    words at spaces, and inside a Latin word only when it alone is wider than a line.
-    Newlines in `text` are kept as line breaks; an empty line stays empty."""
-    width = max(width, 2)
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        lines.extend(_wrap_paragraph(paragraph, width))
-    return lines
-
-
-def _wrap_paragraph(paragraph: str, width: int) -> list[str]:
-    """Greedy wrap of one line of text (no newlines) by cells."""
-    if cell_len(paragraph) <= width:
-        return [paragraph.rstrip()]
-    lines: list[str] = []
-    current = ""
-    used = 0
-    for match in _WRAP_TOKEN.finditer(paragraph):
-        token = match.group()
-        size = cell_len(token)
-        if token.isspace() and token != "\u3000":
-            if used and used + size <= width:
-                current += token
-                used += size
-            elif used:
-                lines.append(current.rstrip())
-                current, used = "", 0
-            continue
-        if used + size <= width:
-            current += token
-            used += size
-            continue
-        if used:
-            lines.append(current.rstrip())
-            current, used = "", 0
-        while size > width:  # one token wider than a line: cut it by cells
-            head = _take_cells(token, width)
-            lines.append(head)
-            token = token[len(head) :]
-            size = cell_len(token)
-        current, used = token, size
-    if current.strip() or not lines:
-        lines.append(current.rstrip())
-    return lines
-
-
-def _take_cells(s: str, width: int) -> str:
-    """The longest prefix of `s` that fits in `width` cells, at least one grapheme."""
-    head = _fitting_prefix(s, width)
-    if head:
-        return head
-    spans, _total = split_graphemes(s)
-    return s[: spans[0][1]] if spans else s
+    """Lines of at most `width` cells, laid out by `layout.layout_lines` (kinsoku, whole Latin
+    words, phrase breaks); newlines in `text` are kept as line breaks."""
+    return layout_lines(text, max(width, 2))

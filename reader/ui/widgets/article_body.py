@@ -1,9 +1,13 @@
-"""The article's lines, wrapped once per width, of which only those on screen are drawn.
+"""The article's lines, laid out once per width by the core's line layout (kinsoku, phrase
+breaks), of which only those on screen are drawn.
 
 Links keep their `@click` meta, so they stay clickable, and text can be selected with the mouse.
 """
 
 from __future__ import annotations
+
+from bisect import bisect_right
+from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style as RichStyle
@@ -14,9 +18,41 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
+from reader.core.text.layout import line_spans
+
 RECENT_TEXTS = 3  # texts whose drawn lines are kept: one article in the three scripts
 
-_recent_wraps: LRUCache[tuple[str, int], tuple[tuple[object, list[Span]], list[Text]]] = LRUCache(6)
+
+class Wrapped(NamedTuple):
+    """A text laid out at one width: its lines, and the first line of each paragraph."""
+
+    lines: list[Text]
+    paragraph_rows: list[int]
+
+
+_recent_wraps: LRUCache[tuple[str, int], tuple[tuple[object, list[Span]], Wrapped]] = LRUCache(6)
+_NOT_WRAPPED = Wrapped([], [])
+
+
+def wrap_text(text: Text, width: int) -> Wrapped:
+    """`text` cut into lines of `width` cells where the line layout breaks each paragraph;
+    the pieces keep their spans, so links and highlights survive."""
+    lines: list[Text] = []
+    paragraph_rows: list[int] = []
+    for paragraph in text.split("\n", allow_blank=True):
+        paragraph_rows.append(len(lines))
+        if "\t" in paragraph.plain:
+            paragraph.expand_tabs()
+        spans = line_spans(paragraph.plain, width)
+        if len(spans) == 1:
+            start, end = spans[0]
+            lines.append(paragraph if end - start == len(paragraph) else paragraph[start:end])
+            continue
+        offsets = sorted({offset for span in spans for offset in span} - {0, len(paragraph)})
+        pieces = paragraph.divide(offsets)
+        piece_at = dict(zip([0, *offsets], pieces, strict=True))
+        lines.extend(piece_at[start] if end > start else Text() for start, end in spans)
+    return Wrapped(lines, paragraph_rows)
 
 
 class ArticleBody(Widget):
@@ -31,7 +67,7 @@ class ArticleBody(Widget):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.text = Text()
-        self._wrapped: tuple[int, list[Text]] = (-1, [])
+        self._wrapped: tuple[int, Wrapped] = (-1, _NOT_WRAPPED)
         self._strips: dict[int, Strip] = {}  # drawn lines of `text` at `_strips_width`
         self._strips_width = -1
         # Drawn lines of texts shown recently (the same article in each script), newest last.
@@ -40,7 +76,7 @@ class ArticleBody(Widget):
     def show(self, text: Text) -> None:
         self._keep_strips()
         self.text = text
-        self._wrapped = (-1, [])
+        self._wrapped = (-1, _NOT_WRAPPED)
         self._strips, self._strips_width = {}, -1
         for index, (shown, width, strips) in enumerate(self._recent_strips):
             if shown is text:  # the very Text shown before: its drawn lines still hold
@@ -57,25 +93,48 @@ class ArticleBody(Widget):
 
     def lines(self, width: int) -> list[Text]:
         """The text wrapped to `width` cells (once per text and width)."""
+        return self._wrapped_at(width).lines
+
+    def _wrapped_at(self, width: int) -> Wrapped:
         if self._wrapped[0] != width:
             self._wrapped = (width, self._wrap(width))
         if self._strips_width != width:
             self._strips, self._strips_width = {}, width
         return self._wrapped[1]
 
-    def _wrap(self, width: int) -> list[Text]:
+    def _wrap(self, width: int) -> Wrapped:
         """Wrap, reusing the lines of an identical text seen recently (cycling the script
         shows the same three texts again)."""
         if width <= 0:
-            return []
+            return _NOT_WRAPPED
         text = self.text
         key = (text.plain, width)
         cached = _recent_wraps.get(key)
         if cached is not None and cached[0] == (text.style, text.spans):
             return cached[1]
-        lines = list(text.wrap(self.app.console, width))
-        _recent_wraps[key] = ((text.style, list(text.spans)), lines)
-        return lines
+        wrapped = wrap_text(text, width)
+        _recent_wraps[key] = ((text.style, list(text.spans)), wrapped)
+        return wrapped
+
+    def place_of_row(self, row: int) -> tuple[int, int]:
+        """The paragraph shown at a row of the laid-out text and the row within it: the same
+        place in another script, whose lines break elsewhere."""
+        starts = self._wrapped[1].paragraph_rows
+        if not starts:
+            return 0, 0
+        paragraph = max(bisect_right(starts, row) - 1, 0)
+        return paragraph, row - starts[paragraph]
+
+    def row_of_place(self, place: tuple[int, int]) -> int:
+        """The row where a place from `place_of_row` is now, at the current width."""
+        wrapped = self._wrapped_at(self.size.width)
+        starts = wrapped.paragraph_rows
+        if not starts:
+            return 0
+        paragraph, offset = place
+        paragraph = min(paragraph, len(starts) - 1)
+        end = starts[paragraph + 1] if paragraph + 1 < len(starts) else len(wrapped.lines)
+        return starts[paragraph] + max(0, min(offset, end - starts[paragraph] - 1))
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width
@@ -130,7 +189,7 @@ class ArticleBody(Widget):
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         """The selected text; offsets count wrapped lines, as drawn."""
-        lines = self._wrapped[1]
+        lines = self._wrapped[1].lines
         return selection.extract("\n".join(line.plain for line in lines)), "\n"
 
     def selection_updated(self, selection: Selection | None) -> None:

@@ -22,6 +22,7 @@ from reader.core.model import Listing, StoredArticle
 from reader.core.script.convert import next_mode
 from reader.core.script.view import ScriptView
 from reader.core.text.cells import clean_line
+from reader.core.text.layout import prepare_layout
 from reader.ui.pane_text import build_pane_text, pane_key
 from reader.ui.widgets.article_body import ArticleBody
 
@@ -96,11 +97,14 @@ class ReadingPane(VerticalScroll, can_focus=False):
         """Show an article from its top, or, with `keep_scroll` and the same article (e.g. in
         another script), at the place the reader had reached."""
         same = keep_scroll and self.article_id == article_id
-        position = self.scroll_y
+        # Lines break elsewhere in another script: keep the paragraph, not the row.
+        place = self.body.place_of_row(round(self.scroll_y))
         self.article_id = article_id
         self.body.show(text)
         if same:
-            self.call_after_refresh(self.scroll_to, y=position, animate=False)
+            self.call_after_refresh(
+                lambda: self.scroll_to(y=self.body.row_of_place(place), animate=False)
+            )
         else:
             self.scroll_home(animate=False, immediate=True)
 
@@ -143,6 +147,7 @@ class ReadingPane(VerticalScroll, can_focus=False):
         view = self.app.view
         mode = view.mode  # a toggle during the work makes the result stale
         text = self._build_text(article, view, full_text, query)
+        prepare_layout(text.plain)  # the line breaks' analysis here, not on the UI thread
         key = pane_key(article, mode, full_text, query)
         self.post_message(self.ArticleLoaded(article, text, key, query, keep_scroll))
 
@@ -223,6 +228,7 @@ class ReadingPane(VerticalScroll, can_focus=False):
         """Build the open article's Text in the script `t` shows next (in a thread)."""
         view = replace(self.app.view, mode=next_mode(self.app.view.mode))
         text = self._build_text(article, view, full_text, query)
+        prepare_layout(text.plain)
         self.post_message(self.TextPrepared(pane_key(article, view.mode, full_text, query), text))
 
     def on_reading_pane_text_prepared(self, message: TextPrepared) -> None:
