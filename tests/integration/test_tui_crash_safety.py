@@ -33,7 +33,8 @@ KILL_ROUNDS = 12
 STARTUP_SECONDS = 30.0  # bound on waiting for the first paint (a loaded machine is slow)
 REFRESH_SECONDS = 60.0  # bound on waiting for a refresh to end
 REFRESHING = "更新中"  # the status line while a refresh runs
-REFRESH_ENDED = ("更新完成", "無法更新")  # the notice when it ends: all ok / some failed
+# When a refresh ends: the status line counts what it brought; a pop-up says when feeds failed.
+REFRESH_ENDED = ("篇新文章", "無法更新")
 
 
 def delayed(body: bytes, delay: float) -> Handler:
