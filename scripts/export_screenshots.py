@@ -27,6 +27,9 @@ from reader.ui.app import ReaderApp  # noqa: E402
 SHOTS: list[tuple[str, tuple[int, int], Sequence[str]]] = [
     ("list-80x24.svg", (80, 24), ()),
     ("article-80x24.svg", (80, 24), ("j", "enter")),
+    ("list-120x40.svg", (120, 40), ()),
+    ("article-120x40.svg", (120, 40), ("j", "j", "enter")),
+    ("list-alone-120x40.svg", (120, 40), ("z",)),
     ("wide-160x48.svg", (160, 48), ("j", "enter")),
     ("wide-simplified-160x48.svg", (160, 48), ("j", "enter", "t")),
     ("wide-traditional-160x48.svg", (160, 48), ("j", "enter", "t", "t")),
