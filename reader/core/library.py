@@ -9,15 +9,17 @@ from typing import TYPE_CHECKING
 
 from reader import __version__
 from reader.core.config import Config, load_config
-from reader.core.model import FeedConfig, StoredArticle
+from reader.core.model import FeedConfig, FetchResult, StoredArticle
 from reader.core.paths import Paths
 from reader.core.store.database import Store
 
 if TYPE_CHECKING:
     from reader.core.backends.base import Backend
     from reader.core.backends.http import FetchSettings
+    from reader.core.backends.sync_source import SyncSource
     from reader.core.refresh.parse_pool import ParseSettings
     from reader.core.refresh.pipeline import ProgressCallback, RefreshSummary
+    from reader.core.refresh.sync import SyncReport
 
 # For the CLI and the UI, which never import reader.core.store: open_store and the cache's errors.
 from pathlib import Path
@@ -76,6 +78,7 @@ class Library:
     config: Config
     store: Store
     given_backend: Backend | None = field(default=None, repr=False)
+    last_sync: SyncReport | None = None  # what the last refresh from a sync server did
 
     @property
     def backend(self) -> Backend:
@@ -85,8 +88,37 @@ class Library:
             self.given_backend = HttpBackend(fetch_settings(self.config))
         return self.given_backend
 
+    def sync_source(self) -> SyncSource:
+        """A client of the configured sync server (not logged in yet); raises SyncError when its
+        password cannot be had."""
+        from reader.core.backends.sync_source import SyncError
+        from reader.core.config_sync import PasswordCommandFailed
+
+        sync = self.config.sync
+        assert sync is not None
+        try:
+            password = sync.resolve_password()
+        except PasswordCommandFailed as error:
+            raise SyncError(str(error)) from None
+        timeout = self.config.settings.read_timeout
+        if sync.service == "fever":
+            from reader.core.backends.fever import FeverSource
+
+            return FeverSource(sync.url, sync.user, password, timeout=timeout)
+        from reader.core.backends.ttrss import TtrssSource
+
+        return TtrssSource(sync.url, sync.user, password, timeout=timeout)
+
+    def section_names(self) -> list[str]:
+        """The sections: the config's, or the sync server's categories as last pulled."""
+        if self.config.sync is not None:
+            return self.store.sections()
+        return [section.name for section in self.config.sections]
+
     def feeds(self, section: str | None = None) -> list[FeedConfig]:
-        """Configured feeds, of one section or all, in config order."""
+        """Feeds of one section or all, in order: the config's, or the sync server's."""
+        if self.config.sync is not None:
+            return [FeedConfig(url=s.url, title=s.title) for s in self.store.feed_states(section)]
         return [
             feed
             for s in self.config.sections
@@ -101,6 +133,9 @@ class Library:
         worker thread in the UI. Prunes by the retention settings afterwards."""
         import asyncio
 
+        if self.config.sync is not None:
+            return self._sync(progress)
+
         from reader.core.refresh.pipeline import refresh_feeds
 
         summary = asyncio.run(
@@ -114,6 +149,30 @@ class Library:
                 parsing=parse_settings(self.config),
             )
         )
+        self.prune()
+        return summary
+
+    def _sync(self, progress: ProgressCallback | None) -> RefreshSummary:
+        """A refresh from the sync server (every section: the server fetches the feeds)."""
+        from reader.core.backends.sync_source import SyncError
+        from reader.core.refresh.pipeline import RefreshSummary
+        from reader.core.refresh.sync import SyncReport, sync_with_server
+
+        assert self.config.sync is not None
+        try:
+            source = self.sync_source()
+        except SyncError as error:
+            service = self.config.sync.service
+            summary = RefreshSummary()
+            summary.results.append(FetchResult(url=service, status="failed", error=str(error)))
+            self.last_sync = SyncReport(
+                service, pending=self.store.pending_count(), error=str(error)
+            )
+            return summary
+        try:
+            summary, self.last_sync = sync_with_server(self.store, source, progress)
+        finally:
+            source.close()
         self.prune()
         return summary
 
@@ -152,7 +211,8 @@ class Library:
     def reload_config(self) -> None:
         """Re-read the config file (after add/remove/import); bring the cache's feed list along."""
         self.config = load_config(self.paths.config_file)
-        self.store.sync_feeds(self.config.sections)
+        if self.config.sync is None:  # with a sync server, its subscriptions are the feeds
+            self.store.sync_feeds(self.config.sections)
 
     def close(self) -> None:
         self.store.close()
@@ -169,7 +229,8 @@ def open_library(
     Raises ConfigError for a bad config and StoreError for a cache we cannot use."""
     config = config or load_config(paths.config_file)
     store = store or Store.open(paths.database)
-    store.sync_feeds(config.sections)
+    if config.sync is None:  # with a sync server, its subscriptions are the feeds
+        store.sync_feeds(config.sections)
     return Library(paths=paths, config=config, store=store, given_backend=backend)
 
 

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from reader.core.store.errors import CorruptDatabaseError, NewerSchemaError, StoreError
 from reader.core.store.migrations import bodies_packed_without_text
+from reader.core.store.outbox import OUTBOX_DDL, outbox_added
 from reader.core.store.search import SEARCH_INDEX_DDL, SEARCH_INDEX_SETTINGS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -91,6 +92,8 @@ CREATE TABLE article_bodies (
 
 # The search index, defined with the code that fills it.
 SCHEMA_DDL += SEARCH_INDEX_DDL + ";\n" + SEARCH_INDEX_SETTINGS + ";\n"
+# The sync outbox, defined with the code that fills it.
+SCHEMA_DDL += OUTBOX_DDL + ";\n"
 
 # A migration step does some or all of its work in the transaction it is given. It returns
 # False when there is more to do: that transaction commits and the step is called again in a
@@ -100,7 +103,7 @@ SCHEMA_DDL += SEARCH_INDEX_DDL + ";\n" + SEARCH_INDEX_SETTINGS + ";\n"
 Migration = Callable[[sqlite3.Connection], "bool | None"]
 
 # MIGRATIONS[n] takes a file from version n to n + 1.
-MIGRATIONS: dict[int, Migration] = {1: bodies_packed_without_text}
+MIGRATIONS: dict[int, Migration] = {1: bodies_packed_without_text, 2: outbox_added}
 
 
 def to_micros(moment: datetime) -> int:
