@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomlkit
 
-from reader.core.config_sync import SyncConfigProblem, SyncSettings, sync_settings
+from reader.core.backends.sync_settings import SyncConfigProblem, SyncSettings, sync_settings
 from reader.core.model import (
     DEFAULT_TIMEZONE,
     REGIONS,

@@ -91,8 +91,8 @@ class Library:
     def sync_source(self) -> SyncSource:
         """A client of the configured sync server (not logged in yet); raises SyncError when its
         password cannot be had."""
+        from reader.core.backends.sync_settings import PasswordCommandFailed
         from reader.core.backends.sync_source import SyncError
-        from reader.core.config_sync import PasswordCommandFailed
 
         sync = self.config.sync
         assert sync is not None

@@ -92,3 +92,18 @@ def bodies_packed_without_text(connection: sqlite3.Connection) -> bool:
         "INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (VACUUM_PENDING_KEY,)
     )
     return True
+
+
+# Schema 3: the sync outbox (outbox.py fills and empties it).
+OUTBOX_DDL = """
+CREATE TABLE sync_outbox (
+    remote_id TEXT PRIMARY KEY,  -- the server's article id (articles.entry_id of a synced feed)
+    read INTEGER,                -- NULL: no read change waits
+    starred INTEGER              -- NULL: no star change waits
+)
+"""
+
+
+def outbox_added(connection: sqlite3.Connection) -> None:
+    """Version 2 -> 3: the sync outbox table."""
+    connection.execute(OUTBOX_DDL)

@@ -16,20 +16,7 @@ from reader.core.store.connection import Database
 SYNC_SERVICE_KEY = "sync_service"
 SYNC_CURSOR_KEY = "sync_since_id"
 
-OUTBOX_DDL = """
-CREATE TABLE sync_outbox (
-    remote_id TEXT PRIMARY KEY,  -- the server's article id (articles.entry_id of a synced feed)
-    read INTEGER,                -- NULL: no read change waits
-    starred INTEGER              -- NULL: no star change waits
-)
-"""
-
 _WHEN_SYNCED = f"EXISTS (SELECT 1 FROM meta WHERE key = '{SYNC_SERVICE_KEY}')"
-
-
-def outbox_added(connection: sqlite3.Connection) -> None:
-    """Schema 2 -> 3: the sync outbox table."""
-    connection.execute(OUTBOX_DDL)
 
 
 @dataclass(frozen=True, slots=True)

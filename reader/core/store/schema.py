@@ -12,8 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reader.core.store.errors import CorruptDatabaseError, NewerSchemaError, StoreError
-from reader.core.store.migrations import bodies_packed_without_text
-from reader.core.store.outbox import OUTBOX_DDL, outbox_added
+from reader.core.store.migrations import OUTBOX_DDL, bodies_packed_without_text, outbox_added
 from reader.core.store.search import SEARCH_INDEX_DDL, SEARCH_INDEX_SETTINGS
 
 SCHEMA_VERSION = 3

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from reader.cli.main import main
+from reader.core.backends.sync_settings import PasswordCommandFailed
 from reader.core.config import ConfigError, parse_config
-from reader.core.config_sync import PasswordCommandFailed
 
 SECRET = "hunter2-SECRET"
 GOOD = f"""
