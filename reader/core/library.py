@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 # For the CLI and the UI, which never import reader.core.store: open_store and the cache's errors.
 from pathlib import Path
 
+from reader.core.backends.sync_source import SyncError as SyncError
 from reader.core.store.connection import move_aside as move_aside
 from reader.core.store.errors import CorruptDatabaseError as CorruptDatabaseError
 from reader.core.store.errors import NewerSchemaError as NewerSchemaError
@@ -175,6 +177,44 @@ class Library:
             source.close()
         self.prune()
         return summary
+
+    def subscribe(self, urls: Sequence[str], category: str | None) -> list[str]:
+        """Subscribe on the sync server to `urls` in `category` (uncategorised when the server
+        has no such category); notes for the user. Raises SyncError (Fever cannot subscribe)."""
+        source = self.sync_source()
+        notes = []
+        try:
+            if not source.can_subscribe:
+                source.subscribe(urls[0] if urls else "", category)  # raises its reason
+            source.login()
+            if category and category not in {c.title for c in source.categories()}:
+                notes.append(f"the server has no category {category!r}: subscribed uncategorised")
+                category = None
+            for url in urls:
+                source.subscribe(url, category)
+        finally:
+            source.close()
+        return notes
+
+    def unsubscribe(self, url: str) -> None:
+        """Unsubscribe on the sync server; raises SyncError (Fever cannot unsubscribe)."""
+        source = self.sync_source()
+        try:
+            if source.can_subscribe:
+                source.login()
+            source.unsubscribe(url)
+        finally:
+            source.close()
+
+    def sync_server_name(self) -> str | None:
+        """The sync server as the user may see it (kind and address, no credentials)."""
+        from urllib.parse import urlsplit
+
+        if self.config.sync is None:
+            return None
+        parts = urlsplit(self.config.sync.url)
+        port = f":{parts.port}" if parts.port else ""
+        return f"{self.config.sync.service} at {parts.scheme}://{parts.hostname}{port}{parts.path}"
 
     def full_text(self, article_id: int) -> StoredArticle:
         """Fetch, extract and cache the story of one article from its web page; blocking (call it
