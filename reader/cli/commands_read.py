@@ -99,8 +99,8 @@ def cmd_sections(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"synced with {clean_line(server)}", file=out)
             for name in library.section_names():
                 print(f"{clean_line(name)}  ({counts.get(name, 0)} unread)", file=out)
-                for feed in library.store.feed_states(name):
-                    print(f"  {clean_line(feed.title or '')}  {feed.url}", file=out)
+                for synced_feed in library.store.feed_states(name):
+                    print(f"  {clean_line(synced_feed.title or '')}  {synced_feed.url}", file=out)
             return EXIT_OK
         for section in library.config.sections:
             print(f"{clean_line(section.name)}  ({counts.get(section.name, 0)} unread)", file=out)
