@@ -243,6 +243,7 @@ def start(state: Path) -> dict[str, str]:
     """Install, set up and start tt-rss in `state` (which must not exist yet)."""
     install()
     state.mkdir(parents=True)
+    state.chmod(0o755)  # PostgreSQL and PHP run as their own users and must reach it
     pg_port = start_postgres(state)
     web_port = free_port()
     www = web_root(state, pg_port, web_port)
@@ -290,6 +291,11 @@ def main(argv: list[str]) -> int:
     except ServerUnavailable as reason:
         print(f"tt-rss unavailable: {reason}", file=sys.stderr)
         return 3
+    except subprocess.CalledProcessError as error:
+        stop(state)
+        output = (error.stderr or b"").decode(errors="replace")[-2000:]
+        print(f"tt-rss setup failed: {error.cmd[:6]}\n{output}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -31,6 +31,7 @@ def running_ttrss() -> Iterator[TtrssServer | str]:
     """A started server, or the reason it cannot run here; always stopped and wiped after."""
     # www-data must read the state folder: not under pytest's 0700 temp dirs.
     state = Path(tempfile.mkdtemp(prefix="reader-ttrss-")) / "server"
+    state.parent.chmod(0o755)
     try:
         done = subprocess.run(
             [sys.executable, str(SCRIPT), "start", str(state)],
@@ -38,9 +39,11 @@ def running_ttrss() -> Iterator[TtrssServer | str]:
             text=True,
             timeout=900,
         )
-        if done.returncode != 0:
+        if done.returncode == 3:  # the script's "cannot run here", with the reason
             yield (done.stderr.strip().splitlines() or ["tt-rss did not start"])[-1]
             return
+        if done.returncode != 0:
+            raise RuntimeError(f"tt-rss did not start:\n{done.stderr[-3000:]}")
         info = json.loads(done.stdout)
         yield TtrssServer(info["url"], info["user"], info["password"], state)
     finally:
