@@ -41,10 +41,15 @@ class FeverSource:
     def close(self) -> None:
         self._client.close()
 
-    def _call(self, *flags: str, **parameters: str | int) -> dict[str, Any]:
+    def _call(
+        self, *flags: str, form: dict[str, str] | None = None, **parameters: int
+    ) -> dict[str, Any]:
+        """One call: `flags` and `parameters` in the query, the key (and `form`) posted."""
         query = "&".join(["api", *flags, *(f"{k}={v}" for k, v in parameters.items())])
         try:
-            answer = self._client.post(self.endpoint, params=query, data={"api_key": self._api_key})
+            answer = self._client.post(
+                self.endpoint, params=query, data={"api_key": self._api_key, **(form or {})}
+            )
         except httpx.HTTPError as error:
             raise SyncError(f"Fever server unreachable: {type(error).__name__}") from None
         if answer.status_code != 200:
@@ -111,7 +116,7 @@ class FeverSource:
         else:
             state = "saved" if value else "unsaved"
         for article_id in article_ids:  # Fever marks one item a call
-            self._call(mark="item", **{"as": state}, id=int(article_id))
+            self._call(form={"mark": "item", "as": state, "id": str(int(article_id))})
 
     def subscribe(self, url: str, category: str | None) -> None:
         raise SyncError(CANNOT_SUBSCRIBE)
