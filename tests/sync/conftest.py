@@ -14,6 +14,7 @@ from reader.core.config import Config, Settings
 from reader.core.library import Library, open_library
 from reader.core.paths import Paths
 from tests.support.feedserver import FeedServer
+from tests.support.fever import FeverServer, running_fever
 from tests.support.ttrss import OtherClient, TtrssServer, running_ttrss
 
 _feed_numbers = itertools.count(1)
@@ -24,6 +25,14 @@ def ttrss() -> Iterator[TtrssServer]:
     with running_ttrss() as server:
         if isinstance(server, str):
             pytest.skip(f"no tt-rss here: {server}")
+        yield server
+
+
+@pytest.fixture(scope="session")
+def fever() -> Iterator[FeverServer]:
+    with running_fever() as server:
+        if isinstance(server, str):
+            pytest.skip(f"no coldsweat here: {server}")
         yield server
 
 
@@ -57,6 +66,9 @@ def news_feed(server: FeedServer, count: int, title: str = "同步測試") -> st
     body = (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
         f"<title>{title} {number}</title><link>http://127.0.0.1/</link><description>d</description>"
+        # An image on loopback: without one, coldsweat looks for a favicon on an outside host.
+        f"<image><url>{server.url('/icon.png')}</url><title>i</title><link>http://127.0.0.1/</link>"
+        "</image>"
         f"{items}</channel></rss>"
     )
     return server.add(f"/sync/feed{number}.xml", body.encode(), content_type="application/rss+xml")
