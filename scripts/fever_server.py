@@ -1,7 +1,7 @@
 """Start and stop coldsweat (a Fever API server) on loopback, for the sync tests.
 
 coldsweat pins urllib3 below 2 while reader's own dependencies need 2, so it lives in a virtual
-environment of its own (made once, kept at READER_COLDSWEAT_VENV). `start DIR` sets up a user and
+environment of its own (made once, kept at READER_COLDSWEAT_VENV). `install` only makes that environment; `start DIR` sets up a user and
 serves it on a free port, printing one JSON line; `import DIR OPML` subscribes and fetches;
 `stop DIR` signals only the process group named by DIR's PID file.
 """
@@ -115,8 +115,17 @@ def stop(state: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
+    if argv == ["install"]:
+        try:
+            coldsweat()
+        except ServerUnavailable as reason:
+            print(f"coldsweat unavailable: {reason}", file=sys.stderr)
+            return 3
+        return 0
     if len(argv) < 2 or argv[0] not in ("start", "stop", "import"):
-        print("usage: fever_server.py start|stop STATE_DIR | import STATE_DIR OPML", file=sys.stderr)
+        print(
+            "usage: fever_server.py start|stop STATE_DIR | import STATE_DIR OPML", file=sys.stderr
+        )
         return 2
     state = Path(argv[1]).resolve()
     try:

@@ -1,6 +1,6 @@
 """Start and stop a private Tiny Tiny RSS on loopback, for the sync tests and bench.
 
-`start DIR` installs what is missing (Debian packages, services kept from starting), makes a
+`install` only installs; `start DIR` installs what is missing (Debian packages, services kept from starting), makes a
 private PostgreSQL cluster and web root under DIR, serves tt-rss with PHP's built-in server as
 www-data on free ports and prints one JSON line (url, user, password). `stop DIR` signals only the
 processes named by DIR's PID files, then DIR can be wiped. Loopback only; see SERVERS.md.
@@ -279,8 +279,15 @@ def stop(state: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
+    if argv == ["install"]:
+        try:
+            install()
+        except ServerUnavailable as reason:
+            print(f"tt-rss unavailable: {reason}", file=sys.stderr)
+            return 3
+        return 0
     if len(argv) != 2 or argv[0] not in ("start", "stop"):
-        print("usage: ttrss_server.py start|stop STATE_DIR", file=sys.stderr)
+        print("usage: ttrss_server.py install | start|stop STATE_DIR", file=sys.stderr)
         return 2
     state = Path(argv[1]).resolve()
     if argv[0] == "stop":
