@@ -1,9 +1,9 @@
 """Start and stop coldsweat (a Fever API server) on loopback, for the sync tests.
 
 coldsweat pins urllib3 below 2 while reader's own dependencies need 2, so it lives in a virtual
-environment of its own (made once, kept at READER_COLDSWEAT_VENV). `install` only makes that environment; `start DIR` sets up a user and
-serves it on a free port, printing one JSON line; `import DIR OPML` subscribes and fetches;
-`stop DIR` signals only the process group named by DIR's PID file.
+environment of its own (made once, kept at READER_COLDSWEAT_VENV; `install` only makes it).
+`start DIR` sets up a user and serves it on a free port, printing one JSON line; `import DIR
+OPML` subscribes and fetches; `stop DIR` signals only the process group in DIR's PID file.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Start and stop a private Tiny Tiny RSS on loopback, for the sync tests and bench.
 
-`install` only installs; `start DIR` installs what is missing (Debian packages, services kept from starting), makes a
-private PostgreSQL cluster and web root under DIR, serves tt-rss with PHP's built-in server as
-www-data on free ports and prints one JSON line (url, user, password). `stop DIR` signals only the
-processes named by DIR's PID files, then DIR can be wiped. Loopback only; see SERVERS.md.
+`install` installs what is missing (Debian packages, no service started); `start DIR` does too,
+then makes a private PostgreSQL cluster and web root under DIR, serves tt-rss with PHP's built-in
+server as www-data on free ports and prints one JSON line (url, user, password). `stop DIR`
+signals only the processes named by DIR's PID files. Loopback only; see SERVERS.md.
 """
 
 from __future__ import annotations
