@@ -271,6 +271,9 @@ def open_library(
     store = store or Store.open(paths.database)
     if config.sync is None:  # with a sync server, its subscriptions are the feeds
         store.sync_feeds(config.sections)
+        if store.sync_service() is not None:
+            # [sync] was removed: marks stop queueing (what waits is kept for its return).
+            store.set_sync_service(None)
     return Library(paths=paths, config=config, store=store, given_backend=backend)
 
 

@@ -102,16 +102,15 @@ def apply_server_marks(
         )
         changed = connection.execute(
             """
-            WITH server AS (
+            UPDATE articles SET read = server.read, starred = server.starred
+            FROM (
                 SELECT a.id,
                        a.entry_id NOT IN (SELECT id FROM temp.sync_unread) AS read,
                        a.entry_id IN (SELECT id FROM temp.sync_starred) AS starred
                 FROM articles AS a JOIN feeds AS f ON f.id = a.feed_id
                 WHERE f.url IN (SELECT url FROM temp.sync_feed_urls)
                   AND a.entry_id NOT IN (SELECT remote_id FROM sync_outbox)
-            )
-            UPDATE articles SET read = server.read, starred = server.starred
-            FROM server
+            ) AS server
             WHERE articles.id = server.id
               AND (articles.read != server.read OR articles.starred != server.starred)
             """
