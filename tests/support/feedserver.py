@@ -75,7 +75,7 @@ class FeedServer:
 
             def do_POST(self) -> None:  # noqa: N802 (a sync server's API is POST)
                 length = int(self.headers.get("Content-Length") or 0)
-                self.rfile.read(length)  # read and dropped, so the connection stays usable
+                self.post_body = self.rfile.read(length)  # for handlers that read it
                 self.do_GET()
 
             def _serve_static(self, route: StaticRoute) -> None:
