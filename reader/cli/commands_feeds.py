@@ -11,7 +11,7 @@ from reader.cli.errors import EXIT_FAILED, EXIT_OK, CliError
 from reader.cli.setup import finish_index_rebuild, opened, resolve_paths
 from reader.core.config import add_feeds, load_config, remove_feed
 from reader.core.library import Library, SyncError
-from reader.core.model import FeedConfig
+from reader.core.model import FeedConfig, Section
 from reader.core.text.cells import clean_line
 
 
@@ -224,10 +224,16 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     paths = resolve_paths(args)
     config = load_config(paths.config_file)
-    data = write_opml(config.sections)
+    sections = config.sections
+    if config.sync is not None:  # the sync server's subscriptions, as last pulled
+        with opened(args, err) as library:
+            sections = tuple(
+                Section(name, tuple(library.feeds(name))) for name in library.section_names()
+            )
+    data = write_opml(sections)
     if args.file:
         args.file.write_bytes(data)
-        print(f"wrote {sum(len(s.feeds) for s in config.sections)} feeds to {args.file}", file=out)
+        print(f"wrote {sum(len(s.feeds) for s in sections)} feeds to {args.file}", file=out)
     else:
         out.write(data.decode("utf-8"))
     return EXIT_OK

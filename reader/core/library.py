@@ -178,6 +178,24 @@ class Library:
         self.prune()
         return summary
 
+    def push_changes(self) -> SyncReport:
+        """Send the marks waiting in the outbox now, without pulling (for a push soon after a
+        change, when online); the report says what was sent and what still waits."""
+        from reader.core.refresh.sync import SyncReport, push_changes
+
+        assert self.config.sync is not None
+        service = self.config.sync.service
+        try:
+            source = self.sync_source()
+            try:
+                source.login()
+                pushed = push_changes(self.store, source)
+            finally:
+                source.close()
+        except SyncError as error:
+            return SyncReport(service, pending=self.store.pending_count(), error=str(error))
+        return SyncReport(service, pushed=pushed, pending=self.store.pending_count())
+
     def subscribe(self, urls: Sequence[str], category: str | None) -> list[str]:
         """Subscribe on the sync server to `urls` in `category` (uncategorised when the server
         has no such category); notes for the user. Raises SyncError (Fever cannot subscribe)."""

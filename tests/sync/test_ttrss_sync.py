@@ -172,6 +172,8 @@ def test_fetch_json_sections_add_and_remove_through_the_cli(
     code, out, _ = run("--config", str(config), "sections")
     assert code == 0 and out.startswith(f"synced with ttrss at {ttrss.url}")
     assert url in out
+    code, out, _ = run("--config", str(config), "export")
+    assert code == 0 and f'xmlUrl="{url}"' in out
     code, out, err = run("--config", str(config), "remove", url)
     assert code == 0, err
     assert url not in {f["feed_url"] for f in other_client.call("getFeeds", cat_id=-3)}
@@ -186,3 +188,20 @@ def test_a_wrong_password_fails_fetch_with_one_line(tmp_path: Path, ttrss: Ttrss
         "sync failed: tt-rss refused the login (user or password wrong)"
     ]
     assert "not-the-password-XYZ" not in out + err
+
+
+def test_push_changes_sends_waiting_marks_without_a_pull(
+    tmp_path: Path, ttrss: TtrssServer, other_client: OtherClient, sync_feeds: FeedServer
+) -> None:
+    url = news_feed(sync_feeds, 2)
+    server_ids = other_client.article_ids(other_client.subscribe(url))
+    reader = sync_library(tmp_path / "r", ttrss.url, ttrss.user, ttrss.password)
+    try:
+        reader.refresh()
+        local = by_server_id(reader, url)
+        reader.store.set_starred(local[server_ids[0]], True)
+        report = reader.push_changes()
+        assert (report.error, report.pushed, report.pending) == (None, 1, 0)
+        assert other_client.state(server_ids[0]) == (False, True)
+    finally:
+        reader.close()
