@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 from typing import Any, TextIO
 
 from reader.cli.errors import EXIT_FAILED, EXIT_OK, CliError
 from reader.cli.setup import finish_index_rebuild, opened, resolve_paths
 from reader.core.config import add_feeds, load_config, remove_feed
-from reader.core.model import FeedConfig
+from reader.core.library import Library, SyncError
+from reader.core.model import FeedConfig, Section
 from reader.core.text.cells import clean_line
 
 
 def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with opened(args, err, serve_demo=True) as library:
+        if library.config.sync is not None:
+            return fetch_synced(args, library, out, err)
         if args.section and library.config.section(args.section) is None:
             raise CliError(f"no section named {args.section!r} (see `reader sections`)")
         feeds = library.feeds(args.section)
@@ -83,6 +87,62 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_FAILED if summary.failed else EXIT_OK
 
 
+def fetch_synced(args: argparse.Namespace, library: Library, out: TextIO, err: TextIO) -> int:
+    """`reader fetch` with a sync server: push waiting marks, pull everything (the server fetches
+    the feeds, so --section cannot narrow it); one line and exit 1 when the server fails."""
+    summary = library.refresh(None)
+    finish_index_rebuild(library, err)
+    report = library.last_sync
+    assert report is not None
+    if args.json:
+        sync = {
+            "service": report.service,
+            "pulled": report.pulled,
+            "pushed": report.pushed,
+            "pending": report.pending,
+        }
+        payload: dict[str, Any] = {
+            "ok": len(summary.ok),
+            "not_modified": 0,
+            "failed": [{"url": r.url, "error": clean_line(r.error or "")} for r in summary.failed],
+            "new_articles": summary.new_articles,
+            "full_texts": 0,
+            "full_text_failures": [],
+            "feeds": [
+                {"url": r.url, "status": r.status, "error": r.error} for r in summary.results
+            ],
+            "sync": sync if report.error is None else {**sync, "error": clean_line(report.error)},
+        }
+        json.dump(payload, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    if report.error is not None:
+        pending = f" ({report.pending} changes wait)" if report.pending else ""
+        print(f"sync failed: {clean_line(report.error)}{pending}", file=err)
+        return EXIT_FAILED
+    if not args.json:
+        print(
+            f"synced with {library.sync_server_name()}: {report.pulled} pulled, "
+            f"{report.pushed} pushed, {report.pending} pending; "
+            f"{summary.new_articles} new articles",
+            file=out,
+        )
+    return EXIT_OK
+
+
+def sync_subscribe(args: argparse.Namespace, urls: list[str], section: str | None) -> list[str]:
+    """Subscribe on the sync server; CliError (exit 1) with the server's reason."""
+    with opened(args, io.StringIO()) as library:
+        try:
+            return library.subscribe(urls, section)
+        except SyncError as error:
+            raise CliError(clean_line(str(error)), EXIT_FAILED) from None
+
+
+def synced(args: argparse.Namespace) -> bool:
+    """Whether the user's config names a sync server (then feeds live on the server)."""
+    return load_config(resolve_paths(args).config_file).sync is not None
+
+
 def user_config_only(args: argparse.Namespace, what: str) -> None:
     """Commands that edit the config refuse --demo: the demo's feeds are built in."""
     if getattr(args, "demo", False):
@@ -94,6 +154,11 @@ def cmd_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     url = args.url.strip()
     if not url.lower().startswith(("http://", "https://")):
         raise CliError(f"not an http(s) URL: {url}")
+    if synced(args):
+        for note in sync_subscribe(args, [url], args.section):
+            print(f"  note: {note}", file=out)
+        print(f"subscribed to {url} on the sync server; `reader fetch` to read it", file=out)
+        return EXIT_OK
     paths = resolve_paths(args)
     _, skipped = add_feeds(paths.config_file, args.section, [FeedConfig(url=url, title=args.title)])
     if skipped:
@@ -105,6 +170,14 @@ def cmd_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     user_config_only(args, "remove")
+    if synced(args):
+        with opened(args, err) as library:
+            try:
+                library.unsubscribe(args.url)
+            except SyncError as error:
+                raise CliError(clean_line(str(error)), EXIT_FAILED) from None
+        print(f"unsubscribed from {args.url} on the sync server", file=out)
+        return EXIT_OK
     try:
         remove_feed(resolve_paths(args).config_file, args.url)
     except KeyError:
@@ -122,6 +195,15 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror}", EXIT_FAILED) from None
     result = read_opml(data)
+    if synced(args):
+        count = 0
+        for section in result.sections:
+            urls = [feed.url for feed in section.feeds]
+            for note in sync_subscribe(args, urls, section.name):
+                print(f"  note: {note}", file=out)
+            count += len(urls)
+        print(f"subscribed to {count} feeds on the sync server", file=out)
+        return EXIT_OK
     paths = resolve_paths(args)
     added = 0
     duplicates: list[str] = []
@@ -142,10 +224,16 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     paths = resolve_paths(args)
     config = load_config(paths.config_file)
-    data = write_opml(config.sections)
+    sections = config.sections
+    if config.sync is not None:  # the sync server's subscriptions, as last pulled
+        with opened(args, err) as library:
+            sections = tuple(
+                Section(name, tuple(library.feeds(name))) for name in library.section_names()
+            )
+    data = write_opml(sections)
     if args.file:
         args.file.write_bytes(data)
-        print(f"wrote {sum(len(s.feeds) for s in config.sections)} feeds to {args.file}", file=out)
+        print(f"wrote {sum(len(s.feeds) for s in sections)} feeds to {args.file}", file=out)
     else:
         out.write(data.decode("utf-8"))
     return EXIT_OK

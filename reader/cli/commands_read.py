@@ -110,6 +110,14 @@ def cmd_mark(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_sections(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with opened(args, err) as library:
         counts = library.store.unread_counts()
+        server = library.sync_server_name()
+        if server is not None:
+            print(f"synced with {clean_line(server)}", file=out)
+            for name in library.section_names():
+                print(f"{clean_line(name)}  ({counts.get(name, 0)} unread)", file=out)
+                for synced_feed in library.store.feed_states(name):
+                    print(f"  {clean_line(synced_feed.title or '')}  {synced_feed.url}", file=out)
+            return EXIT_OK
         for section in library.config.sections:
             print(f"{clean_line(section.name)}  ({counts.get(section.name, 0)} unread)", file=out)
             states = {s.url: s for s in library.store.feed_states(section.name)}

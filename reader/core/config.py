@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomlkit
 
+from reader.core.backends.sync_settings import SyncConfigProblem, SyncSettings, sync_settings
 from reader.core.model import (
     DEFAULT_TIMEZONE,
     REGIONS,
@@ -93,6 +94,8 @@ class Config:
     settings: Settings = field(default_factory=Settings)
     keys: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys, e.g. {"refresh_all": "ctrl+r"}."""
+    sync: SyncSettings | None = None
+    """The aggregator server that is the source of articles; None: the feeds above."""
 
     def section(self, name: str) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)
@@ -187,7 +190,7 @@ def parse_config(text: str, path: Path) -> Config:
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise ConfigError(path, f"not valid TOML: {message}", line) from None
     locate = _Locator(text)
-    known = {"settings", "section", "keys"}
+    known = {"settings", "section", "keys", "sync"}
     for key in data:
         if key not in known:
             raise ConfigError(path, f"unknown key '{key}'", locate.key(key))
@@ -198,7 +201,14 @@ def parse_config(text: str, path: Path) -> Config:
         raise ConfigError(
             path, "[keys] must map binding ids to key names (strings)", locate.key("keys")
         )
-    return Config(path=path, sections=sections, settings=settings, keys=dict(keys))
+    sync = None
+    if "sync" in data:
+        try:
+            sync = sync_settings(data["sync"])
+        except SyncConfigProblem as problem:
+            line = locate.key(problem.key, "sync") if problem.key else locate.key("sync")
+            raise ConfigError(path, problem.message, line) from None
+    return Config(path=path, sections=sections, settings=settings, keys=dict(keys), sync=sync)
 
 
 def _settings(raw: Any, path: Path, locate: _Locator) -> Settings:

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from reader import __version__
 from reader.core.config import Config, load_config
-from reader.core.model import FeedConfig, StoredArticle
+from reader.core.model import FeedConfig, FetchResult, StoredArticle
 from reader.core.paths import Paths
 from reader.core.store.database import Store
 
 if TYPE_CHECKING:
     from reader.core.backends.base import Backend
     from reader.core.backends.http import FetchSettings
+    from reader.core.backends.sync_source import SyncSource
     from reader.core.extract.story import Story
     from reader.core.refresh.parse_pool import ParseSettings
     from reader.core.refresh.pipeline import ProgressCallback, RefreshSummary
+    from reader.core.refresh.sync import SyncReport
 
 # For the CLI and the UI, which never import reader.core.store: open_store and the cache's errors.
 from pathlib import Path
 
+from reader.core.backends.sync_source import SyncError as SyncError
 from reader.core.store.connection import move_aside as move_aside
 from reader.core.store.errors import CorruptDatabaseError as CorruptDatabaseError
 from reader.core.store.errors import NewerSchemaError as NewerSchemaError
@@ -77,6 +81,7 @@ class Library:
     config: Config
     store: Store
     given_backend: Backend | None = field(default=None, repr=False)
+    last_sync: SyncReport | None = None  # what the last refresh from a sync server did
 
     @property
     def backend(self) -> Backend:
@@ -86,8 +91,37 @@ class Library:
             self.given_backend = HttpBackend(fetch_settings(self.config))
         return self.given_backend
 
+    def sync_source(self) -> SyncSource:
+        """A client of the configured sync server (not logged in yet); raises SyncError when its
+        password cannot be had."""
+        from reader.core.backends.sync_settings import PasswordCommandFailed
+        from reader.core.backends.sync_source import SyncError
+
+        sync = self.config.sync
+        assert sync is not None
+        try:
+            password = sync.resolve_password()
+        except PasswordCommandFailed as error:
+            raise SyncError(str(error)) from None
+        timeout = self.config.settings.read_timeout
+        if sync.service == "fever":
+            from reader.core.backends.fever import FeverSource
+
+            return FeverSource(sync.url, sync.user, password, timeout=timeout)
+        from reader.core.backends.ttrss import TtrssSource
+
+        return TtrssSource(sync.url, sync.user, password, timeout=timeout)
+
+    def section_names(self) -> list[str]:
+        """The sections: the config's, or the sync server's categories as last pulled."""
+        if self.config.sync is not None:
+            return self.store.sections()
+        return [section.name for section in self.config.sections]
+
     def feeds(self, section: str | None = None) -> list[FeedConfig]:
-        """Configured feeds, of one section or all, in config order."""
+        """Feeds of one section or all, in order: the config's, or the sync server's."""
+        if self.config.sync is not None:
+            return [FeedConfig(url=s.url, title=s.title) for s in self.store.feed_states(section)]
         return [
             feed
             for s in self.config.sections
@@ -101,6 +135,9 @@ class Library:
         """Fetch the feeds of `section` (all when None) and store them; blocking, so call it from a
         worker thread in the UI. Prunes by the retention settings afterwards."""
         import asyncio
+
+        if self.config.sync is not None:
+            return self._sync(progress)
 
         from reader.core.refresh.pipeline import refresh_feeds
 
@@ -117,6 +154,86 @@ class Library:
         )
         self.prune()
         return summary
+
+    def _sync(self, progress: ProgressCallback | None) -> RefreshSummary:
+        """A refresh from the sync server (every section: the server fetches the feeds)."""
+        from reader.core.backends.sync_source import SyncError
+        from reader.core.refresh.pipeline import RefreshSummary
+        from reader.core.refresh.sync import SyncReport, sync_with_server
+
+        assert self.config.sync is not None
+        try:
+            source = self.sync_source()
+        except SyncError as error:
+            service = self.config.sync.service
+            summary = RefreshSummary()
+            summary.results.append(FetchResult(url=service, status="failed", error=str(error)))
+            self.last_sync = SyncReport(
+                service, pending=self.store.pending_count(), error=str(error)
+            )
+            return summary
+        try:
+            summary, self.last_sync = sync_with_server(self.store, source, progress)
+        finally:
+            source.close()
+        self.prune()
+        return summary
+
+    def push_changes(self) -> SyncReport:
+        """Send the marks waiting in the outbox now, without pulling (for a push soon after a
+        change, when online); the report says what was sent and what still waits."""
+        from reader.core.refresh.sync import SyncReport, push_changes
+
+        assert self.config.sync is not None
+        service = self.config.sync.service
+        try:
+            source = self.sync_source()
+            try:
+                source.login()
+                pushed = push_changes(self.store, source)
+            finally:
+                source.close()
+        except SyncError as error:
+            return SyncReport(service, pending=self.store.pending_count(), error=str(error))
+        return SyncReport(service, pushed=pushed, pending=self.store.pending_count())
+
+    def subscribe(self, urls: Sequence[str], category: str | None) -> list[str]:
+        """Subscribe on the sync server to `urls` in `category` (uncategorised when the server
+        has no such category); notes for the user. Raises SyncError (Fever cannot subscribe)."""
+        source = self.sync_source()
+        notes = []
+        try:
+            if not source.can_subscribe:
+                source.subscribe(urls[0] if urls else "", category)  # raises its reason
+            source.login()
+            if category and category not in {c.title for c in source.categories()}:
+                notes.append(f"the server has no category {category!r}: subscribed uncategorised")
+                category = None
+            for url in urls:
+                source.subscribe(url, category)
+        finally:
+            source.close()
+        return notes
+
+    def unsubscribe(self, url: str) -> None:
+        """Unsubscribe on the sync server; raises SyncError (Fever cannot unsubscribe)."""
+        source = self.sync_source()
+        try:
+            if source.can_subscribe:
+                source.login()
+            source.unsubscribe(url)
+        finally:
+            source.close()
+
+    def sync_server_name(self) -> str | None:
+        """The sync server as the user may see it (kind and address, no credentials)."""
+        from urllib.parse import urlsplit
+
+        if self.config.sync is None:
+            return None
+        parts = urlsplit(self.config.sync.url)
+        port = f":{parts.port}" if parts.port else ""
+        return f"{self.config.sync.service} at {parts.scheme}://{parts.hostname}{port}{parts.path}"
 
     def full_text(self, article_id: int) -> StoredArticle:
         """Fetch, extract and cache the story of one article from its web page; blocking (call it
@@ -153,7 +270,8 @@ class Library:
     def reload_config(self) -> None:
         """Re-read the config file (after add/remove/import); bring the cache's feed list along."""
         self.config = load_config(self.paths.config_file)
-        self.store.sync_feeds(self.config.sections)
+        if self.config.sync is None:  # with a sync server, its subscriptions are the feeds
+            self.store.sync_feeds(self.config.sections)
 
     def close(self) -> None:
         self.store.close()
@@ -170,7 +288,11 @@ def open_library(
     Raises ConfigError for a bad config and StoreError for a cache we cannot use."""
     config = config or load_config(paths.config_file)
     store = store or Store.open(paths.database)
-    store.sync_feeds(config.sections)
+    if config.sync is None:  # with a sync server, its subscriptions are the feeds
+        store.sync_feeds(config.sections)
+        if store.sync_service() is not None:
+            # [sync] was removed: marks stop queueing (what waits is kept for its return).
+            store.set_sync_service(None)
     return Library(paths=paths, config=config, store=store, given_backend=backend)
 
 

@@ -73,6 +73,11 @@ class FeedServer:
                     except (BrokenPipeError, ConnectionResetError):
                         pass
 
+            def do_POST(self) -> None:  # noqa: N802 (a sync server's API is POST)
+                length = int(self.headers.get("Content-Length") or 0)
+                self.post_body = self.rfile.read(length)  # for handlers that read it
+                self.do_GET()
+
             def _serve_static(self, route: StaticRoute) -> None:
                 headers = dict(route.headers)
                 if route.etag:

@@ -122,9 +122,11 @@ def test_the_walk_sees_the_imports_it_must() -> None:
     assert "reader.core.store.database" in graph
     assert "reader.core.model" in graph["reader.core.library"]
     # An import inside a function counts.
-    assert any("reader.ui" in target for target in graph["reader.cli.tui"]) if (
-        "reader.cli.tui" in graph
-    ) else True
+    assert (
+        any("reader.ui" in target for target in graph["reader.cli.tui"])
+        if ("reader.cli.tui" in graph)
+        else True
+    )
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:
@@ -151,8 +153,9 @@ def test_no_hand_written_module_is_over_the_size_limit() -> None:
 
 def test_generated_tables_say_so_and_their_generators_live_outside_the_package() -> None:
     generated = [
-        path for path in PACKAGE.rglob("_*.py") if path.name != "__init__.py" and "_data" in path.name
-        or path.name == "_index_chars.py"
+        path
+        for path in PACKAGE.rglob("_*.py")
+        if path.name != "__init__.py" and "_data" in path.name or path.name == "_index_chars.py"
     ]
     assert generated
     for path in generated:

@@ -11,8 +11,9 @@ from datetime import datetime
 from pathlib import Path
 
 from reader.core.model import FeedState, FetchResult, Listing, PageMeta, Section, StoredArticle
-from reader.core.store import feeds, marks, queries, reindex, upkeep, writes
+from reader.core.store import feeds, marks, outbox, queries, reindex, upkeep, writes
 from reader.core.store.connection import Database, opening_errors
+from reader.core.store.outbox import PendingChange
 
 
 class Store:
@@ -93,6 +94,39 @@ class Store:
     def mark_section_read(self, section: str) -> int:
         """Mark every article of a section read; returns how many were unread."""
         return marks.mark_section_read(self._database, section)
+
+    # ---- the sync outbox and server state (outbox.py) --------------------------------------
+
+    def set_sync_service(self, service: str | None) -> None:
+        """Record the sync server's kind (None: direct feeds); marks queue changes while set."""
+        outbox.set_sync_service(self._database, service)
+
+    def sync_service(self) -> str | None:
+        return self._database.meta(outbox.SYNC_SERVICE_KEY)
+
+    def pending_changes(self) -> list[PendingChange]:
+        """Read and star changes waiting to be sent to the sync server."""
+        return outbox.pending(self._database)
+
+    def pending_count(self) -> int:
+        return outbox.pending_count(self._database)
+
+    def changes_sent(self, changes: Sequence[PendingChange]) -> None:
+        """Forget changes the server has taken (unless newer ones came in meanwhile)."""
+        outbox.sent(self._database, changes)
+
+    def apply_server_marks(
+        self, feed_urls: Sequence[str], unread: set[int], starred: set[int]
+    ) -> int:
+        """Take the server's read/star state for these feeds' articles; waiting changes win."""
+        return outbox.apply_server_marks(self._database, feed_urls, unread, starred)
+
+    def sync_cursor(self) -> int:
+        """The highest server article id pulled so far (0: none)."""
+        return outbox.sync_cursor(self._database)
+
+    def set_sync_cursor(self, since_id: int) -> None:
+        outbox.set_sync_cursor(self._database, since_id)
 
     # ---- pages, counts, one article, search (queries.py) -----------------------------------
 

@@ -98,3 +98,18 @@ def page_meta_beside_full_text(connection: sqlite3.Connection) -> None:
     """Version 2 -> 3: a column for what the web page says about its story (source, editors,
     its time, 原標題), kept beside the full text; stories fetched before have none."""
     connection.execute("ALTER TABLE article_bodies ADD COLUMN page_meta TEXT")
+
+
+# Schema 4: the sync outbox (outbox.py fills and empties it).
+OUTBOX_DDL = """
+CREATE TABLE sync_outbox (
+    remote_id TEXT PRIMARY KEY,  -- the server's article id (articles.entry_id of a synced feed)
+    read INTEGER,                -- NULL: no read change waits
+    starred INTEGER              -- NULL: no star change waits
+)
+"""
+
+
+def outbox_added(connection: sqlite3.Connection) -> None:
+    """Version 3 -> 4: the sync outbox table."""
+    connection.execute(OUTBOX_DDL)

@@ -12,10 +12,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reader.core.store.errors import CorruptDatabaseError, NewerSchemaError, StoreError
-from reader.core.store.migrations import bodies_packed_without_text, page_meta_beside_full_text
+from reader.core.store.migrations import (
+    OUTBOX_DDL,
+    bodies_packed_without_text,
+    outbox_added,
+    page_meta_beside_full_text,
+)
 from reader.core.store.search import SEARCH_INDEX_DDL, SEARCH_INDEX_SETTINGS
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -93,6 +98,8 @@ CREATE TABLE article_bodies (
 
 # The search index, defined with the code that fills it.
 SCHEMA_DDL += SEARCH_INDEX_DDL + ";\n" + SEARCH_INDEX_SETTINGS + ";\n"
+# The sync outbox, defined with the code that fills it.
+SCHEMA_DDL += OUTBOX_DDL + ";\n"
 
 # A migration step does some or all of its work in the transaction it is given. It returns
 # False when there is more to do: that transaction commits and the step is called again in a
@@ -102,7 +109,11 @@ SCHEMA_DDL += SEARCH_INDEX_DDL + ";\n" + SEARCH_INDEX_SETTINGS + ";\n"
 Migration = Callable[[sqlite3.Connection], "bool | None"]
 
 # MIGRATIONS[n] takes a file from version n to n + 1.
-MIGRATIONS: dict[int, Migration] = {1: bodies_packed_without_text, 2: page_meta_beside_full_text}
+MIGRATIONS: dict[int, Migration] = {
+    1: bodies_packed_without_text,
+    2: page_meta_beside_full_text,
+    3: outbox_added,
+}
 
 
 def to_micros(moment: datetime) -> int:
