@@ -28,6 +28,8 @@ from reader.ui.strings import label
 # list or article read waits at most that long while the rebuild runs.
 INDEX_BATCH = 500
 BLINK_SECONDS = 1.5  # how long a pop-up may stay over an article that fills the screen
+# With a sync server, marks made here are pushed this soon after they are made (when online).
+PUSH_SECONDS = 5.0
 
 
 class ReaderApp(App[None]):
@@ -85,6 +87,22 @@ class ReaderApp(App[None]):
         minutes = self.library.config.settings.refresh_interval
         if minutes > 0:
             self.set_interval(minutes * 60, lambda: main.start_refresh(None), name="auto-refresh")
+        if self.library.config.sync is not None:
+            self.set_interval(PUSH_SECONDS, self.push_waiting_changes, name="sync-push")
+
+    @work(thread=True, exclusive=True, group="sync-push", exit_on_error=False)
+    def push_waiting_changes(self) -> None:
+        """Send the marks waiting in the outbox to the sync server; the status line says how
+        many still wait (all of them while the server cannot be reached)."""
+        waiting = self.library.store.pending_count()
+        if waiting:
+            waiting = self.library.push_changes().pending
+        self.call_from_thread(self._show_changes_waiting, waiting)
+
+    def _show_changes_waiting(self, waiting: int) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.show_changes_waiting(waiting)
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def warm_up_converter(self) -> None:

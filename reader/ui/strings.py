@@ -43,6 +43,11 @@ LABELS: dict[str, tuple[str, str, str]] = {
     ),
     "failed_feeds": ("{count} 個來源失敗", "{count} 个来源失败", "{count} feeds failed"),
     "new_articles": ("{count} 篇新文章", "{count} 篇新文章", "{count} new articles"),
+    "changes_waiting": (
+        "{count} 項變更待同步",
+        "{count} 项变更待同步",
+        "{count} changes waiting to sync",
+    ),
     "refresh_failed": (
         "{count} 個來源無法更新，按 F 查看",
         "{count} 个来源无法更新，按 F 查看",

@@ -453,6 +453,11 @@ class MainScreen(Screen[None]):
         self.refresh_state = state
         self.query_one(StatusLine).show(state)
 
+    def show_changes_waiting(self, waiting: int) -> None:
+        """The sync outbox's count, from the app's push worker."""
+        if waiting != self.refresh_state.changes_waiting:
+            self._set_refresh_state(replace(self.refresh_state, changes_waiting=waiting))
+
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def run_refresh(self, section: str | None) -> None:
         """Fetch and store feeds (blocking; in a thread), posting progress as feeds finish."""

@@ -27,6 +27,7 @@ class RefreshState:
     failed_count: int = 0  # feeds whose last fetch failed
     last_refreshed: datetime | None = None  # the latest fetch of any feed
     new_articles: int | None = None  # what the last refresh in this session brought
+    changes_waiting: int = 0  # read/star marks not yet taken by the sync server
 
     @property
     def running(self) -> bool:
@@ -77,6 +78,8 @@ class StatusLine(Static):
         parts.append(t("offline") if state.offline else t("online"))
         if state.failed_count:
             parts.append(t("failed_feeds", count=state.failed_count))
+        if state.changes_waiting:
+            parts.append(t("changes_waiting", count=state.changes_waiting))
         parts.append(t("script_now", script=t(f"mode_{app.view.mode}")))
         self.set_class(bool(state.failed_count) or state.offline, "-warning")
         self.update(Text(" · ".join(part for part in parts if part)))
