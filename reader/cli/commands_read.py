@@ -5,17 +5,27 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-from typing import Any, TextIO
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TextIO
 
 from reader.cli.errors import EXIT_FAILED, EXIT_OK, CliError
 from reader.cli.output import listing_json, print_listings, script_view
 from reader.cli.setup import finish_index_rebuild, opened
-from reader.core.library import Library, full_text_or_reason
+from reader.core.library import (
+    Library,
+    QuerySyntaxError,
+    full_text_or_reason,
+    query_words,
+    snippet,
+)
 from reader.core.model import PageMeta
 from reader.core.script.view import ScriptView
 from reader.core.text.blocks import html_to_blocks
 from reader.core.text.cells import clean_line
 from reader.core.text.plain import blocks_to_text
+
+if TYPE_CHECKING:
+    from reader.core.store.query.compile import CompiledQuery
 
 
 def check_section(library: Library, section: str | None) -> None:
@@ -27,19 +37,51 @@ def check_section(library: Library, section: str | None) -> None:
 def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with opened(args, err) as library:
         check_section(library, args.section)
-        items = library.store.listings(
-            args.section, unread_only=args.unread, starred_only=args.starred, limit=args.limit
-        )
+        if args.query is not None:
+            # Checked alone first, so an error's column is a column of what the user typed.
+            compiled_query(library, args.query)
+            marks = " is:unread" * args.unread + " is:starred" * args.starred
+            finish_index_rebuild(library, err)
+            query = compiled_query(library, args.query + marks)
+            items = library.store.query_listings(query, section=args.section, limit=args.limit)
+        else:
+            items = library.store.listings(
+                args.section, unread_only=args.unread, starred_only=args.starred, limit=args.limit
+            )
         print_listings(items, script_view(library, args.script), out, args.json)
     return EXIT_OK
+
+
+def compiled_query(library: Library, text: str) -> CompiledQuery:
+    """The query language's `text` as the store runs it; a syntax error is a usage error."""
+    try:
+        return library.store.compile_query(
+            text, now=datetime.now(UTC), zone=library.config.settings.zone
+        )
+    except QuerySyntaxError as error:
+        raise CliError(f"bad query {text!r}: {error}") from None
 
 
 def cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with opened(args, err) as library:
         check_section(library, args.section)
+        query = compiled_query(library, args.query)
         finish_index_rebuild(library, err)
-        items = library.store.search(args.query, section=args.section, limit=args.limit)
-        print_listings(items, script_view(library, args.script), out, args.json)
+        items = library.store.query_listings(query, section=args.section, limit=args.limit)
+        view = script_view(library, args.script)
+        if not args.json:
+            print_listings(items, view, out, False)
+            return EXIT_OK
+        words = query_words(args.query)
+        rows = []
+        for item in items:
+            row = listing_json(item, view)
+            stored = library.store.article(item.id)
+            text = stored.text if stored else ""
+            row["snippet"] = view.text(snippet(text, words), item.feed_url)
+            rows.append(row)
+        json.dump(rows, out, ensure_ascii=False, indent=1)
+        out.write("\n")
     return EXIT_OK
 
 

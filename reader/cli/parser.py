@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--section")
     p.add_argument("--unread", action="store_true", help="only unread articles")
     p.add_argument("--starred", action="store_true", help="only starred articles")
+    p.add_argument("--query", metavar="EXPR", help="only articles this query matches")
     p.add_argument("--limit", type=_positive_int, default=50)
     script_option(p)
     p.add_argument("--json", action="store_true")
@@ -62,8 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     script_option(p)
     p.add_argument("--json", action="store_true")
 
-    p = command("search", "search titles and text (either script finds both)")
-    p.add_argument("query")
+    p = command("search", "search with the query language (either script finds both)")
+    p.add_argument("query", help='words, "phrases", title: author: feed: is:unread age:<7d ...')
     p.add_argument("--section")
     p.add_argument("--limit", type=_positive_int, default=50)
     script_option(p)

@@ -32,6 +32,11 @@ from reader.core.store.errors import CorruptDatabaseError as CorruptDatabaseErro
 from reader.core.store.errors import NewerSchemaError as NewerSchemaError
 from reader.core.store.errors import StoreError as StoreError
 
+# The query language, for the CLI and the UI: its syntax error and what a match shows.
+from reader.core.store.query.parse import QuerySyntaxError as QuerySyntaxError
+from reader.core.store.query.snippet import query_words as query_words
+from reader.core.store.query.snippet import snippet as snippet
+
 
 def fetch_settings(config: Config) -> FetchSettings:
     """The HTTP backend's limits from the user's [settings] table."""

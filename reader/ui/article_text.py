@@ -108,6 +108,7 @@ class ArticleRow:
         age: str,
         query: str | None = None,
         script: str | None = None,
+        snippet: str | None = None,
     ) -> None:
         self.listing = listing
         self.title = clean_line(title)
@@ -115,11 +116,13 @@ class ArticleRow:
         self.age = age
         self.query = query
         self.script = script  # the script mode the texts were converted in, when known
+        # Search results: the text around the match, drawn after the feed and age on two lines.
+        self.snippet = clean_line(snippet) if snippet else None
 
     @property
     def key(self) -> tuple[object, ...]:
         """Everything the drawn row depends on: equal keys draw the same line."""
-        return (self.listing, self.title, self.feed, self.age, self.query)
+        return (self.listing, self.title, self.feed, self.age, self.query, self.snippet)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(1, options.max_width)
@@ -151,6 +154,10 @@ class ArticleRow:
         first.append_text(self._title(max(1, width - 3)))
         second = Text("   ")
         second.append(f"{self.feed}  {self.age}".strip(), style="dim")
+        if self.snippet:
+            snippet = Text("  " + truncate_cells(self.snippet, max(1, width)))
+            highlight_matches(snippet, self.query)
+            second.append_text(snippet)
         for line in (first, second):
             line.no_wrap = True
             line.overflow = "crop"

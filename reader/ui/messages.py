@@ -61,3 +61,4 @@ class SearchFinished(Message):
     query: str
     rows: list[ArticleRow]
     partial: bool = False  # a search index rebuild is still under way
+    error: str | None = None  # the query's syntax error, for the count line

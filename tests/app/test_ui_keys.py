@@ -9,6 +9,7 @@ import pytest
 
 from reader.core.library import Library
 from reader.ui.app import ReaderApp
+from reader.ui.article_text import MATCH_STYLE
 from reader.ui.screens.confirm import ConfirmScreen
 from reader.ui.screens.failed_feeds import FailedFeedsScreen
 from reader.ui.screens.help import HelpScreen
@@ -475,6 +476,28 @@ async def test_search_finds_either_script_and_opens(library: Library) -> None:
         screen = main_screen(app)
         assert screen.pane.article_id == results.listings[0].id  # type: ignore[attr-defined]
         assert screen.search_query == "郑州"
+
+
+async def test_search_takes_the_query_language_and_shows_snippets(library: Library) -> None:
+    app = build_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"title:鄭州 -高温", "enter")
+        await settle(app, pilot)
+        results = app.screen.query_one("#search-results")
+        rows = results.rows  # type: ignore[attr-defined]
+        assert [row.title for row in rows] == ["鄭州地鐵新線開通試運營"]
+        assert rows[0].snippet
+        second_line = rows[0].title_lines(100)[1]
+        assert rows[0].snippet[:20] in second_line.plain
+        assert str(app.screen.query_one("#search-count").render()) == app.t("search_count", count=1)
+        title_line = rows[0].title_lines(100)[0]
+        assert any(span.style == MATCH_STYLE for span in title_line.spans)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("slash", *"鄭州 (", "enter")
+        await settle(app, pilot)
+        assert str(app.screen.query_one("#search-count").render()) == "column 5: expected ')'"
 
 
 async def test_help_lists_every_key(library: Library) -> None:

@@ -351,3 +351,28 @@ url = "{feed_server.url("/tw.xml")}"
     titles = {i["title"] for i in json.loads(run("list", "--json", "--script", "hans", *cfg)[1])}
     assert "台湾软件产业年会登场" in titles
     assert any(t.startswith("鄭州發") for t in titles), "the override wins over --script too"
+
+
+# ---- the query language (issue 15) ------------------------------------------------------------
+
+
+def test_list_query_and_search_take_the_query_language(configured: Path) -> None:
+    cfg = ["--config", str(configured)]
+    run("fetch", *cfg)
+    code, out, _ = run("list", "--query", "title:郑州 -feed:臺北", "--json", *cfg)
+    assert code == 0 and {i["title"] for i in json.loads(out)} == {"郑州发布新版城市规划"}
+    code, out, _ = run("list", "--query", "title:鄭州 OR title:臺灣", "--unread", "--json", *cfg)
+    assert "鄭州地鐵新線今日通車" in {i["title"] for i in json.loads(out)}
+    code, out, _ = run("search", "鄭州 section:要聞", "--json", *cfg)
+    rows = json.loads(out)
+    assert [row["title"] for row in rows] == ["鄭州地鐵新線今日通車"]
+    assert "鄭州" in rows[0]["snippet"] or "鄭州" in rows[0]["title"]
+    assert all(isinstance(row["snippet"], str) for row in rows)
+
+
+@pytest.mark.parametrize(("command", "column"), [("search", 5), ("list", 5)])
+def test_a_bad_query_exits_2_with_its_column(configured: Path, command: str, column: int) -> None:
+    cfg = ["--config", str(configured)]
+    argv = [command, "郑州 ("] if command == "search" else [command, "--query", "郑州 ("]
+    code, _, err = run(*argv, *cfg)
+    assert code == 2 and f"column {column}: expected ')'" in err

@@ -17,6 +17,7 @@ from typing import Any
 
 from reader.core.store.errors import CorruptDatabaseError, NewerSchemaError, StoreError
 from reader.core.store.schema import SCHEMA_VERSION, header_user_version, migrate
+from reader.core.store.search import words_hold
 
 BUSY_TIMEOUT_S = 10.0
 _LOCKED_RETRIES = 5  # after the busy timeout itself, for the rare lock SQLite does not wait on
@@ -132,6 +133,8 @@ class Database:
             # Damaged pages can hold invalid UTF-8: read it with replacement characters
             # rather than failing the whole query.
             connection.text_factory = _decode_text
+            # The query language's field terms (title:, author:, ...) compare index words in SQL.
+            connection.create_function("words_hold", 2, words_hold, deterministic=True)
             connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA synchronous = NORMAL")

@@ -7,13 +7,14 @@ section, which does the job.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from reader.core.model import FeedState, FetchResult, Listing, PageMeta, Section, StoredArticle
 from reader.core.store import feeds, marks, outbox, queries, reindex, upkeep, writes
 from reader.core.store.connection import Database, opening_errors
 from reader.core.store.outbox import PendingChange
+from reader.core.store.query.compile import CompiledQuery
 
 
 class Store:
@@ -185,6 +186,34 @@ class Store:
             offset=offset,
             regional_words=regional_words,
         )
+
+    # ---- the query language (query/, queries.py) ------------------------------------------
+
+    def compile_query(
+        self, text: str, *, now: datetime, zone: tzinfo = UTC, regional_words: bool = True
+    ) -> CompiledQuery:
+        """The query language's `text` as SQL for `query_listings`; raises QuerySyntaxError."""
+        return queries.compiled_query(text, now=now, zone=zone, regional_words=regional_words)
+
+    def query_listings(
+        self,
+        query: CompiledQuery,
+        *,
+        section: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Listing]:
+        """One page of the articles `query` matches (in `section`, or every section), newest
+        first."""
+        return queries.query_listings(
+            self._database, query, section=section, limit=limit, offset=offset
+        )
+
+    def query_count(
+        self, query: CompiledQuery, *, section: str | None = None, unread_only: bool = False
+    ) -> int:
+        """How many articles `query` matches (only the unread ones with `unread_only`)."""
+        return queries.query_count(self._database, query, section=section, unread_only=unread_only)
 
     def missing_full_text(
         self, feed_url: str, seen_since: datetime, limit: int = 50

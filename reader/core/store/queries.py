@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from reader.core.model import Listing, PageMeta, StoredArticle
 from reader.core.store.codec import unpack
 from reader.core.store.connection import Database
 from reader.core.store.feeds import section_id_of
+from reader.core.store.query.compile import NOTHING, CompiledQuery, compile_query
+from reader.core.store.query.parse import parse_query
 from reader.core.store.schema import from_micros, to_micros
 from reader.core.store.search import article_text, fts_query
 
@@ -201,6 +203,82 @@ def search(
         (*parameters, limit, offset),
     )
     return [_listing(row) for row in rows]
+
+
+def compiled_query(
+    text: str, *, now: datetime, zone: tzinfo = UTC, regional_words: bool = True
+) -> CompiledQuery:
+    """The query language's `text` as SQL; raises QuerySyntaxError. With `regional_words`, words
+    also match how other regions write them (loads the script converters when there are any)."""
+    tree = parse_query(text)
+    variants = None
+    if regional_words and any(ord(ch) > 0x2E7F for ch in text):
+        from reader.core.script.convert import phrase_variants
+
+        variants = phrase_variants
+    return compile_query(tree, now=now, zone=zone, variants=variants)
+
+
+def _matching(
+    database: Database, query: CompiledQuery, section: str | None
+) -> tuple[str, list[object]] | None:
+    """FROM and WHERE (with parameters) of the articles `query` matches in `section` (None:
+    every configured section); None when the section is unknown."""
+    terms: list[str] = ["a.section_id IS NOT NULL"]
+    parameters: list[object] = []
+    if section is not None:
+        section_id = section_id_of(database, section)
+        if section_id is None:
+            return None
+        terms, parameters = ["a.section_id = ?"], [section_id]
+    source = "articles AS a"
+    if query.match is not None:
+        source = (
+            "(SELECT rowid AS id FROM article_fts WHERE article_fts MATCH ?) AS hits"
+            " JOIN articles AS a ON a.id = hits.id"
+        )
+        parameters.insert(0, query.match)
+    terms.append(query.where)
+    parameters.extend(query.parameters)
+    return f"{source} {{joins}} WHERE " + " AND ".join(terms), parameters
+
+
+def query_listings(
+    database: Database,
+    query: CompiledQuery,
+    *,
+    section: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Listing]:
+    """One page of the articles `query` matches, newest first."""
+    matching = _matching(database, query, section)
+    if matching is None or query is NOTHING:
+        return []
+    body, parameters = matching
+    rows = database.read(
+        f"SELECT {_LISTING_COLUMNS} FROM {body.format(joins=_LISTING_JOINS)}"
+        " ORDER BY a.sort_key DESC, a.id DESC LIMIT ? OFFSET ?",
+        (*parameters, limit, offset),
+    )
+    return [_listing(row) for row in rows]
+
+
+def query_count(
+    database: Database,
+    query: CompiledQuery,
+    *,
+    section: str | None = None,
+    unread_only: bool = False,
+) -> int:
+    """How many articles `query` matches (only the unread ones with `unread_only`)."""
+    matching = _matching(database, query, section)
+    if matching is None or query is NOTHING:
+        return 0
+    body, parameters = matching
+    unread = " AND a.read = 0" if unread_only else ""
+    rows = database.read(f"SELECT count(*) FROM {body.format(joins='')}{unread}", parameters)
+    return int(rows[0][0])
 
 
 def missing_full_text(

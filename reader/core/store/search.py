@@ -173,20 +173,40 @@ def fts_query(
     types is searched as text and can never make the query fail; with `variants`, each part also
     matches its other spellings (软件 OR 軟體).
     """
-    groups: list[str] = []
-    for part in user_query.split():
-        spellings = [part, *(variants(part) if variants else ())]
-        phrases: list[str] = []
-        for spelling in spellings:
-            # Only words (no quotes, no operators) go between the quotes: FTS5 sees a phrase.
-            tokens = _TOKEN.findall(index_form(spelling))
-            if not tokens:
-                continue
-            phrase = '"' + " ".join(tokens) + '"'
-            if phrase not in phrases:
-                phrases.append(phrase)
-        if phrases:
-            groups.append(phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")")
+    groups = [group for part in user_query.split() if (group := fts_phrase(part, variants))]
     if not groups:
         return None
     return " AND ".join(groups)
+
+
+def fts_phrase(text: str, variants: Callable[[str], Iterable[str]] | None = None) -> str | None:
+    """`text` as one FTS5 phrase (or its spellings' phrases ORed), None when nothing in it is
+    searchable; only index words go between the quotes, so it can never be FTS5 syntax."""
+    spellings = [text, *(variants(text) if variants else ())]
+    phrases: list[str] = []
+    for spelling in spellings:
+        tokens = _TOKEN.findall(index_form(spelling))
+        if not tokens:
+            continue
+        phrase = '"' + " ".join(tokens) + '"'
+        if phrase not in phrases:
+            phrases.append(phrase)
+    if not phrases:
+        return None
+    return phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def index_tokens(text: str) -> list[str]:
+    """The words the index would hold for `text`, as it compares them (ASCII case folded)."""
+    return _TOKEN.findall(index_form(text).translate(_ASCII_LOWER))
+
+
+def words_hold(text: str | None, needle: str | None) -> int:
+    """1 when `needle` (words joined by single spaces, as `index_tokens` gives them) occurs in
+    `text` word for word, else 0; the SQL function behind `title:`, `author:` and the like."""
+    if not text or not needle:
+        return 0
+    return int(f" {needle} " in " " + " ".join(index_tokens(text)) + " ")

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.worker import Worker
 
+from reader.core.library import QuerySyntaxError, query_words, snippet
 from reader.ui.article_text import make_rows
 from reader.ui.messages import SearchFinished
 from reader.ui.widgets.article_list import ArticleList
@@ -42,7 +43,7 @@ class SearchScreen(ModalScreen[tuple[int, str] | None]):
         with Vertical(id="search-dialog", classes="dialog"):
             yield Input(value=self.initial_query, placeholder=self.prompt, id="search-input")
             yield Static("", id="search-count", markup=False)
-            yield ArticleList(id="search-results")
+            yield ArticleList(id="search-results", row_lines=2)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Worker.StateChanged does not bubble: hand it to the app's one failure handler."""
@@ -57,8 +58,20 @@ class SearchScreen(ModalScreen[tuple[int, str] | None]):
         """Search the cache and convert the results' titles off the event loop."""
         app = self.app
         store = app.library.store
-        listings = store.search(query, limit=SEARCH_LIMIT) if query else []
-        rows = make_rows(listings, app.view, app.now(), app.ui_language, query)
+        try:
+            compiled = store.compile_query(
+                query, now=app.now(), zone=app.library.config.settings.zone
+            )
+        except QuerySyntaxError as error:
+            self.post_message(SearchFinished(query, [], error=str(error)))
+            return
+        listings = store.query_listings(compiled, limit=SEARCH_LIMIT) if query else []
+        words = query_words(query)
+        rows = make_rows(listings, app.view, app.now(), app.ui_language, words)
+        for row in rows:
+            stored = store.article(row.listing.id)
+            if stored is not None:
+                row.snippet = app.view.text(snippet(stored.text, words), row.listing.feed_url)
         self.post_message(SearchFinished(query, rows, partial=store.index_backlog() > 0))
 
     def on_search_finished(self, message: SearchFinished) -> None:
@@ -68,6 +81,8 @@ class SearchScreen(ModalScreen[tuple[int, str] | None]):
         results.replace_rows(rows, len(rows), None)
         key = "search_count" if rows else "search_none"
         label = app.t(key, count=len(rows))
+        if message.error:
+            label = message.error
         if message.partial:
             label += app.t("search_partial")
         self.query_one("#search-count", Static).update(label)

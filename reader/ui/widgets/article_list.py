@@ -173,7 +173,8 @@ class ArticleList(ScrollView, can_focus=True):
             starred=listing.starred if starred is None else starred,
         )
         self.update_row(
-            index, ArticleRow(listing, old.title, old.feed, old.age, old.query, old.script)
+            index,
+            ArticleRow(listing, old.title, old.feed, old.age, old.query, old.script, old.snippet),
         )
 
     def swap_rows(self, rows: list[ArticleRow]) -> None:

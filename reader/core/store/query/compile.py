@@ -1,0 +1,143 @@
+"""The query language's tree as SQL over `articles AS a` and the FTS5 index: one WHERE term
+with its parameters, plus the FTS match that can drive the query when the top level has words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta, tzinfo
+
+from reader.core.store.query.parse import Age, All, Any, Day, Field, Node, Not, State, Words
+from reader.core.store.schema import to_micros
+from reader.core.store.search import fts_phrase, index_tokens
+
+Variants = Callable[[str], Iterable[str]]
+
+_IN_INDEX = "a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)"
+_STATE_SQL = {"unread": "a.read = 0", "read": "a.read != 0", "starred": "a.starred = 1"}
+_FIELD_SQL = {
+    "title": "words_hold(a.title, ?)",
+    "author": "words_hold(a.author, ?)",
+    "link": "words_hold(a.link, ?)",
+    # Feeds and sections are few: their ids are found once, not a function call per article.
+    "feed": "a.feed_id IN (SELECT id FROM feeds WHERE"
+    " words_hold(coalesce(configured_title, feed_title, url), ?) OR words_hold(url, ?))",
+    "section": "a.section_id IN (SELECT id FROM sections WHERE words_hold(name, ?))",
+}
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    """`where` holds for exactly the matching articles; `match` (None: no words at the top
+    level) is an FTS5 query every match also satisfies, for driving the query from the index."""
+
+    where: str
+    parameters: tuple[object, ...]
+    match: str | None
+
+
+NOTHING = CompiledQuery("0", (), None)
+
+
+def compile_query(
+    tree: All,
+    *,
+    now: datetime,
+    zone: tzinfo = UTC,
+    variants: Variants | None = None,
+) -> CompiledQuery:
+    """SQL for `tree`; a query with nothing to look for (blank, or only punctuation) matches
+    nothing, as a search for nothing finds nothing."""
+    if not has_content(tree):
+        return NOTHING
+    compiler = _Compiler(now, zone, variants)
+    match = compiler.top_match(tree)
+    if match is None:
+        where = compiler.sql(tree)
+    else:  # the top level's words are the match's job: only the other terms go in WHERE
+        rest = [term for term in _flatten(tree) if not isinstance(term, Words)]
+        where = compiler.sql(All(tuple(rest)))
+    return CompiledQuery(where, tuple(compiler.parameters), match)
+
+
+def has_content(node: Node) -> bool:
+    """Whether `node` asks for anything: words with nothing searchable in them ask for nothing."""
+    if isinstance(node, Words):
+        return bool(index_tokens(node.text))
+    if isinstance(node, Field):
+        return True
+    if isinstance(node, Not):
+        return has_content(node.term)
+    if isinstance(node, All | Any):
+        return any(has_content(term) for term in node.terms)
+    return True
+
+
+class _Compiler:
+    def __init__(self, now: datetime, zone: tzinfo, variants: Variants | None) -> None:
+        self.now = now
+        self.zone = zone
+        self.variants = variants
+        self.parameters: list[object] = []
+
+    def sql(self, node: Node) -> str:
+        if isinstance(node, Words):
+            match = self.words_match(node)
+            if match is None:
+                return "1"  # nothing searchable in it: it asks for nothing
+            self.parameters.append(match)
+            return _IN_INDEX
+        if isinstance(node, Field):
+            needle = " ".join(index_tokens(node.text))
+            if not needle:
+                return "0"  # a field holding no words matches no article
+            self.parameters.extend([needle] * _FIELD_SQL[node.name].count("?"))
+            return _FIELD_SQL[node.name]
+        if isinstance(node, State):
+            return _STATE_SQL[node.name]
+        if isinstance(node, Age):
+            self.parameters.append(to_micros(self.now - timedelta(hours=node.hours)))
+            return "a.sort_key > ?" if node.newer else "a.sort_key <= ?"
+        if isinstance(node, Day):
+            midnight = datetime.combine(node.day, time(), tzinfo=self.zone)
+            self.parameters.append(to_micros(midnight))
+            return "a.sort_key >= ?" if node.after else "a.sort_key < ?"
+        if isinstance(node, Not):
+            return f"NOT ({self.sql(node.term)})"
+        if not node.terms:
+            return "1"
+        joiner = " AND " if isinstance(node, All) else " OR "
+        return "(" + joiner.join(self.sql(term) for term in node.terms) + ")"
+
+    def words_match(self, node: Words) -> str | None:
+        if node.quoted:
+            return fts_phrase(node.text, self.variants)
+        # A bare word is searched as search always has: its parts, each a phrase.
+        variants = self.variants
+        parts = (fts_phrase(part, variants) for part in node.text.split())
+        found = [part for part in parts if part]
+        return " AND ".join(found) if found else None
+
+    def top_match(self, tree: All) -> str | None:
+        """The FTS5 query of the words every match must hold (a title: word is also in the
+        index), or None when the top level has none."""
+        found: list[str] = []
+        for term in _flatten(tree):
+            if isinstance(term, Words):
+                match = self.words_match(term)
+            elif isinstance(term, Field) and term.name == "title":
+                match = fts_phrase(term.text)
+            else:
+                continue
+            if match:
+                found.append(match)
+        return " AND ".join(found) if found else None
+
+
+def _flatten(tree: All) -> list[Node]:
+    """The terms that must all hold, with nested groups of them opened."""
+    terms: list[Node] = []
+    for term in tree.terms:
+        terms.extend(_flatten(term) if isinstance(term, All) else [term])
+    return terms
