@@ -79,6 +79,11 @@ class Settings:
     """Language of the reader's own labels: zh (follows the script mode) or en."""
     theme: str = ""
     """Textual theme name; empty keeps the last one chosen in the app."""
+    # Photos in the reading pane (issue 16).
+    images: str = "on"
+    """Photos in the reading pane at start: on or off (`i` toggles, and the app remembers)."""
+    image_cache_mb: int = 300
+    """Megabytes of photos kept on disk for offline reading; the least recently shown go first."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -129,6 +134,9 @@ retention_days = 90
 retention_max_per_feed = 1000
 # Labels of the reader itself: "zh" (follows the script mode) or "en".
 ui_language = "zh"
+# Photos in the reading pane ("on" or "off"; `i` toggles), and megabytes of them kept on disk.
+images = "on"
+image_cache_mb = 300
 
 # Remap keys by binding id (see `?` in the app), e.g.:
 # [keys]
@@ -234,6 +242,7 @@ def _settings(raw: Any, path: Path, locate: _Locator) -> Settings:
         "script": SCRIPT_MODES,
         "traditional_variant": VARIANTS,
         "ui_language": UI_LANGUAGES,
+        "images": ("on", "off"),
     }
     for key, allowed in choices.items():
         if key in values and values[key] not in allowed:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from reader.core.refresh.parse_pool import ParseSettings
     from reader.core.refresh.pipeline import ProgressCallback, RefreshSummary
     from reader.core.refresh.sync import SyncReport
+    from reader.core.store.image_cache import ImageCache
 
 # For the CLI and the UI, which never import reader.core.store: open_store and the cache's errors.
 from pathlib import Path
@@ -263,6 +264,38 @@ class Library:
         stored = self.store.article(article_id)
         assert stored is not None
         return stored
+
+    # ---- photos (issue 16) -------------------------------------------------------------------
+
+    @property
+    def image_cache(self) -> ImageCache:
+        """The display copies of photos under the cache folder, capped by `image_cache_mb`."""
+        from reader.core.store.image_cache import ImageCache
+
+        cap = self.config.settings.image_cache_mb * 1024 * 1024
+        return ImageCache(self.paths.cache_dir / "images", cap)
+
+    def cached_image(self, url: str) -> Path | None:
+        """A photo's display copy when it is on disk already (no network)."""
+        return self.image_cache.get(url)
+
+    def fetch_images(self, urls: list[str]) -> dict[str, Path | str]:
+        """Each photo's display copy, downloading those not cached yet; a URL without one gets
+        the reason. Blocking: call it from a worker."""
+        import asyncio
+
+        from reader.core.refresh.images import cached_outcomes, download_images
+
+        cache = self.image_cache
+        outcomes, missing = cached_outcomes(urls, cache)
+        if not missing:  # everything on disk: no network, so it works offline
+            return outcomes
+
+        async def run() -> dict[str, Path | str]:
+            async with self.backend.session() as session:
+                return await download_images(session, missing, cache)
+
+        return outcomes | asyncio.run(run())
 
     def prune(self) -> int:
         s = self.config.settings

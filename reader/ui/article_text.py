@@ -24,6 +24,7 @@ from reader.ui.timefmt import relative_time
 
 LINK_STYLE = Style(underline=True, color="cyan")
 MATCH_STYLE = Style(reverse=True, bold=True)
+IMAGE_META = "image"  # meta key on a photo's label: the pane draws the photo above that line
 
 
 def link_style(url: str) -> Style:
@@ -46,12 +47,16 @@ def highlight_matches(text: Text, query: str | None) -> None:
             start = folded.find(word, start + len(word))
 
 
-def block_text(block: Block, image_label: str) -> Text:
-    """One block as Text: links styled, prefixes for lists and quotes, images as a label."""
+def block_text(block: Block, image_label: str, images: bool = False) -> Text:
+    """One block as Text: links styled, prefixes for lists and quotes, images as a label
+    (marked with the photo's URL, with `images`, so the pane draws the photo there)."""
     if block.kind == "rule":
         return Text("─" * 20, style="dim")
     if block.kind == "image":
-        line = Text(image_label + " ", style="bold")
+        label_style = Style(bold=True)
+        if images and block.url:
+            label_style += Style.from_meta({IMAGE_META: block.url})
+        line = Text(image_label + " ", style=label_style)
         if block.text:
             line.append(block.text, style="italic")
         if block.url:
@@ -83,15 +88,17 @@ def article_text(
     blocks: Sequence[Block],
     image_label: str,
     query: str | None = None,
+    images: bool = False,
 ) -> Text:
-    """The whole reading pane: title, meta line, blank-line separated blocks."""
+    """The whole reading pane: title, meta line, blank-line separated blocks; with `images`,
+    each photo's label carries its URL for the pane to draw it."""
     document = Text()
     document.append(title, style="bold")
     document.append("\n")
     document.append(meta, style="dim")
     for block in blocks:
         document.append("\n\n")
-        document.append_text(block_text(block, image_label))
+        document.append_text(block_text(block, image_label, images))
     highlight_matches(document, query)
     return document
 

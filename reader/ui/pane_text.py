@@ -18,7 +18,7 @@ from reader.ui.strings import label
 
 
 def pane_key(
-    article: StoredArticle, mode: str, full_text: bool, query: str | None
+    article: StoredArticle, mode: str, full_text: bool, query: str | None, images: bool = False
 ) -> tuple[object, ...]:
     """What an article's pane Text depends on: the article, the script (second: handlers
     compare it), the source shown (with the web page's meta) and the search words highlighted."""
@@ -36,6 +36,7 @@ def pane_key(
         item.link,
         item.feed_url,
         query,
+        images,
     )
 
 
@@ -46,9 +47,11 @@ def build_pane_text(
     query: str | None,
     zone: tzinfo | None,
     ui_language: str,
+    images: bool = False,
 ) -> Text:
     """The article converted to the view's script and laid out as Text (slow: call it in a
-    thread). With the full story, the web page's meta line follows the byline."""
+    thread). With the full story, the web page's meta line follows the byline; with `images`,
+    photos' labels carry their URLs for the pane to draw them."""
     item = article.listing
     blocks = html_to_blocks(view.html(article.shown_html(full_text), item.feed_url), item.link)
     if not blocks and article.text:
@@ -68,4 +71,5 @@ def build_pane_text(
         blocks,
         label("image", view.mode, ui_language),
         query,
+        images,
     )

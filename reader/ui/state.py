@@ -1,5 +1,5 @@
 """What the UI remembers between runs: last section, last article, script mode, theme, the
-list's width and its row layout.
+list's width, its row layout and whether photos are shown.
 
 A small JSON file in the data dir; a missing or corrupt file gives the defaults, never an error.
 """
@@ -26,6 +26,7 @@ class UiState:
     theme: str | None = None  # None: the config's theme, else Textual's default
     list_percent: int | None = None  # the list's share of a wide screen; None: the default
     row_lines: int = 2  # screen lines an article row takes: 2 (title alone) or 1
+    images: str | None = None  # photos in the pane, "on" or "off"; None: the config's setting
 
 
 def load_ui_state(path: Path) -> UiState:
@@ -50,6 +51,8 @@ def load_ui_state(path: Path) -> UiState:
         state.list_percent = percent
     if raw.get("row_lines") in (1, 2) and not isinstance(raw.get("row_lines"), bool):
         state.row_lines = raw["row_lines"]
+    if raw.get("images") in ("on", "off"):
+        state.images = raw["images"]
     return state
 
 

@@ -167,6 +167,9 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "key_widen_list": ("列表變寬", "列表变宽", "Wider list"),
     "key_list_only": ("只看列表", "只看列表", "List alone"),
     "key_row_lines": ("單行/雙行", "单行/双行", "One/two-line rows"),
+    "key_images": ("顯示/隱藏圖片", "显示/隐藏图片", "Show/hide photos"),
+    "images_shown": ("顯示圖片", "显示图片", "Photos shown"),
+    "images_hidden": ("隱藏圖片", "隐藏图片", "Photos hidden"),
 }
 
 

@@ -99,7 +99,9 @@ def serve_feeds(server: FeedServer) -> tuple[Section, ...]:
 
 
 def make_library(tmp_path: Path, server: FeedServer, **settings: object) -> Library:
-    """A library over a fresh cache in tmp_path, filled by one real refresh over loopback."""
+    """A library over a fresh cache in tmp_path, filled by one real refresh over loopback;
+    photos off unless asked for, so the pane is the text the snapshots were taken of."""
+    settings.setdefault("images", "off")
     paths = Paths(
         config_file=tmp_path / "config.toml",
         data_dir=tmp_path / "data",
@@ -117,10 +119,12 @@ def make_library(tmp_path: Path, server: FeedServer, **settings: object) -> Libr
 
 def quiet_library(tmp_path: Path, sections: tuple[Section, ...]) -> Library:
     """A library over a fresh, empty cache in tmp_path for `sections`: no refresh at start or
-    on a timer (tests say when)."""
+    on a timer (tests say when), photos off."""
     paths = Paths(tmp_path / "config.toml", tmp_path / "data", tmp_path / "cache")
     config = Config(
-        paths.config_file, sections, Settings(refresh_on_start=False, refresh_interval=0)
+        paths.config_file,
+        sections,
+        Settings(refresh_on_start=False, refresh_interval=0, images="off"),
     )
     return open_library(paths, config)
 

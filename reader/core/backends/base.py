@@ -50,6 +50,15 @@ class Page:
     url: str  # after redirects, so relative links resolve right
 
 
+@dataclass(frozen=True, slots=True)
+class ImageBody:
+    """An image file as downloaded; what its bytes are is for the decoder to find out, since
+    servers send HTML pages and wrong types as images."""
+
+    body: bytes
+    url: str  # after redirects
+
+
 class FeedSession(Protocol):
     """An open connection pool (or the like) that downloads feeds during one refresh."""
 
@@ -59,6 +68,10 @@ class FeedSession(Protocol):
 
     async def fetch_page(self, url: str) -> Page:
         """Download an article's web page for its full text; raise FetchFailed on failure."""
+        ...
+
+    async def fetch_image(self, url: str) -> ImageBody:
+        """Download an image under the image size cap; raise FetchFailed on failure."""
         ...
 
 

@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from reader import __version__
-from reader.core.backends.base import FeedDownload, FetchFailed, Page
+from reader.core.backends.base import FeedDownload, FetchFailed, ImageBody, Page
 from reader.core.backends.capped_body import read_capped_body
 from reader.core.model import Validators
 
@@ -30,6 +30,7 @@ FEED_ACCEPT = (
     "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+IMAGE_ACCEPT = "image/avif, image/webp, image/png, image/jpeg, image/gif;q=0.9, */*;q=0.5"
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECT_CODES = frozenset({301, 308})
 
@@ -43,6 +44,7 @@ class FetchSettings:
     read_timeout: float = 15.0  # seconds of silence allowed while reading
     deadline: float = 30.0  # total seconds per download: connect + headers + body, all redirects
     max_bytes: int = 10 * 1024 * 1024  # body cap after decompression
+    max_image_bytes: int = 10 * 1024 * 1024  # the same cap for one image
     max_redirects: int = 5
     user_agent: str = USER_AGENT
 
@@ -78,14 +80,22 @@ class HttpFeedSession:
         download = await self._bounded_download(url, Validators(), PAGE_ACCEPT)
         return Page(download.body, download.charset, download.final_url or url)
 
+    async def fetch_image(self, url: str) -> ImageBody:
+        """Download an image under the same checks, capped at `max_image_bytes`; raise
+        FetchFailed on failure."""
+        download = await self._bounded_download(
+            url, Validators(), IMAGE_ACCEPT, self.settings.max_image_bytes
+        )
+        return ImageBody(download.body, download.final_url or url)
+
     async def _bounded_download(
-        self, url: str, validators: Validators, accept: str
+        self, url: str, validators: Validators, accept: str, max_bytes: int | None = None
     ) -> FeedDownload:
         """`_download` under the deadline; every failure becomes FetchFailed with a message."""
         settings = self.settings
         try:
             async with asyncio.timeout(settings.deadline):
-                return await self._download(url, validators, accept)
+                return await self._download(url, validators, accept, max_bytes)
         except TimeoutError:
             message = f"timed out after {format_seconds(settings.deadline)} (deadline)"
             raise FetchFailed(message) from None
@@ -104,8 +114,11 @@ class HttpFeedSession:
             headers["If-Modified-Since"] = validators.last_modified
         return headers
 
-    async def _download(self, url: str, validators: Validators, accept: str) -> FeedDownload:
-        """GET `url`, following at most `max_redirects` http(s) redirects by hand."""
+    async def _download(
+        self, url: str, validators: Validators, accept: str, max_bytes: int | None
+    ) -> FeedDownload:
+        """GET `url`, following at most `max_redirects` http(s) redirects by hand; the body is
+        capped at `max_bytes` (the feed cap when None)."""
         current = httpx.URL(url)
         if current.scheme not in ("http", "https"):
             raise FetchFailed(f"not an http(s) address: {url}")
@@ -138,7 +151,8 @@ class HttpFeedSession:
                     )
                 if not 200 <= status < 300:
                     raise FetchFailed(f"HTTP {status} {reason_phrase(response)}".rstrip(), status)
-                body = await read_capped_body(response, self.settings.max_bytes)
+                limit = self.settings.max_bytes if max_bytes is None else max_bytes
+                body = await read_capped_body(response, limit)
                 return FeedDownload(
                     url,
                     "ok",

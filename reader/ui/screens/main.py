@@ -387,6 +387,9 @@ class MainScreen(Screen[None]):
     def action_full_text(self) -> None:
         self.pane.toggle_full_text()
 
+    def action_toggle_images(self) -> None:
+        self.pane.toggle_images()
+
     def action_cycle_script(self) -> None:
         self.app.cycle_script()
 

@@ -7,6 +7,7 @@ Links keep their `@click` meta, so they stay clickable, and text can be selected
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from rich.segment import Segment
@@ -14,20 +15,36 @@ from rich.style import Style as RichStyle
 from rich.text import Span, Text
 from textual.cache import LRUCache
 from textual.geometry import Size
+from textual.message import Message
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
 from reader.core.text.layout import line_spans
+from reader.ui.article_text import IMAGE_META
+from reader.ui.halfblocks import box_size
 
 RECENT_TEXTS = 3  # texts whose drawn lines are kept: one article in the three scripts
 
 
 class Wrapped(NamedTuple):
-    """A text laid out at one width: its lines, and the first line of each paragraph."""
+    """A text laid out at one width: its lines, the first line of each paragraph, and the rows
+    a photo takes (row -> the photo's URL and its row within the photo)."""
 
     lines: list[Text]
     paragraph_rows: list[int]
+    image_rows: dict[int, tuple[str, int]] = {}  # noqa: RUF012 (never mutated)
+
+
+def image_url(line: Text) -> str | None:
+    """The photo a line is the label of (see `article_text`), if any."""
+    for span in line.spans:
+        style = span.style
+        if span.start == 0 and isinstance(style, RichStyle) and style._meta:
+            url = style.meta.get(IMAGE_META)
+            if isinstance(url, str):
+                return url
+    return None
 
 
 _recent_wraps: LRUCache[tuple[str, int], tuple[tuple[object, list[Span]], Wrapped]] = LRUCache(6)
@@ -56,7 +73,16 @@ def wrap_text(text: Text, width: int) -> Wrapped:
 
 
 class ArticleBody(Widget):
-    """The article's lines: as tall as the wrapped text, drawing only the rows asked for."""
+    """The article's lines: as tall as the wrapped text, drawing only the rows asked for, with
+    each photo's rows above its caption (a blank placeholder until the photo is drawn)."""
+
+    @dataclass
+    class ImageWanted(Message):
+        """A photo's rows are on screen but not drawn into a box of this many columns and rows."""
+
+        url: str
+        columns: int
+        rows: int
 
     DEFAULT_CSS = """
     ArticleBody {
@@ -72,10 +98,16 @@ class ArticleBody(Widget):
         self._strips_width = -1
         # Drawn lines of texts shown recently (the same article in each script), newest last.
         self._recent_strips: list[tuple[Text, int, dict[int, Strip]]] = []
+        # Photos: pixel sizes known before layout, drawn rows per (URL, columns), failures.
+        self.image_sizes: dict[str, tuple[int, int]] = {}
+        self.image_strips: dict[tuple[str, int, int], list[Strip]] = {}
+        self.failed_images: set[str] = set()
 
-    def show(self, text: Text) -> None:
+    def show(self, text: Text, image_sizes: dict[str, tuple[int, int]] | None = None) -> None:
         self._keep_strips()
         self.text = text
+        if image_sizes is not None:
+            self.image_sizes.update(image_sizes)
         self._wrapped = (-1, _NOT_WRAPPED)
         self._strips, self._strips_width = {}, -1
         for index, (shown, width, strips) in enumerate(self._recent_strips):
@@ -97,7 +129,7 @@ class ArticleBody(Widget):
 
     def _wrapped_at(self, width: int) -> Wrapped:
         if self._wrapped[0] != width:
-            self._wrapped = (width, self._wrap(width))
+            self._wrapped = (width, self._with_images(self._wrap(width), width))
         if self._strips_width != width:
             self._strips, self._strips_width = {}, width
         return self._wrapped[1]
@@ -115,6 +147,44 @@ class ArticleBody(Widget):
         wrapped = wrap_text(text, width)
         _recent_wraps[key] = ((text.style, list(text.spans)), wrapped)
         return wrapped
+
+    def _with_images(self, wrapped: Wrapped, width: int) -> Wrapped:
+        """`wrapped` with each photo's rows put above its label: as many as the photo takes at
+        this width (a guessed shape until its size is known), none when it failed."""
+        lines, starts = wrapped.lines, wrapped.paragraph_rows
+        found = [
+            (paragraph, url)
+            for paragraph, row in enumerate(starts)
+            if row < len(lines)
+            and (url := image_url(lines[row])) is not None
+            and url not in self.failed_images
+        ]
+        if not found:
+            return wrapped
+        new_lines = list(lines)
+        new_starts = list(starts)
+        image_rows: dict[int, tuple[str, int]] = {}
+        for paragraph, url in reversed(found):  # from the end, so earlier rows stay put
+            _columns, rows = box_size(self.image_sizes.get(url), width)
+            at = starts[paragraph]
+            new_lines[at:at] = [Text() for _ in range(rows)]
+            for later in range(paragraph + 1, len(new_starts)):
+                new_starts[later] += rows
+        shift = 0
+        for paragraph, url in found:
+            _columns, rows = box_size(self.image_sizes.get(url), width)
+            at = starts[paragraph] + shift
+            new_starts[paragraph] = at
+            image_rows.update({at + index: (url, index) for index in range(rows)})
+            shift += rows
+        return Wrapped(new_lines, new_starts, image_rows)
+
+    def images_changed(self) -> None:
+        """Photos were drawn or failed: lay out again (a failed photo's rows go)."""
+        self._wrapped = (-1, _NOT_WRAPPED)
+        self._strips.clear()
+        self._recent_strips.clear()
+        self.refresh(layout=True)
 
     def place_of_row(self, row: int) -> tuple[int, int]:
         """The paragraph shown at a row of the laid-out text and the row within it: the same
@@ -153,6 +223,9 @@ class ArticleBody(Widget):
         base = self.rich_style
         if not 0 <= y < len(lines):
             return Strip.blank(width, base)
+        image_row = self._wrapped[1].image_rows.get(y)
+        if image_row is not None:
+            return self._image_line(*image_row, width, base).apply_offsets(0, y)
         selection = self.text_selection
         strip = self._strips.get(y) if selection is None else None
         if strip is None:
@@ -160,6 +233,15 @@ class ArticleBody(Widget):
             if selection is None:
                 self._strips[y] = strip
         return strip
+
+    def _image_line(self, url: str, index: int, width: int, base: RichStyle) -> Strip:
+        """One row of a photo, or of its blank placeholder while it is fetched and drawn."""
+        columns, rows = box_size(self.image_sizes.get(url), width)
+        drawn = self.image_strips.get((url, columns, rows))
+        if drawn is None or index >= len(drawn):
+            self.post_message(self.ImageWanted(url, columns, rows))
+            return Strip.blank(width, base)
+        return drawn[index].crop_extend(0, width, base)
 
     def _draw(
         self, line: Text, y: int, width: int, base: RichStyle, selection: Selection | None

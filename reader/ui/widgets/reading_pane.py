@@ -7,7 +7,8 @@ Workers post messages to the pane itself; the pane tells the screen what it show
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -15,6 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
 from reader.core.library import full_text_or_reason
@@ -23,6 +25,8 @@ from reader.core.script.convert import next_mode
 from reader.core.script.view import ScriptView
 from reader.core.text.cells import clean_line
 from reader.core.text.layout import prepare_layout
+from reader.ui.article_text import IMAGE_META
+from reader.ui.halfblocks import draw_in_box, image_size
 from reader.ui.pane_text import build_pane_text, pane_key
 from reader.ui.widgets.article_body import ArticleBody
 
@@ -52,6 +56,8 @@ class ReadingPane(VerticalScroll, can_focus=False):
         key: tuple[object, ...]
         query: str | None
         keep_scroll: bool  # the same article again (another script): stay where the reader is
+        image_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # cached photos
+        missing_images: list[str] = field(default_factory=list)  # photos not downloaded yet
 
     @dataclass
     class TextPrepared(Message, bubble=False):
@@ -59,6 +65,21 @@ class ReadingPane(VerticalScroll, can_focus=False):
 
         key: tuple[object, ...]
         text: Text
+
+    @dataclass
+    class ImagesFetched(Message, bubble=False):
+        """An article's photos were downloaded into the cache, or why each could not be."""
+
+        outcomes: dict[str, Path | str]
+
+    @dataclass
+    class ImageDrawn(Message, bubble=False):
+        """A photo drawn into a box of cells, or None when its stored copy cannot be read."""
+
+        url: str
+        columns: int
+        rows: int
+        strips: list[Strip] | None
 
     @dataclass
     class FullTextFetched(Message, bubble=False):
@@ -76,6 +97,9 @@ class ReadingPane(VerticalScroll, can_focus=False):
         # a script shown before redraws at once, without a worker.
         self._texts: dict[tuple[object, ...], Text] = {}
         self._prefetch_due = False
+        self.images_on = True  # photos drawn in the pane; `i` toggles, the app remembers
+        self._downloading: set[str] = set()  # photos being fetched into the cache
+        self._drawing: set[tuple[str, int, int]] = set()  # photos being drawn at a box size
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Worker.StateChanged does not bubble: hand it to the app's one failure handler."""
@@ -85,6 +109,8 @@ class ReadingPane(VerticalScroll, can_focus=False):
         yield ArticleBody(id="article-body")
 
     def on_mount(self) -> None:
+        remembered = self.app.ui_state.images
+        self.images_on = (remembered or self.app.library.config.settings.images) == "on"
         self.app.script_changed_signal.subscribe(self, lambda _mode: self._redraw_for_script())
 
     @property
@@ -146,15 +172,34 @@ class ReadingPane(VerticalScroll, can_focus=False):
             store.set_read([article_id], True)
         view = self.app.view
         mode = view.mode  # a toggle during the work makes the result stale
-        text = self._build_text(article, view, full_text, query)
+        images = self.images_on
+        text = self._build_text(article, view, full_text, query, images)
         prepare_layout(text.plain)  # the line breaks' analysis here, not on the UI thread
-        key = pane_key(article, mode, full_text, query)
-        self.post_message(self.ArticleLoaded(article, text, key, query, keep_scroll))
+        key = pane_key(article, mode, full_text, query, images)
+        sizes: dict[str, tuple[int, int]] = {}
+        missing: list[str] = []
+        for url in photo_urls(text):
+            path = self.app.library.cached_image(url)
+            size = image_size(path) if path is not None else None
+            if size is not None:
+                sizes[url] = size
+            else:
+                missing.append(url)
+        self.post_message(
+            self.ArticleLoaded(article, text, key, query, keep_scroll, sizes, missing)
+        )
 
     def _build_text(
-        self, article: StoredArticle, view: ScriptView, full_text: bool, query: str | None
+        self,
+        article: StoredArticle,
+        view: ScriptView,
+        full_text: bool,
+        query: str | None,
+        images: bool,
     ) -> Text:
-        return build_pane_text(article, view, full_text, query, self.app.zone, self.app.ui_language)
+        return build_pane_text(
+            article, view, full_text, query, self.app.zone, self.app.ui_language, images
+        )
 
     def _busy(self, group: str) -> bool:
         """Whether one of the pane's workers in `group` is still to finish."""
@@ -178,8 +223,13 @@ class ReadingPane(VerticalScroll, can_focus=False):
         self._keep_text(message.key, message.text)
         self.article = message.article
         self._prefetch_soon()
+        self.body.image_sizes.update(message.image_sizes)
         self.show_article(listing.id, message.text, message.keep_scroll)
         self.post_message(self.ArticleShown(listing))
+        missing = [url for url in message.missing_images if url not in self._downloading]
+        if missing:
+            self._downloading.update(missing)
+            self.fetch_images(missing)
 
     def _keep_text(self, key: tuple[object, ...], text: Text) -> None:
         """Remember a built Text under its `pane_key`, dropping the oldest beyond a few."""
@@ -200,7 +250,9 @@ class ReadingPane(VerticalScroll, can_focus=False):
             and article.listing.id == self.article_id
             and not self._busy("article")
         ):
-            key = pane_key(article, self.app.view.mode, self.show_full_text, self.search_words)
+            key = pane_key(
+                article, self.app.view.mode, self.show_full_text, self.search_words, self.images_on
+            )
             text = self._texts.get(key)
             if text is not None:
                 self.show_article(self.article_id, text, keep_scroll=True)
@@ -227,14 +279,66 @@ class ReadingPane(VerticalScroll, can_focus=False):
     ) -> None:
         """Build the open article's Text in the script `t` shows next (in a thread)."""
         view = replace(self.app.view, mode=next_mode(self.app.view.mode))
-        text = self._build_text(article, view, full_text, query)
+        images = self.images_on
+        text = self._build_text(article, view, full_text, query, images)
         prepare_layout(text.plain)
-        self.post_message(self.TextPrepared(pane_key(article, view.mode, full_text, query), text))
+        key = pane_key(article, view.mode, full_text, query, images)
+        self.post_message(self.TextPrepared(key, text))
 
     def on_reading_pane_text_prepared(self, message: TextPrepared) -> None:
         article = self.article
         if article is not None and message.key[0] == article.listing.id:
             self._keep_text(message.key, message.text)
+
+    # ---- photos -------------------------------------------------------------------------------
+
+    def toggle_images(self) -> None:
+        """Show or hide photos (remembered); the open article is laid out again in place."""
+        self.images_on = not self.images_on
+        self.app.remember(images="on" if self.images_on else "off")
+        self.notify(self.app.t("images_shown" if self.images_on else "images_hidden"))
+        if self.article_id is not None:
+            self.load_article(
+                self.article_id, self.search_words, self.show_full_text, keep_scroll=True
+            )
+
+    @work(thread=True, group="images", exit_on_error=False)
+    def fetch_images(self, urls: list[str]) -> None:
+        """Download an article's photos into the disk cache (in a thread), so they stay offline."""
+        self.post_message(self.ImagesFetched(self.app.library.fetch_images(urls)))
+
+    def on_reading_pane_images_fetched(self, message: ImagesFetched) -> None:
+        self._downloading.difference_update(message.outcomes)
+        failed = {url for url, outcome in message.outcomes.items() if isinstance(outcome, str)}
+        self.body.failed_images.update(failed)
+        if failed:
+            self.body.images_changed()
+        else:
+            self.body.refresh()  # the placeholders ask for their photos again
+
+    def on_article_body_image_wanted(self, message: ArticleBody.ImageWanted) -> None:
+        message.stop()
+        wanted = (message.url, message.columns, message.rows)
+        if message.url in self._downloading or wanted in self._drawing:
+            return
+        self._drawing.add(wanted)
+        self.draw_image(*wanted)
+
+    @work(thread=True, group="draw-image", exit_on_error=False)
+    def draw_image(self, url: str, columns: int, rows: int) -> None:
+        """Draw a cached photo into its box of cells (in a thread); None when it is not there."""
+        path = self.app.library.cached_image(url)
+        strips = draw_in_box(path, columns, rows) if path is not None else None
+        self.post_message(self.ImageDrawn(url, columns, rows, strips))
+
+    def on_reading_pane_image_drawn(self, message: ImageDrawn) -> None:
+        self._drawing.discard((message.url, message.columns, message.rows))
+        if message.strips is None:
+            self.body.failed_images.add(message.url)
+            self.body.images_changed()
+            return
+        self.body.image_strips[(message.url, message.columns, message.rows)] = message.strips
+        self.body.refresh()
 
     # ---- the web page's story ---------------------------------------------------------------
 
@@ -272,3 +376,15 @@ class ReadingPane(VerticalScroll, can_focus=False):
         if self.article_id == message.article_id:
             self.notify(self.app.t("full_text_shown"))
             self.load_article(message.article_id, self.search_words, True)
+
+
+def photo_urls(text: Text) -> list[str]:
+    """The photos a pane Text marks for drawing (see `article_text`), in order."""
+    urls: list[str] = []
+    for span in text.spans:
+        style = span.style
+        if not isinstance(style, str) and style._meta:
+            url = style.meta.get(IMAGE_META)
+            if isinstance(url, str) and url not in urls:
+                urls.append(url)
+    return urls
