@@ -92,7 +92,9 @@ def bench_loading() -> None:
 
 
 def bench_import() -> None:
-    result = run_python("import reader.core.script.convert, reader.core.script.fold", "-X", "importtime")
+    result = run_python(
+        "import reader.core.script.convert, reader.core.script.fold", "-X", "importtime"
+    )
     cumulative = {}
     for line in result.stderr.splitlines():
         match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|\s+(\S.*)$", line)

@@ -1,0 +1,154 @@
+"""Run a program the user configured (pipe, bookmark, notify, exec: feeds, feed filters).
+
+The command line comes from the user's own config or prompt and is split with shlex; it never
+goes through a shell, and feed text only ever reaches the program's standard input or its
+separate arguments. Every run has a time limit and an output cap, like a download.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import IO
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_OUTPUT_CAP = 10 * 1024 * 1024
+_STDERR_CAP = 4096
+
+
+class UserCommandFailed(Exception):
+    """The program could not run, ran too long, wrote too much or exited non-zero: one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class CommandOutput:
+    """What a program that exited 0 wrote."""
+
+    stdout: bytes
+    stderr: bytes
+
+
+def command_argv(command: str | Sequence[str]) -> list[str]:
+    """The program and its arguments: a string is split as a POSIX shell would, with no shell."""
+    if isinstance(command, str):
+        try:
+            argv = shlex.split(command)
+        except ValueError as error:
+            raise UserCommandFailed(f"cannot read the command: {error}") from None
+    else:
+        argv = list(command)
+    if not argv:
+        raise UserCommandFailed("the command is empty")
+    return argv
+
+
+def _read_capped(
+    stream: IO[bytes], cap: int, into: list[bytes], on_overflow: Callable[[], None] | None
+) -> None:
+    """Keep up to cap + 1 bytes (one more tells that the cap was passed).
+
+    Past the cap, on_overflow stops the program; without one the rest is read and dropped.
+    """
+    size = 0
+    while chunk := stream.read1(65536):  # type: ignore[attr-defined]
+        if size > cap:
+            continue
+        into.append(chunk[: cap + 1 - size])
+        size += len(into[-1])
+        if size > cap and on_overflow is not None:
+            on_overflow()
+            break
+    stream.close()
+
+
+def _feed_stdin(stream: IO[bytes], data: bytes) -> None:
+    # A program that does not read its input (or exits early) is not an error.
+    try:
+        stream.write(data)
+    except (BrokenPipeError, OSError):
+        pass
+    finally:
+        try:
+            stream.close()
+        except OSError:
+            pass
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    # The program's own children (sh -c '...') go too: it leads a session of its own.
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        process.kill()
+
+
+def run_user_command(
+    command: str | Sequence[str],
+    stdin: bytes = b"",
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    output_cap: int = DEFAULT_OUTPUT_CAP,
+) -> CommandOutput:
+    """Run the program with stdin as its input; its output, or UserCommandFailed saying why."""
+    argv = command_argv(command)
+    name = os.path.basename(argv[0])
+    try:
+        process = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except FileNotFoundError:
+        raise UserCommandFailed(f"{name}: command not found") from None
+    except PermissionError:
+        raise UserCommandFailed(f"{name}: not allowed to run") from None
+    except OSError as error:
+        raise UserCommandFailed(f"{name}: cannot run ({error.strerror or error})") from None
+    assert process.stdin and process.stdout and process.stderr
+    out: list[bytes] = []
+    err: list[bytes] = []
+
+    def stop() -> None:
+        _kill_group(process)
+
+    threads = [
+        threading.Thread(target=_feed_stdin, args=(process.stdin, stdin), daemon=True),
+        threading.Thread(
+            target=_read_capped, args=(process.stdout, output_cap, out, stop), daemon=True
+        ),
+        threading.Thread(
+            target=_read_capped, args=(process.stderr, _STDERR_CAP, err, None), daemon=True
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        code = process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        process.wait()
+        raise UserCommandFailed(f"{name}: no answer within {timeout:g} s, stopped") from None
+    for thread in threads:
+        thread.join(timeout=5)
+    stdout = b"".join(out)
+    if len(stdout) > output_cap:
+        raise UserCommandFailed(f"{name}: wrote more than {output_cap} bytes")
+    stderr = b"".join(err)
+    if code != 0:
+        raise UserCommandFailed(_exit_message(name, code, stderr))
+    return CommandOutput(stdout, stderr)
+
+
+def _exit_message(name: str, code: int, stderr: bytes) -> str:
+    """One line: how the program ended and the last thing it said on stderr, made printable."""
+    how = f"killed by signal {-code}" if code < 0 else f"exit {code}"
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    said = "".join(ch for ch in lines[-1] if ch.isprintable())[:200] if lines else ""
+    return f"{name}: {how}" + (f": {said}" if said else "")
