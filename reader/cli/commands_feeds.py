@@ -9,7 +9,8 @@ from typing import Any, TextIO
 
 from reader.cli.errors import EXIT_FAILED, EXIT_OK, CliError
 from reader.cli.setup import finish_index_rebuild, opened, resolve_paths
-from reader.core.config import add_feeds, load_config, remove_feed
+from reader.core.config import load_config
+from reader.core.feeds.subscriptions import add_feeds, remove_feed
 from reader.core.library import Library, SyncError
 from reader.core.model import FeedConfig, Section
 from reader.core.text.cells import clean_line

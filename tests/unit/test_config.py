@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.config import ConfigError, add_feeds, load_config, parse_config, remove_feed
+from reader.core.config import ConfigError, load_config, parse_config
+from reader.core.feeds.subscriptions import add_feeds, remove_feed
 from reader.core.model import FeedConfig
 
 
