@@ -11,7 +11,7 @@ import hashlib
 from reader.core.model import Article, PreparedArticle, RowValues
 from reader.core.store.codec import pack
 from reader.core.store.schema import to_micros
-from reader.core.store.search import article_words
+from reader.core.store.search import article_words_utf8
 
 
 def article_digest(article: Article) -> str:
@@ -43,7 +43,7 @@ def compute_row_values(article: Article, digest: str | None = None) -> RowValues
         article_digest(article) if digest is None else digest,
         pack(article.summary_html),
         pack(article.content_html),
-        article_words(article.title, article.summary_html, article.content_html).encode(),
+        article_words_utf8(article.title, article.summary_html, article.content_html),
     )
 
 
