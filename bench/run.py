@@ -406,18 +406,24 @@ def startup_on(
     titles = first_titles(reader.database())
     ours: list[float] = []
     theirs: list[float] = []
+    cpu_ours: list[float] = []
+    cpu_theirs: list[float] = []
     unread: list[float] = []
 
     def run_reader() -> None:
         result = time_to_screen(reader.command("--no-refresh"), titles, env=reader.env(), cwd=ROOT,
                                 timeout=options.startup_timeout)  # fmt: skip
-        log(f"  reader   first list {result.seconds} s, {result.peak_rss_mb} MB")
+        log(f"  reader   first list {result.seconds} s, {result.cpu_s} s CPU, {result.peak_rss_mb} MB, "
+            f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
         details.append({"tool": "reader", "size": size, "seconds": result.seconds,
-                        "peak_rss_mb": result.peak_rss_mb, "matched": result.matched})  # fmt: skip
+                        "cpu_s": result.cpu_s, "peak_rss_mb": result.peak_rss_mb,
+                        "matched": result.matched, "load_1min": os.getloadavg()[0]})  # fmt: skip
         if result.seconds is None:
             log("  reader never showed a known title; last screen:\n" + result.screen)
             return
         ours.append(result.seconds)
+        if result.cpu_s is not None:
+            cpu_ours.append(result.cpu_s)
         if largest and result.peak_rss_mb:
             rss_ours.append(result.peak_rss_mb)
 
@@ -433,13 +439,18 @@ def startup_on(
         result = time_to_screen(
             boat.argv(), ["測試源"], env=boat.env(), timeout=options.startup_timeout
         )
-        log(f"  newsboat feed list {result.seconds} s, {result.peak_rss_mb} MB")
+        log(
+            f"  newsboat feed list {result.seconds} s, {result.cpu_s} s CPU, {result.peak_rss_mb} MB"
+        )
         (boat.folder / "cache.db.lock").unlink(missing_ok=True)
         details.append({"tool": "newsboat", "size": size, "seconds": result.seconds,
-                        "peak_rss_mb": result.peak_rss_mb, "print_unread_s": printed.wall_s,
+                        "cpu_s": result.cpu_s, "peak_rss_mb": result.peak_rss_mb,
+                        "print_unread_s": printed.wall_s,
                         "print_unread_rss_mb": printed.peak_rss_mb})  # fmt: skip
         if result.seconds is not None:
             theirs.append(result.seconds)
+        if result.cpu_s is not None:
+            cpu_theirs.append(result.cpu_s)
         if printed.returncode == 0:
             unread.append(printed.wall_s)
         if largest and result.peak_rss_mb:
@@ -450,6 +461,7 @@ def startup_on(
     alternate(options, run_reader, run_newsboat)
     options.reps = saved_reps
     table.add(f"start-up, {size:,} articles", "s to first list", ours, theirs)
+    table.add(f"start-up, {size:,} articles", "CPU s to first list", cpu_ours, cpu_theirs)
     if unread:
         cli = run_measured(reader.command("list", "--limit", "20"), env=reader.env(), cwd=ROOT)
         table.add(f"CLI start-up, {size:,} articles", "s; reader list / newsboat print-unread",
