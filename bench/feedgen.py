@@ -164,6 +164,12 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 1024
     daemon_threads = True
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that closes a kept-alive connection (newsboat's curl does, at exit) is no
+        # error worth a traceback in the bench's output.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
 
 class BenchServer:
     """Serves /feed{N}.xml for N in range(feeds); `validators=False` makes every answer a 200.

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -35,6 +34,7 @@ from typing import Any
 from bench import newsboat as nb
 from bench.feedgen import SHAPES
 from bench.measure import Measurement, run_measured
+from bench.report import Table, machine
 from bench.startup import time_to_screen
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,62 +162,6 @@ class Reader:
 
     def cache_bytes(self) -> int:
         return sum(p.stat().st_size for p in (self.folder / "data").rglob("*") if p.is_file())
-
-
-# ---- figures ------------------------------------------------------------------------------------
-
-
-def summary(values: Sequence[float]) -> dict[str, float] | None:
-    if not values:
-        return None
-    return {
-        "median": statistics.median(values),
-        "min": min(values),
-        "max": max(values),
-        "n": len(values),
-    }
-
-
-def cell(stats: dict[str, float] | None, digits: int) -> str:
-    if stats is None:
-        return "–"
-    if stats["n"] == 1:
-        return f"{stats['median']:.{digits}f}"
-    return f"{stats['median']:.{digits}f} [{stats['min']:.{digits}f}-{stats['max']:.{digits}f}]"
-
-
-class Table:
-    """Rows of (scenario, unit, reader values, newsboat values, digits)."""
-
-    def __init__(self) -> None:
-        self.rows: list[dict[str, Any]] = []
-
-    def add(
-        self,
-        scenario: str,
-        unit: str,
-        ours: Sequence[float],
-        theirs: Sequence[float],
-        digits: int = 2,
-    ) -> None:
-        self.rows.append(
-            {"scenario": scenario, "unit": unit, "reader": summary(ours), "newsboat": summary(theirs),
-             "digits": digits, "reader_runs": list(ours), "newsboat_runs": list(theirs)}
-        )  # fmt: skip
-
-    def markdown(self) -> str:
-        lines = ["| scenario | reader median [min-max] | newsboat median [min-max] | ratio |",
-                 "| --- | ---: | ---: | ---: |"]  # fmt: skip
-        for row in self.rows:
-            ours, theirs = row["reader"], row["newsboat"]
-            ratio = "–"
-            if ours and theirs and theirs["median"] > 0:
-                ratio = f"{ours['median'] / theirs['median']:.2f}x"
-            scenario = f"{row['scenario']} ({row['unit']})"
-            lines.append(
-                f"| {scenario} | {cell(ours, row['digits'])} | {cell(theirs, row['digits'])} | {ratio} |"
-            )
-        return "\n".join(lines)
 
 
 # ---- scenarios -----------------------------------------------------------------------------------
@@ -480,19 +424,6 @@ def startup_on(
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def machine() -> dict[str, Any]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"nproc": os.cpu_count(), "cpu": model, "python": platform.python_version(),
-            "newsboat": nb.version(), "kernel": platform.release()}  # fmt: skip
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
