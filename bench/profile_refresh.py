@@ -33,7 +33,13 @@ from reader.core.refresh.parse_pool import PreparedFeed, parse_for_store
 from reader.core.store.codec import pack
 from reader.core.store.database import Store
 from reader.core.store.prepare import article_digest
-from reader.core.store.search import article_text, index_form, index_words, plain_text
+from reader.core.store.search import (
+    article_text,
+    article_words,
+    index_form,
+    index_form_utf8,
+    index_words,
+)
 
 SHANGHAI = parse_feed.__kwdefaults__["default_tz"]
 
@@ -124,12 +130,15 @@ def profile_shape(shape: str, args: argparse.Namespace) -> dict[str, float]:
     stages["HTML to text (index)"] = best_cpu(
         lambda: [article_text(a.summary_html, a.content_html) for a in articles], repeats
     )
-    stages["index words"] = best_cpu(
+    stages["index words, UTF-8 (what prepare does)"] = best_cpu(
+        lambda: [index_form_utf8(f"{title}\n{text}") for title, text in texts], repeats
+    )
+    stages["index words as str (rebuilds)"] = best_cpu(
         lambda: [index_words(title, text) for title, text in texts], repeats
     )
-    stages["index words .encode()"] = (
+    stages["  + .encode() (the old prepare)"] = (
         best_cpu(lambda: [index_words(title, text).encode() for title, text in texts], repeats)
-        - stages["index words"]
+        - stages["index words as str (rebuilds)"]
     )
     stages["zlib (pack both bodies)"] = best_cpu(
         lambda: [(pack(a.summary_html), pack(a.content_html)) for a in articles], repeats
@@ -154,13 +163,18 @@ def profile_shape(shape: str, args: argparse.Namespace) -> dict[str, float]:
         "words KB per article": sum(len(p.stored.words) for f in prepared for p in f.articles)
         / count
         / 1024,
-        "summary chars indexed (when content exists)": sum(
-            len(plain_text(a.summary_html))
+        # Is the summary indexed again when the body holds the story? Articles with both whose
+        # index words differ from the body's alone (0: the index reads the body only).
+        "articles whose summary adds index words": sum(
+            1
             for a in articles
             if a.content_html
             and a.summary_html
-            and plain_text(a.summary_html) in index_words(a.title, article_text("", a.content_html))
+            and article_words(a.title, a.summary_html, a.content_html)
+            != article_words(a.title, "", a.content_html)
         ),
+        "packed summary bytes per article": sum(len(pack(a.summary_html)) for a in articles)
+        / count,
     }
     return {**per_article, **{f"[{k}]": v for k, v in sizes.items()}}
 
