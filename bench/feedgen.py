@@ -88,25 +88,69 @@ def article_body(rng: random.Random, chars: int) -> str:
     return "".join(paragraphs)
 
 
-def rss_feed(
-    feed_index: int, items: int, seed: int = 1, body_chars: tuple[int, int] = (1500, 3000)
-) -> bytes:
-    """RSS 2.0 with `items` items; the same arguments always give the same bytes."""
-    rng = random.Random(seed * 100_003 + feed_index)
+SHAPES = ("description", "content")
+"""Feed shapes: `description` carries the whole HTML body in `description`; `content`, like most
+real news feeds, a short plain-text summary in `description` and the HTML body in
+`content:encoded`, with `dc:creator` and one or two `category` elements."""
+AUTHORS = ["王小明", "李華", "張偉", "陳靜", "劉洋", "趙敏"]
+ROUND_STEP = 2  # each generation, every feed gains this many new items and drops as many old ones
+
+
+def summary_text(rng: random.Random) -> str:
+    """A short plain-text summary of one or two sentences, as feeds put in `description`."""
+    parts = rng.randint(2, 4) * rng.randint(1, 2)
+    return "，".join(rng.choice(SENTENCE_PARTS) for _ in range(parts)) + "。"
+
+
+def rss_item(feed_index: int, n: int, seed: int, body_chars: tuple[int, int], shape: str) -> str:
+    """Item `n` of a feed: the same arguments always give the same text, whatever the generation."""
+    rng = random.Random((seed * 100_003 + feed_index) * 1_000_003 + n)
     base = datetime(2026, 11, 1, tzinfo=UTC)
-    entries = []
-    for n in range(items):
-        published = base + timedelta(minutes=rng.randint(0, 60 * 24 * 20))
-        body = article_body(rng, rng.randint(*body_chars))
-        entries.append(
-            f"<item><title>{escape(article_title(rng))}</title>"
-            f"<link>http://127.0.0.1/feed{feed_index}/{n}.html</link>"
-            f'<guid isPermaLink="false">feed{feed_index}-{n}</guid>'
-            f"<pubDate>{format_datetime(published)}</pubDate>"
-            f"<description>{escape(body)}</description></item>"
-        )
+    published = base + timedelta(minutes=rng.randint(0, 60 * 24 * 20) + 30 * n)
+    title = article_title(rng)
+    body = article_body(rng, rng.randint(*body_chars))
+    head = (
+        f"<item><title>{escape(title)}</title>"
+        f"<link>http://127.0.0.1/feed{feed_index}/{n}.html</link>"
+        f'<guid isPermaLink="false">feed{feed_index}-{n}</guid>'
+        f"<pubDate>{format_datetime(published)}</pubDate>"
+    )
+    if shape == "description":
+        return f"{head}<description>{escape(body)}</description></item>"
+    categories = "".join(
+        f"<category>{escape(topic)}</category>" for topic in rng.sample(TOPICS, rng.randint(1, 2))
+    )
     return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"{head}<description>{escape(summary_text(rng))}</description>"
+        f"<dc:creator>{escape(rng.choice(AUTHORS))}</dc:creator>{categories}"
+        f"<content:encoded><![CDATA[{body}]]></content:encoded></item>"
+    )
+
+
+def rss_feed(
+    feed_index: int,
+    items: int,
+    seed: int = 1,
+    body_chars: tuple[int, int] = (1500, 3000),
+    *,
+    shape: str = "description",
+    generation: int = 0,
+) -> bytes:
+    """RSS 2.0 with `items` items, the newest first; the same arguments always give the same
+    bytes. Each `generation` adds ROUND_STEP new items at the top and drops as many at the bottom."""
+    if shape not in SHAPES:
+        raise ValueError(f"unknown feed shape {shape!r}: one of {', '.join(SHAPES)}")
+    first = generation * ROUND_STEP
+    numbers = range(first + items - 1, first - 1, -1)
+    entries = [rss_item(feed_index, n, seed, body_chars, shape) for n in numbers]
+    namespaces = (
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        if shape == "content"
+        else ""
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"{namespaces}><channel>'
         f"<title>測試源 {feed_index}</title><link>http://127.0.0.1/</link><language>zh-TW</language>"
         + "".join(entries)
         + "</channel></rss>"
@@ -120,14 +164,22 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 1024
     daemon_threads = True
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that closes a kept-alive connection (newsboat's curl does, at exit) is no
+        # error worth a traceback in the bench's output.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
 
 class BenchServer:
     """Serves /feed{N}.xml for N in range(feeds); `validators=False` makes every answer a 200.
 
-    Bodies are generated up front and kept (`keep_bodies=False` generates each on request, for caches of 1,000 feeds x 100 items that would not fit in memory comfortably).
-    ETags depend only on the feed's arguments, so they never need the body. GET
-    /_control/validators/on|off switches validators while the server runs, so one server
-    (and one set of URLs) can answer a refresh with 304s and the next with unchanged 200s.
+    Bodies are generated up front and kept (`keep_bodies=False` generates each on request, for
+    caches of 1,000 feeds x 100 items that would not fit in memory comfortably). ETags depend
+    only on the feed's arguments, so they never need the body. GET /_control/validators/on|off
+    switches validators while the server runs, so one server (and one set of URLs) can answer
+    a refresh with 304s and the next with unchanged 200s; /_control/generation/<n> moves every
+    feed to generation n (ROUND_STEP new items per generation, as many dropped).
     """
 
     def __init__(
@@ -139,13 +191,16 @@ class BenchServer:
         seed: int = 1,
         keep_bodies: bool = True,
         port: int = 0,
+        shape: str = "description",
     ):
         self.feeds = feeds
         self.items = items
         self.seed = seed
         self.keep_bodies = keep_bodies
-        # Generated up front, so a cold refresh never waits for the generator.
-        self.bodies = {i: rss_feed(i, items, seed) for i in range(feeds)} if keep_bodies else {}
+        self.shape = shape
+        self.generation = 0
+        self.bodies: dict[int, bytes] = {}
+        self._generate()
         self.latency = latency
         self.validators = validators
         self.requests = 0
@@ -191,7 +246,7 @@ class BenchServer:
                 self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
                 if owner.validators:
                     self.send_header("ETag", etag)
-                    self.send_header("Last-Modified", "Sun, 01 Nov 2026 00:00:00 GMT")
+                    self.send_header("Last-Modified", owner.last_modified())
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -214,21 +269,40 @@ class BenchServer:
         return int(number)
 
     def etag(self, index: int) -> str:
-        return f'"s{self.seed}-i{self.items}-f{index}"'
+        return f'"s{self.seed}-i{self.items}-{self.shape}-g{self.generation}-f{index}"'
+
+    def last_modified(self) -> str:
+        """A date that moves with the generation: curl (newsboat) drops a 200 whose
+        Last-Modified is no newer than the If-Modified-Since it sent."""
+        changed = datetime(2026, 11, 1, tzinfo=UTC) + timedelta(hours=self.generation)
+        return format_datetime(changed, usegmt=True)
+
+    def _feed(self, index: int) -> bytes:
+        return rss_feed(index, self.items, self.seed, shape=self.shape, generation=self.generation)
+
+    def _generate(self) -> None:
+        """Every body of the current generation, generated up front (when bodies are kept), so
+        a refresh never waits for the generator."""
+        if self.keep_bodies:
+            self.bodies = {i: self._feed(i) for i in range(self.feeds)}
 
     def body(self, index: int) -> bytes:
         if self.keep_bodies:
             return self.bodies[index]
-        return rss_feed(index, self.items, self.seed)
+        return self._feed(index)
 
     def control(self, path: str) -> str:
-        """Handle /_control/validators/on|off, /_control/latency/<seconds> and /_control/stats
-        (request counts since the last stats call, as JSON)."""
+        """Handle /_control/validators/on|off, /_control/latency/<seconds>,
+        /_control/generation/<n> and /_control/stats (request counts since the last stats call,
+        as JSON)."""
         parts = path.strip("/").split("/")
         if len(parts) == 3 and parts[1] == "validators":
             self.validators = parts[2] == "on"
         elif len(parts) == 3 and parts[1] == "latency":
             self.latency = float(parts[2])
+        elif len(parts) == 3 and parts[1] == "generation":
+            self.generation = int(parts[2])
+            self._generate()
         elif parts[1:] == ["stats"]:
             with self._lock:
                 counts = {"requests": self.requests, "not_modified": self.not_modified}
@@ -253,6 +327,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-validators", action="store_true")
     parser.add_argument("--regenerate", action="store_true", help="do not keep bodies in memory")
+    parser.add_argument("--shape", choices=SHAPES, default="description")
     args = parser.parse_args()
     server = BenchServer(
         args.feeds,
@@ -261,6 +336,7 @@ def main() -> None:
         validators=not args.no_validators,
         seed=args.seed,
         keep_bodies=not args.regenerate,
+        shape=args.shape,
     )
     print(f"port {server.port}", flush=True)
     sys.stdin.read()  # the harness closes our stdin to stop us

@@ -2,8 +2,9 @@
 
 CPU and peak RSS come from `os.wait4`, so they cover the child and every descendant it
 waited for (a process pool's workers included); peak RSS there is the largest single
-process. A sampler thread also sums VmRSS over the whole process tree every 20 ms, which
-is what a pool really costs in memory.
+process. A sampler thread also sums VmRSS and PSS over the whole process tree every 20 ms:
+RSS counts the pages forked workers share with their parent once per process, PSS splits each
+shared page between its sharers, so the PSS sum is what the tree really holds in memory.
 """
 
 from __future__ import annotations
@@ -25,26 +26,30 @@ class Measurement:
     cpu_s: float
     peak_rss_mb: float  # the largest single process of the tree
     peak_tree_rss_mb: float  # the largest sum over the tree, sampled
+    peak_tree_pss_mb: float  # the largest sum of PSS over the tree, sampled
     returncode: int
     stdout: str
     stderr: str
 
 
-def tree_rss_kb(root: int) -> int:
-    """Sum of VmRSS (kB) over `root` and its descendants, following /proc/PID/task/*/children."""
-    total, stack = 0, [root]
+def tree_memory_kb(root: int) -> tuple[int, int]:
+    """Sums of RSS and PSS (kB) over `root` and its descendants (from /proc/PID/smaps_rollup,
+    following /proc/PID/task/*/children)."""
+    rss = pss = 0
+    stack = [root]
     while stack:
         pid = stack.pop()
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-                    break
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
             for task in Path(f"/proc/{pid}/task").iterdir():
                 stack.extend(int(child) for child in (task / "children").read_text().split())
         except (OSError, ValueError):
             continue
-    return total
+    return rss, pss
 
 
 def run_measured(
@@ -65,13 +70,14 @@ def run_measured(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    peak_tree = 0
+    peak_tree = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak_tree
+        nonlocal peak_tree, peak_pss
         while not done.wait(0.02):
-            peak_tree = max(peak_tree, tree_rss_kb(process.pid))
+            rss, pss = tree_memory_kb(process.pid)
+            peak_tree, peak_pss = max(peak_tree, rss), max(peak_pss, pss)
 
     sampler = threading.Thread(target=sample, daemon=True)
     if sample_tree:
@@ -101,6 +107,7 @@ def run_measured(
         cpu_s=usage.ru_utime + usage.ru_stime,
         peak_rss_mb=usage.ru_maxrss / 1024,
         peak_tree_rss_mb=peak_tree / 1024,
+        peak_tree_pss_mb=peak_pss / 1024,
         returncode=process.returncode,
         stdout=outputs.get("out", b"").decode("utf-8", "replace"),
         stderr=outputs.get("err", b"").decode("utf-8", "replace"),

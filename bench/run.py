@@ -4,10 +4,11 @@
     python -m bench --only refresh --reps 1  # a quick look
     python -m bench --only startup --sizes 1000,10000
 
-Scenarios: refresh (cold, all-304, unchanged-200) of 200 feeds x 30 items served with 50 ms
-latency; start-up on caches of 1k/10k/100k articles (time to the first list drawn in a
+Scenarios: refresh (cold, all-304, incremental: every feed 2 new items and 2 dropped,
+unchanged-200) of 200 feeds x 30 items served with 50 ms latency, in two feed shapes (the body
+in `description`; a summary in `description` and the body in `content:encoded`); start-up on caches of 1k/10k/100k articles (time to the first list drawn in a
 120x40 tmux terminal; newsboat: time to its feed list and `-x print-unread`); search on the
-largest cache; peak RSS; cache size on disk. The feed server runs in a process of its own so
+largest cache; peak RSS and the tree's peak PSS; cache size on disk. The feed server runs in a process of its own so
 its memory and CPU are never counted as ours. reader and newsboat runs alternate (A B A B).
 Start-up caches are built once through each program's own refresh and kept in --cache-dir.
 """
@@ -17,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -32,7 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from bench import newsboat as nb
+from bench.feedgen import SHAPES
 from bench.measure import Measurement, run_measured
+from bench.report import Table, machine
 from bench.startup import time_to_screen
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,9 +61,17 @@ SEARCH_QUERIES = (
 class FeedServer:
     """`python -m bench.feedgen` in a child process; `control()` switches it while it runs."""
 
-    def __init__(self, feeds: int, items: int, latency: float, *, regenerate: bool = False):
+    def __init__(
+        self,
+        feeds: int,
+        items: int,
+        latency: float,
+        *,
+        regenerate: bool = False,
+        shape: str = "description",
+    ):
         argv = [sys.executable, "-m", "bench.feedgen", "--feeds", str(feeds), "--items", str(items),
-                "--latency", str(latency)]  # fmt: skip
+                "--latency", str(latency), "--shape", shape]  # fmt: skip
         if regenerate:
             argv.append("--regenerate")
         self.feeds = feeds
@@ -154,127 +164,104 @@ class Reader:
         return sum(p.stat().st_size for p in (self.folder / "data").rglob("*") if p.is_file())
 
 
-# ---- figures ------------------------------------------------------------------------------------
-
-
-def summary(values: Sequence[float]) -> dict[str, float] | None:
-    if not values:
-        return None
-    return {
-        "median": statistics.median(values),
-        "min": min(values),
-        "max": max(values),
-        "n": len(values),
-    }
-
-
-def cell(stats: dict[str, float] | None, digits: int) -> str:
-    if stats is None:
-        return "–"
-    if stats["n"] == 1:
-        return f"{stats['median']:.{digits}f}"
-    return f"{stats['median']:.{digits}f} [{stats['min']:.{digits}f}-{stats['max']:.{digits}f}]"
-
-
-class Table:
-    """Rows of (scenario, unit, reader values, newsboat values, digits)."""
-
-    def __init__(self) -> None:
-        self.rows: list[dict[str, Any]] = []
-
-    def add(
-        self,
-        scenario: str,
-        unit: str,
-        ours: Sequence[float],
-        theirs: Sequence[float],
-        digits: int = 2,
-    ) -> None:
-        self.rows.append(
-            {"scenario": scenario, "unit": unit, "reader": summary(ours), "newsboat": summary(theirs),
-             "digits": digits, "reader_runs": list(ours), "newsboat_runs": list(theirs)}
-        )  # fmt: skip
-
-    def markdown(self) -> str:
-        lines = ["| scenario | reader median [min-max] | newsboat median [min-max] | ratio |",
-                 "| --- | ---: | ---: | ---: |"]  # fmt: skip
-        for row in self.rows:
-            ours, theirs = row["reader"], row["newsboat"]
-            ratio = "–"
-            if ours and theirs and theirs["median"] > 0:
-                ratio = f"{ours['median'] / theirs['median']:.2f}x"
-            scenario = f"{row['scenario']} ({row['unit']})"
-            lines.append(
-                f"| {scenario} | {cell(ours, row['digits'])} | {cell(theirs, row['digits'])} | {ratio} |"
-            )
-        return "\n".join(lines)
-
-
 # ---- scenarios -----------------------------------------------------------------------------------
 
 
+REFRESH_SCENARIOS = ("cold", "all-304", "incremental", "unchanged-200")
+
+
 def refresh_scenarios(options: argparse.Namespace, table: Table, raw: dict[str, Any]) -> None:
-    """Cold, all-304 and unchanged-200 refreshes, reader and newsboat alternating."""
+    """The refresh scenarios on every feed shape asked for."""
+    raw["refresh_runs"] = []
+    for shape in options.shapes:
+        refresh_on(options, shape, table, raw["refresh_runs"])
+
+
+def refresh_on(
+    options: argparse.Namespace, shape: str, table: Table, checks: list[dict[str, Any]]
+) -> None:
+    """Cold, all-304, incremental and unchanged-200 refreshes of feeds of one shape, reader
+    and newsboat alternating."""
     runs: dict[str, list[Measurement]] = {}
-    checks: list[dict[str, Any]] = []
-    with feed_server(options.feeds, options.items, options.latency) as server:
+    with feed_server(options.feeds, options.items, options.latency, shape=shape) as server:
         urls = server.urls()
 
         def record(tool: str, scenario: str, measured: Measurement) -> None:
             stats = server.control("stats")
+            load = os.getloadavg()[0]
             runs.setdefault(f"{tool} {scenario}", []).append(measured)
-            checks.append({"tool": tool, "scenario": scenario, **stats, "wall_s": measured.wall_s,
-                           "cpu_s": measured.cpu_s, "peak_rss_mb": measured.peak_rss_mb,
-                           "peak_tree_rss_mb": measured.peak_tree_rss_mb, "rc": measured.returncode})  # fmt: skip
+            checks.append({"tool": tool, "shape": shape, "scenario": scenario, **stats,
+                           "wall_s": measured.wall_s, "cpu_s": measured.cpu_s,
+                           "peak_rss_mb": measured.peak_rss_mb,
+                           "peak_tree_rss_mb": measured.peak_tree_rss_mb,
+                           "peak_tree_pss_mb": measured.peak_tree_pss_mb,
+                           "load_1min": load, "rc": measured.returncode})  # fmt: skip
             log(f"  {tool:8} {scenario:14} {measured.wall_s:6.2f} s wall {measured.cpu_s:6.2f} s CPU "
-                f"{measured.peak_rss_mb:6.1f} MB ({measured.peak_tree_rss_mb:.1f} tree) {stats}")  # fmt: skip
+                f"{measured.peak_rss_mb:6.1f} MB ({measured.peak_tree_rss_mb:.1f} tree RSS, "
+                f"{measured.peak_tree_pss_mb:.1f} tree PSS) load {load:.2f} {stats}")  # fmt: skip
+
+        def start(generation: int, validators: bool) -> None:
+            server.control(f"generation/{generation}")
+            server.control("validators/on" if validators else "validators/off")
+            server.control("stats")
 
         def run_reader() -> None:
             with tempfile.TemporaryDirectory(prefix="bench-reader-") as tmp:
                 reader = Reader(Path(tmp), urls, options.concurrency)
-                server.control("validators/on")
-                server.control("stats")
+                start(0, True)
                 record("reader", "cold", reader.fetch())
                 record("reader", "all-304", reader.fetch())
+                server.control("generation/1")
+                record("reader", "incremental", reader.fetch())
                 server.control("validators/off")
                 record("reader", "unchanged-200", reader.fetch())
 
         def run_newsboat() -> None:
             with tempfile.TemporaryDirectory(prefix="bench-newsboat-") as tmp:
                 boat = nb.Newsboat(Path(tmp), urls)
-                server.control("validators/on")
-                server.control("stats")
+                start(0, True)
                 record("newsboat", "cold", boat.reload())
                 # newsboat 2.21 stores a feed's validators only from its second fetch on, so
                 # the second refresh still gets 200s; the third is the all-304 one.
                 record("newsboat", "second", boat.reload())
                 record("newsboat", "all-304", boat.reload())
+                server.control("generation/1")
+                record("newsboat", "incremental", boat.reload())
                 server.control("validators/off")
                 record("newsboat", "unchanged-200", boat.reload())
 
         alternate(options, run_reader, run_newsboat)
 
-    def walls(key: str) -> list[float]:
-        return [m.wall_s for m in runs.get(key, [])]
+    def figures(tool: str, scenario: str, what: Callable[[Measurement], float]) -> list[float]:
+        return [what(m) for m in runs.get(f"{tool} {scenario}", [])]
 
-    label = f"{options.feeds}x{options.items} at {options.latency * 1000:g} ms"
-    table.add(f"cold refresh {label}", "wall s", walls("reader cold"), walls("newsboat cold"))
-    table.add("cold refresh", "CPU s", [m.cpu_s for m in runs.get("reader cold", [])],
-              [m.cpu_s for m in runs.get("newsboat cold", [])])  # fmt: skip
+    def both(scenario: str, what: Callable[[Measurement], float]) -> tuple[list[float], ...]:
+        return figures("reader", scenario, what), figures("newsboat", scenario, what)
+
+    label = f"{options.feeds}x{options.items} at {options.latency * 1000:g} ms, {shape} shape"
+
+    def wall(m: Measurement) -> float:
+        return m.wall_s
+
+    def cpu(m: Measurement) -> float:
+        return m.cpu_s
+
+    table.add(f"cold refresh {label}", "wall s", *both("cold", wall))
+    table.add("cold refresh", "CPU s", *both("cold", cpu))
+    # reader's forked parse workers share their parent's pages: PSS counts each page once in
+    # all; newsboat is one process, whose RSS is its whole footprint.
+    table.add("cold refresh peak memory", "MB; reader: PSS of all processes, newsboat: RSS",
+              figures("reader", "cold", lambda m: m.peak_tree_pss_mb),
+              figures("newsboat", "cold", lambda m: m.peak_rss_mb), 0)  # fmt: skip
     table.add("cold refresh peak RSS", "MB, largest process",
-              [m.peak_rss_mb for m in runs.get("reader cold", [])],
-              [m.peak_rss_mb for m in runs.get("newsboat cold", [])], 0)  # fmt: skip
+              *both("cold", lambda m: m.peak_rss_mb), 0)  # fmt: skip
     table.add("cold refresh peak RSS", "MB, all processes",
-              [m.peak_tree_rss_mb for m in runs.get("reader cold", [])],
-              [m.peak_tree_rss_mb for m in runs.get("newsboat cold", [])], 0)  # fmt: skip
-    table.add("refresh, all 304", "wall s", walls("reader all-304"), walls("newsboat all-304"))
-    table.add(
-        "refresh, unchanged 200",
-        "wall s",
-        walls("reader unchanged-200"),
-        walls("newsboat unchanged-200"),
-    )
-    raw["refresh_runs"] = checks
+              *both("cold", lambda m: m.peak_tree_rss_mb), 0)  # fmt: skip
+    for scenario, name in (("incremental", "refresh, 2 new and 2 dropped per feed"),
+                           ("all-304", "refresh, all 304"),
+                           ("unchanged-200", "refresh, unchanged 200")):  # fmt: skip
+        table.add(name, "wall s", *both(scenario, wall))
+        table.add(name, "CPU s", *both(scenario, cpu))
 
 
 def alternate(
@@ -363,18 +350,24 @@ def startup_on(
     titles = first_titles(reader.database())
     ours: list[float] = []
     theirs: list[float] = []
+    cpu_ours: list[float] = []
+    cpu_theirs: list[float] = []
     unread: list[float] = []
 
     def run_reader() -> None:
         result = time_to_screen(reader.command("--no-refresh"), titles, env=reader.env(), cwd=ROOT,
                                 timeout=options.startup_timeout)  # fmt: skip
-        log(f"  reader   first list {result.seconds} s, {result.peak_rss_mb} MB")
+        log(f"  reader   first list {result.seconds} s, {result.cpu_s} s CPU, {result.peak_rss_mb} MB, "
+            f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
         details.append({"tool": "reader", "size": size, "seconds": result.seconds,
-                        "peak_rss_mb": result.peak_rss_mb, "matched": result.matched})  # fmt: skip
+                        "cpu_s": result.cpu_s, "peak_rss_mb": result.peak_rss_mb,
+                        "matched": result.matched, "load_1min": os.getloadavg()[0]})  # fmt: skip
         if result.seconds is None:
             log("  reader never showed a known title; last screen:\n" + result.screen)
             return
         ours.append(result.seconds)
+        if result.cpu_s is not None:
+            cpu_ours.append(result.cpu_s)
         if largest and result.peak_rss_mb:
             rss_ours.append(result.peak_rss_mb)
 
@@ -390,13 +383,18 @@ def startup_on(
         result = time_to_screen(
             boat.argv(), ["測試源"], env=boat.env(), timeout=options.startup_timeout
         )
-        log(f"  newsboat feed list {result.seconds} s, {result.peak_rss_mb} MB")
+        log(
+            f"  newsboat feed list {result.seconds} s, {result.cpu_s} s CPU, {result.peak_rss_mb} MB"
+        )
         (boat.folder / "cache.db.lock").unlink(missing_ok=True)
         details.append({"tool": "newsboat", "size": size, "seconds": result.seconds,
-                        "peak_rss_mb": result.peak_rss_mb, "print_unread_s": printed.wall_s,
+                        "cpu_s": result.cpu_s, "peak_rss_mb": result.peak_rss_mb,
+                        "print_unread_s": printed.wall_s,
                         "print_unread_rss_mb": printed.peak_rss_mb})  # fmt: skip
         if result.seconds is not None:
             theirs.append(result.seconds)
+        if result.cpu_s is not None:
+            cpu_theirs.append(result.cpu_s)
         if printed.returncode == 0:
             unread.append(printed.wall_s)
         if largest and result.peak_rss_mb:
@@ -407,6 +405,7 @@ def startup_on(
     alternate(options, run_reader, run_newsboat)
     options.reps = saved_reps
     table.add(f"start-up, {size:,} articles", "s to first list", ours, theirs)
+    table.add(f"start-up, {size:,} articles", "CPU s to first list", cpu_ours, cpu_theirs)
     if unread:
         cli = run_measured(reader.command("list", "--limit", "20"), env=reader.env(), cwd=ROOT)
         table.add(f"CLI start-up, {size:,} articles", "s; reader list / newsboat print-unread",
@@ -427,19 +426,6 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def machine() -> dict[str, Any]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"nproc": os.cpu_count(), "cpu": model, "python": platform.python_version(),
-            "newsboat": nb.version(), "kernel": platform.release()}  # fmt: skip
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
@@ -452,6 +438,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--newsboat-startup-reps", type=int, default=1,
                         help="newsboat start-up runs per size (about 75 s each on 100k)")  # fmt: skip
+    parser.add_argument("--shapes", default="description,content",
+                        help="feed shapes for the refresh: description, content (comma-separated)")  # fmt: skip
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--items", type=int, default=30)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
@@ -463,6 +451,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     options = parser.parse_args(argv)
     options.only = {part.strip() for part in options.only.split(",") if part.strip()}
     options.sizes = [int(size) for size in options.sizes.split(",") if size.strip()]
+    options.shapes = [shape.strip() for shape in options.shapes.split(",") if shape.strip()]
+    unknown = set(options.shapes) - set(SHAPES)
+    if unknown:
+        parser.error(f"unknown shape {', '.join(sorted(unknown))}: one of {', '.join(SHAPES)}")
     if options.newsboat and not nb.available():
         log("newsboat is not installed (apt-get install newsboat): measuring reader only")
         options.newsboat = False
@@ -472,6 +464,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> None:
     options = parse_args(argv)
     table = Table()
+    load_before = os.getloadavg()
     raw: dict[str, Any] = {"machine": machine(), "started": datetime.now(UTC).isoformat(),
                            "options": {k: str(v) for k, v in vars(options).items()}}  # fmt: skip
     if "refresh" in options.only:
@@ -479,11 +472,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     if "startup" in options.only:
         startup_scenarios(options, table, raw)
     raw["table"] = table.rows
+    raw["load_before"], raw["load_after"] = load_before, os.getloadavg()
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"bench-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
     out.write_text(json.dumps(raw, ensure_ascii=False, indent=1), encoding="utf-8")
     info = raw["machine"]
-    print(f"{info['nproc']} cores, {info['cpu']}, Python {info['python']}, {info['newsboat']}\n")
+    loads = ", ".join(f"{raw[key][0]:.2f}" for key in ("load_before", "load_after"))
+    print(f"{info['nproc']} cores, {info['cpu']}, Python {info['python']}, {info['newsboat']}; "
+          f"load average (1 min) before and after: {loads}\n")  # fmt: skip
     print(table.markdown())
     print(f"\nraw figures: {out.relative_to(ROOT)}")
 

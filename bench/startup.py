@@ -2,7 +2,8 @@
 
 The program runs in a detached tmux session of a fixed size on a private tmux server
 (`tmux -L`); the screen is polled with `capture-pane` until one of the expected strings
-shows. Peak memory is the process's VmHWM at that moment (the program keeps running until
+shows. CPU seconds (which a loaded machine disturbs far less than wall time) and peak memory
+(VmHWM) are the process's at that moment (the program keeps running until
 we kill its session, so the figure is what it took to draw the first screen).
 """
 
@@ -26,6 +27,7 @@ class StartupResult:
     peak_rss_mb: float | None
     matched: str | None
     screen: str  # the last screen seen, for the report when nothing matched
+    cpu_s: float | None = None  # the program's CPU seconds (user+system) when the text showed
 
 
 def _tmux(server: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -42,6 +44,15 @@ def _vm_hwm_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU seconds of `pid` so far (threads included), from /proc/PID/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def time_to_screen(
@@ -80,8 +91,9 @@ def time_to_screen(
             screen = captured.stdout
             for text in expected:
                 if text in screen:
+                    seconds = time.perf_counter() - started
                     return StartupResult(
-                        time.perf_counter() - started, _vm_hwm_mb(pane_pid), text, screen
+                        seconds, _vm_hwm_mb(pane_pid), text, screen, _cpu_seconds(pane_pid)
                     )
             if captured.returncode != 0:  # the program ended and took the session with it
                 break

@@ -6,37 +6,43 @@ Exit codes: 0 success, 1 some feed or page failed (the rest still done), 2 usage
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import TextIO, cast
 
-from reader.cli.commands_feeds import cmd_add, cmd_export, cmd_fetch, cmd_import, cmd_remove
-from reader.cli.commands_read import cmd_list, cmd_mark, cmd_search, cmd_sections, cmd_show
-from reader.cli.commands_tools import cmd_demo_server, cmd_extract, cmd_paths
 from reader.cli.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CliError
 from reader.cli.parser import build_parser
 from reader.cli.setup import damaged_store_message, resolve_paths, store_problem
-from reader.cli.tui import cmd_tui
 from reader.core.config import ConfigError
 from reader.core.library import CorruptDatabaseError, StoreError
 
 Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
-COMMANDS: dict[str, Command] = {
-    "extract": cmd_extract,
-    "fetch": cmd_fetch,
-    "list": cmd_list,
-    "show": cmd_show,
-    "search": cmd_search,
-    "add": cmd_add,
-    "remove": cmd_remove,
-    "sections": cmd_sections,
-    "import": cmd_import,
-    "export": cmd_export,
-    "mark": cmd_mark,
-    "paths": cmd_paths,
-    "demo-server": cmd_demo_server,
+# Each command's module loads only when that command runs: the TUI's start never pays for
+# the reading commands' HTML parsing, nor `fetch` for theirs.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "extract": ("reader.cli.commands_tools", "cmd_extract"),
+    "fetch": ("reader.cli.commands_feeds", "cmd_fetch"),
+    "list": ("reader.cli.commands_read", "cmd_list"),
+    "show": ("reader.cli.commands_read", "cmd_show"),
+    "search": ("reader.cli.commands_read", "cmd_search"),
+    "add": ("reader.cli.commands_feeds", "cmd_add"),
+    "remove": ("reader.cli.commands_feeds", "cmd_remove"),
+    "sections": ("reader.cli.commands_read", "cmd_sections"),
+    "import": ("reader.cli.commands_feeds", "cmd_import"),
+    "export": ("reader.cli.commands_feeds", "cmd_export"),
+    "mark": ("reader.cli.commands_read", "cmd_mark"),
+    "paths": ("reader.cli.commands_tools", "cmd_paths"),
+    "demo-server": ("reader.cli.commands_tools", "cmd_demo_server"),
 }
+TUI_COMMAND = ("reader.cli.tui", "cmd_tui")
+
+
+def command_handler(name: str | None) -> Command:
+    """The function that runs command `name` (the TUI for none), its module imported now."""
+    module, function = COMMANDS.get(name or "", TUI_COMMAND)
+    return cast(Command, getattr(importlib.import_module(module), function))
 
 
 def main(
@@ -46,9 +52,8 @@ def main(
     out = out or sys.stdout
     err = err or sys.stderr
     args = build_parser().parse_args(argv)
-    handler = COMMANDS.get(args.command, cmd_tui)
     try:
-        return handler(args, out, err)
+        return command_handler(args.command)(args, out, err)
     except ConfigError as exc:
         print(f"reader: config error: {exc}", file=err)
         return EXIT_USAGE

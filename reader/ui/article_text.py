@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -18,9 +19,11 @@ from reader.core.model import Listing
 from reader.core.script.convert import search_spellings
 from reader.core.script.fold import fold_for_search
 from reader.core.script.view import ScriptView
-from reader.core.text.blocks import Block
 from reader.core.text.cells import clean_line, truncate_cells
 from reader.ui.timefmt import relative_time
+
+if TYPE_CHECKING:  # the HTML block builder (lxml) loads with the first article, not the list
+    from reader.core.text.blocks import Block
 
 LINK_STYLE = Style(underline=True, color="cyan")
 MATCH_STYLE = Style(reverse=True, bold=True)

@@ -6,8 +6,8 @@ draws. Pure functions on Pillow, so workers can draw off the UI thread.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
@@ -16,6 +16,16 @@ from textual.strip import Strip
 MAX_IMAGE_ROWS = 16  # a tall photo is shrunk to this many lines, so the story stays near
 GUESSED_ASPECT = (3, 2)  # width to height of a photo not downloaded yet: news photos' usual
 UPPER_HALF = "▀"
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
+
+
+def _open(path: Path) -> PILImage:
+    """Pillow's image at `path`: Pillow loads with the first photo, not with the app."""
+    from PIL import Image
+
+    return Image.open(path)
 
 
 def box_size(image_size: tuple[int, int] | None, width: int) -> tuple[int, int]:
@@ -34,7 +44,7 @@ def box_size(image_size: tuple[int, int] | None, width: int) -> tuple[int, int]:
 def image_size(path: Path) -> tuple[int, int] | None:
     """A stored photo's size in pixels, from its header alone; None when it cannot be read."""
     try:
-        with Image.open(path) as image:
+        with _open(path) as image:
             return image.size
     except (OSError, ValueError):
         return None
@@ -43,6 +53,8 @@ def image_size(path: Path) -> tuple[int, int] | None:
 def draw_halfblocks(path: Path, columns: int, rows: int) -> list[Strip] | None:
     """The photo at `path` scaled into `columns` x `rows` cells, one Strip a row; None when the
     stored file cannot be read."""
+    from PIL import Image
+
     try:
         with Image.open(path) as image:
             pixels = image.convert("RGB").resize((columns, rows * 2), Image.Resampling.BOX)

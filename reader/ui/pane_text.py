@@ -11,7 +11,6 @@ from rich.text import Text
 
 from reader.core.model import StoredArticle
 from reader.core.script.view import ScriptView
-from reader.core.text.blocks import html_to_blocks, text_to_blocks
 from reader.core.text.cells import clean_line
 from reader.ui.article_text import article_text
 from reader.ui.strings import label
@@ -52,6 +51,9 @@ def build_pane_text(
     """The article converted to the view's script and laid out as Text (slow: call it in a
     thread). With the full story, the web page's meta line follows the byline; with `images`,
     photos' labels carry their URLs for the pane to draw them."""
+    # The HTML block builder (lxml) loads with the first article shown, not with the app.
+    from reader.core.text.blocks import html_to_blocks, text_to_blocks
+
     item = article.listing
     blocks = html_to_blocks(view.html(article.shown_html(full_text), item.feed_url), item.link)
     if not blocks and article.text:

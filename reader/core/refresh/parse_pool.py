@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from reader.core.feeds.parse import ParsedFeed, parse_feed
 from reader.core.model import DEFAULT_TIMEZONE, PreparedArticle
 from reader.core.store.prepare import prepare
-from reader.core.store.search import index_form
+from reader.core.store.search import index_form_utf8
 
 T = TypeVar("T")
 
@@ -121,9 +121,9 @@ class LazyProcessPool(Executor):
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
         if self._pool is None:
-            # The search index's translate table is built once here, while the other cores
-            # are still idle, and every worker inherits it.
-            index_form("")
+            # The search index's tables are built once here, while the other cores are still
+            # idle, and every worker inherits them.
+            index_form_utf8("")
             # fork: the workers need only the parser, already imported here, and fork never
             # re-runs the program's main module (spawn would re-run `python -m reader`).
             context = multiprocessing.get_context("fork")

@@ -26,9 +26,13 @@ _MIN_COMPRESSED_BYTES = 64
 
 def pack(text: str) -> bytes:
     """A body as stored: the empty string as an empty BLOB, else a marker byte and the bytes."""
-    if not text:
+    return pack_utf8(text.encode("utf-8", "surrogatepass"))
+
+
+def pack_utf8(data: bytes) -> bytes:
+    """`pack` of text already encoded as `pack` encodes it (UTF-8, lone surrogates kept)."""
+    if not data:
         return b""
-    data = text.encode("utf-8", "surrogatepass")
     if len(data) >= _MIN_COMPRESSED_BYTES:
         squeezed = zlib.compress(data, COMPRESSION_LEVEL)
         if len(squeezed) < len(data):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 
 from reader.core.model import Article, PreparedArticle, RowValues
-from reader.core.store.codec import pack
+from reader.core.store.codec import pack_utf8
 from reader.core.store.schema import to_micros
-from reader.core.store.search import article_words
+from reader.core.store.search import article_words_utf8
 
 
 def article_digest(article: Article) -> str:
@@ -20,30 +20,36 @@ def article_digest(article: Article) -> str:
     Plain text is derived from the HTML, so it is not hashed (caches written while it was
     rewrite each article once, the first time its feed changes).
     """
+    return _digest(article, _utf8(article.summary_html), _utf8(article.content_html))
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _digest(article: Article, summary: bytes, content: bytes) -> str:
+    """`article_digest`, given the bodies already encoded by `_utf8`."""
     published = "" if article.published is None else str(to_micros(article.published))
-    parts = (
-        article.title,
-        article.link or "",
-        article.author or "",
-        published,
-        article.summary_html,
-        article.content_html,
-    )
     hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        encoded = part.encode("utf-8", "surrogatepass")
+    for part in (article.title, article.link or "", article.author or "", published):
+        encoded = _utf8(part)
+        hasher.update(len(encoded).to_bytes(8, "big"))
+        hasher.update(encoded)
+    for encoded in (summary, content):
         hasher.update(len(encoded).to_bytes(8, "big"))
         hasher.update(encoded)
     return hasher.hexdigest()
 
 
 def compute_row_values(article: Article, digest: str | None = None) -> RowValues:
-    """The derived values of an article, computed now (`digest` when already known)."""
+    """The derived values of an article, computed now (`digest` when already known); each
+    body is encoded once, for both the digest and the packed blob."""
+    summary, content = _utf8(article.summary_html), _utf8(article.content_html)
     return RowValues(
-        article_digest(article) if digest is None else digest,
-        pack(article.summary_html),
-        pack(article.content_html),
-        article_words(article.title, article.summary_html, article.content_html).encode(),
+        _digest(article, summary, content) if digest is None else digest,
+        pack_utf8(summary),
+        pack_utf8(content),
+        article_words_utf8(article.title, article.summary_html, article.content_html),
     )
 
 

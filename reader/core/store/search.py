@@ -6,6 +6,7 @@ and two-character queries (郑州, 台湾) are found, which the trigram tokenize
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 import sqlite3
@@ -66,6 +67,7 @@ _TOKEN = re.compile("[0-9A-Za-z\u0080-\U0010ffff]+")
 
 _index_table: tuple[int | str | None, ...] | None = None
 _index_table_lock = threading.Lock()
+_utf8_table: tuple[bytes, ...] | None = None
 
 
 def _load_index_table() -> tuple[int | str | None, ...]:
@@ -97,6 +99,21 @@ def _load_index_table() -> tuple[int | str | None, ...]:
                     table[code] = f" {chr(fold.get(code, code))} "
             _index_table = tuple(table.get(code, code) for code in range(0x10000))
         return _index_table
+
+
+def _load_utf8_table() -> tuple[bytes, ...]:
+    """The translate table with each BMP character's result as UTF-8 bytes (b"" when dropped),
+    for `codecs.charmap_encode`; built on first use, from the translate table itself."""
+    global _utf8_table
+    table = _index_table if _index_table is not None else _load_index_table()
+    with _index_table_lock:
+        if _utf8_table is None:
+            _utf8_table = tuple(
+                b"" if target is None
+                else (chr(target) if isinstance(target, int) else target).encode("utf-8")
+                for target in table
+            )  # fmt: skip
+        return _utf8_table
 
 
 def parse_ranges(pieces: str) -> list[tuple[int, int]]:
@@ -134,9 +151,27 @@ def article_words(title: str, summary_html: str, content_html: str) -> str:
     return index_words(title, article_text(summary_html, content_html))
 
 
+def article_words_utf8(title: str, summary_html: str, content_html: str) -> bytes:
+    """`article_words(...)` encoded as UTF-8, the form a parse worker hands to the store."""
+    return index_form_utf8(f"{title}\n{article_text(summary_html, content_html)}")
+
+
 def index_words(title: str, text: str) -> str:
     """The string put in the index for one article (see `index_form`)."""
     return index_form(f"{title}\n{text}")
+
+
+def index_form_utf8(text: str) -> bytes:
+    """`index_form(text).encode()`, in one pass from the text to the bytes.
+
+    `charmap_encode` looks each character up in a table of UTF-8 results, so the spaced-out
+    string is never built and never encoded apart; supplementary-plane text (rare) takes
+    `index_form`.
+    """
+    if _ASTRAL.search(text):
+        return index_form(text).encode()
+    table = _utf8_table if _utf8_table is not None else _load_utf8_table()
+    return codecs.charmap_encode(text, "strict", table)[0]
 
 
 def index_form(text: str) -> str:

@@ -1,0 +1,48 @@
+"""The UTF-8 index words a parse worker sends the store are exactly `index_form`'s words,
+encoded: the contentless index can only delete an article with the words it was given."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.feedgen import rss_feed
+from reader.core.feeds.parse import parse_feed
+from reader.core.store.search import (
+    article_words,
+    article_words_utf8,
+    index_form,
+    index_form_utf8,
+)
+
+
+@given(st.text())
+@settings(max_examples=500, deadline=None)
+def test_utf8_words_are_index_form_encoded(text: str) -> None:
+    assert index_form_utf8(text) == index_form(text).encode()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "鄭州地鐵 Metro 3 開通，ＡＢＣ測試。",
+        "café CAFÉ cafe\u0301 con\xadtent a\u200bb",
+        "好🎉消息 𠀀𪚥罕用字",  # supplementary-plane characters take the other path
+        "lone \ud800 surrogate",
+        "\x00\x1f\x7f\u2028\ufeff\uffff",
+    ],
+)
+def test_utf8_words_on_awkward_text(text: str) -> None:
+    assert index_form_utf8(text) == index_form(text).encode()
+
+
+@pytest.mark.parametrize("shape", ["description", "content"])
+def test_article_words_utf8_on_bench_feeds(shape: str) -> None:
+    articles = parse_feed(rss_feed(7, 10, shape=shape), "http://127.0.0.1/feed7.xml").articles
+    assert articles
+    for article in articles:
+        expected = article_words(article.title, article.summary_html, article.content_html)
+        got = article_words_utf8(article.title, article.summary_html, article.content_html)
+        assert got == expected.encode()
