@@ -69,7 +69,8 @@ def draw_halfblocks(path: Path, columns: int, rows: int) -> list[Strip] | None:
 
 def draw_in_box(path: Path, box_columns: int, box_rows: int) -> list[Strip] | None:
     """The photo drawn as large as fits a box laid out before its size was known (aspect
-    kept), padded with blank rows to the box's height so the text under it never moves."""
+    kept), padded above with blank rows to the box's height: the text under it never moves
+    and the photo stays right on its caption."""
     size = image_size(path)
     if size is None:
         return None
@@ -80,4 +81,4 @@ def draw_in_box(path: Path, box_columns: int, box_rows: int) -> list[Strip] | No
     strips = draw_halfblocks(path, columns, rows)
     if strips is None:
         return None
-    return strips + [Strip.blank(columns) for _ in range(box_rows - rows)]
+    return [Strip.blank(columns) for _ in range(box_rows - rows)] + strips
