@@ -307,3 +307,15 @@ async def test_hostile_images_leave_their_captions_alone_without_an_error(
         assert gif and all(g > 150 and r < 80 for r, g, _b in cell_colours(gif[0]))
         assert sum(is_photo_row(row) for row in rows) == len(gif)  # drawn once, nothing else
         assert not [n for n in app._notifications if n.severity == "error"]
+
+
+async def test_on_a_small_screen_a_photo_takes_at_most_half_the_pane(library: Library) -> None:
+    app = build_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_nth(app, pilot, 0)
+        rows = await drawn_rows(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        drawn = photo_rows_above(rows, CAPTION)
+        assert drawn and len(drawn) <= screen.pane.size.height // 2
+        assert row_of(rows, CAPTION) < screen.pane.size.height  # the caption on the first screen

@@ -7,7 +7,15 @@ from pathlib import Path
 
 from PIL import Image
 
-from reader.ui.halfblocks import MAX_IMAGE_ROWS, UPPER_HALF, box_size, draw_halfblocks, draw_in_box
+from reader.ui.halfblocks import (
+    MAX_IMAGE_ROWS,
+    MIN_IMAGE_ROWS,
+    UPPER_HALF,
+    box_size,
+    draw_halfblocks,
+    draw_in_box,
+    max_image_rows,
+)
 
 
 def save(tmp_path: Path, size: tuple[int, int], colour: tuple[int, int, int]) -> Path:
@@ -22,6 +30,13 @@ def test_a_box_keeps_the_aspect_at_two_pixels_a_cell_and_caps_the_rows() -> None
     columns, rows = box_size((100, 1000), 60)  # a tall photo: shrunk to the row cap
     assert rows == MAX_IMAGE_ROWS and columns == round(MAX_IMAGE_ROWS * 2 * 100 / 1000)
     assert box_size(None, 60)[1] == MAX_IMAGE_ROWS  # unknown size: the guessed 3:2, capped
+    assert box_size((80, 40), 60, max_rows=9) == (36, 9)  # a lower cap, the aspect kept
+
+
+def test_a_photo_takes_at_most_half_a_low_pane() -> None:
+    assert max_image_rows(40) == MAX_IMAGE_ROWS
+    assert max_image_rows(19) == 9
+    assert max_image_rows(0) == MIN_IMAGE_ROWS
 
 
 def test_each_cell_shows_the_upper_pixel_in_front_and_the_lower_behind(tmp_path: Path) -> None:
