@@ -1,7 +1,8 @@
 """Write SVG screenshots of the demo into screenshots/ at fixed sizes.
 
 Runs the demo server on a free loopback port, fills a throwaway cache from it, then drives
-the real app headless: `.venv/bin/python scripts/export_screenshots.py`.
+the real app headless: `.venv/bin/python scripts/export_screenshots.py`; name files (e.g.
+`article-photo-120x40.svg`) to write only those.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ SHOTS: list[tuple[str, tuple[int, int], Sequence[str]]] = [
     ("wide-traditional-160x48.svg", (160, 48), ("j", "enter", "t", "t")),
     ("search-120x40.svg", (120, 40), ("slash", *"郑州", "enter")),
     ("help-120x40.svg", (120, 40), ("question_mark",)),
+    # An article with its photo drawn in half-blocks above the caption (issue 16).
+    ("article-photo-120x40.svg", (120, 40), ("enter",)),
 ]
 
 
@@ -59,8 +62,9 @@ async def shoot(
         print(out / name)
 
 
-def main() -> int:
+def main(names: Sequence[str] = ()) -> int:
     out = ROOT / "screenshots"
+    shots = [shot for shot in SHOTS if not names or shot[0] in names]
     out.mkdir(exist_ok=True)
     server = start_demo_server(0)
     try:
@@ -77,7 +81,7 @@ def main() -> int:
             library = open_library(paths, config)
             try:
                 library.refresh()
-                for name, size, keys in SHOTS:
+                for name, size, keys in shots:
                     asyncio.run(shoot(library, name, size, keys, out))
             finally:
                 library.close()
@@ -87,4 +91,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

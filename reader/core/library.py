@@ -156,6 +156,8 @@ class Library:
                 progress=progress,
                 default_tz=self.config.settings.zone,
                 parsing=parse_settings(self.config),
+                # Photos of `full_text = true` feeds' new stories, unless photos are off.
+                image_cache=self.image_cache if self.config.settings.images == "on" else None,
             )
         )
         self.prune()

@@ -56,10 +56,10 @@ def block_text(block: Block, image_label: str, images: bool = False) -> Text:
     if block.kind == "rule":
         return Text("─" * 20, style="dim")
     if block.kind == "image":
-        label_style = Style(bold=True)
+        line = Text(image_label + " ", style=Style(bold=True))
         if images and block.url:
-            label_style += Style.from_meta({IMAGE_META: block.url})
-        line = Text(image_label + " ", style=label_style)
+            # On the label alone: a base style would reach the URL's line too, and draw it twice.
+            line.stylize(Style.from_meta({IMAGE_META: block.url}), 0, len(image_label))
         if block.text:
             line.append(block.text, style="italic")
         if block.url:

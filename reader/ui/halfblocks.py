@@ -14,6 +14,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 MAX_IMAGE_ROWS = 16  # a tall photo is shrunk to this many lines, so the story stays near
+MIN_IMAGE_ROWS = 4  # the row cap in a very low pane: still a recognisable thumbnail
 GUESSED_ASPECT = (3, 2)  # width to height of a photo not downloaded yet: news photos' usual
 UPPER_HALF = "▀"
 
@@ -28,15 +29,23 @@ def _open(path: Path) -> PILImage:
     return Image.open(path)
 
 
-def box_size(image_size: tuple[int, int] | None, width: int) -> tuple[int, int]:
+def max_image_rows(pane_height: int) -> int:
+    """The row cap for photos in a pane `pane_height` lines high: at most half of it, so a
+    photo never pushes the story off a small screen."""
+    return max(MIN_IMAGE_ROWS, min(MAX_IMAGE_ROWS, pane_height // 2))
+
+
+def box_size(
+    image_size: tuple[int, int] | None, width: int, max_rows: int = MAX_IMAGE_ROWS
+) -> tuple[int, int]:
     """Columns and rows a photo of `image_size` pixels takes in a pane `width` cells wide:
     as wide as allowed, aspect kept (a cell is one pixel wide and two high), rows capped."""
     pixel_width, pixel_height = image_size or GUESSED_ASPECT
     pixel_width, pixel_height = max(pixel_width, 1), max(pixel_height, 1)
     columns = max(1, width if image_size is None else min(width, pixel_width))
     rows = max(1, round(columns * pixel_height / pixel_width / 2))
-    if rows > MAX_IMAGE_ROWS:
-        rows = MAX_IMAGE_ROWS
+    if rows > max_rows:
+        rows = max_rows
         columns = max(1, min(columns, round(rows * 2 * pixel_width / pixel_height)))
     return columns, rows
 
@@ -81,15 +90,16 @@ def draw_halfblocks(path: Path, columns: int, rows: int) -> list[Strip] | None:
 
 def draw_in_box(path: Path, box_columns: int, box_rows: int) -> list[Strip] | None:
     """The photo drawn as large as fits a box laid out before its size was known (aspect
-    kept), padded with blank rows to the box's height so the text under it never moves."""
+    kept), padded above with blank rows to the box's height: the text under it never moves
+    and the photo stays right on its caption."""
     size = image_size(path)
     if size is None:
         return None
-    columns, rows = box_size(size, box_columns)
+    columns, rows = box_size(size, box_columns, box_rows)
     if rows > box_rows:
         rows = box_rows
         columns = max(1, min(columns, round(rows * 2 * size[0] / max(size[1], 1))))
     strips = draw_halfblocks(path, columns, rows)
     if strips is None:
         return None
-    return strips + [Strip.blank(columns) for _ in range(box_rows - rows)]
+    return [Strip.blank(columns) for _ in range(box_rows - rows)] + strips

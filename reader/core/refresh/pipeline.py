@@ -17,6 +17,7 @@ from reader.core.store.database import Store
 
 if TYPE_CHECKING:
     from reader.core.refresh.parse_pool import FeedParser, ParseSettings
+    from reader.core.store.image_cache import ImageCache
 
 MAX_FULL_TEXTS_PER_FEED = 30  # a feed that suddenly lists 500 new items must not stall a refresh
 # A write transaction takes at most this many waiting feeds, or stops once it holds this many
@@ -120,6 +121,7 @@ class RefreshSummary:
     received: dict[str, int] = field(default_factory=dict)  # feed URL -> articles it gave
     full_texts: int = 0  # stories fetched for `full_text = true` feeds
     full_text_failures: list[str] = field(default_factory=list)
+    images: int = 0  # photos of those stories stored in the image cache (issue 16)
 
     @property
     def ok(self) -> list[FetchResult]:
@@ -143,9 +145,11 @@ async def refresh_feeds(
     progress: ProgressCallback | None = None,
     default_tz: tzinfo = UTC,
     parsing: ParseSettings | None = None,
+    image_cache: ImageCache | None = None,
 ) -> RefreshSummary:
     """Fetch `feeds` with at most `concurrency` at once, storing each as soon as it arrives;
-    then the web pages of new articles in feeds that ask for full text (in `default_tz`)."""
+    then the web pages of new articles in feeds that ask for full text (in `default_tz`), and
+    their photos into `image_cache` when given."""
     # Feed parsing (lxml, multiprocessing) loads with the first refresh, not with this module.
     from reader.core.refresh.parse_pool import ParseSettings, open_parser
 
@@ -206,6 +210,13 @@ async def refresh_feeds(
             summary.full_texts, summary.full_text_failures = await fill_full_texts(
                 store, session, wanted, default_tz, concurrency=min(4, concurrency)
             )
+            if image_cache is not None:  # so a story never opened is complete offline too
+                from reader.core.refresh.images import prefetch_article_photos
+
+                article_ids = [article_id for article_id, _link in wanted]
+                summary.images = await prefetch_article_photos(
+                    store, session, article_ids, image_cache
+                )
     order = {feed.url: index for index, feed in enumerate(feeds)}
     summary.results.sort(key=lambda r: order.get(r.url, total))
     return summary

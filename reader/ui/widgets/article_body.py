@@ -22,7 +22,7 @@ from textual.widget import Widget
 
 from reader.core.text.layout import line_spans
 from reader.ui.article_text import IMAGE_META
-from reader.ui.halfblocks import box_size
+from reader.ui.halfblocks import MAX_IMAGE_ROWS, box_size, max_image_rows
 
 RECENT_TEXTS = 3  # texts whose drawn lines are kept: one article in the three scripts
 
@@ -93,7 +93,9 @@ class ArticleBody(Widget):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.text = Text()
-        self._wrapped: tuple[int, Wrapped] = (-1, _NOT_WRAPPED)
+        # The text laid out at a width and a photo row cap (which follows the pane's height).
+        self._wrapped: tuple[tuple[int, int], Wrapped] = ((-1, 0), _NOT_WRAPPED)
+        self._image_row_cap = MAX_IMAGE_ROWS
         self._strips: dict[int, Strip] = {}  # drawn lines of `text` at `_strips_width`
         self._strips_width = -1
         # Drawn lines of texts shown recently (the same article in each script), newest last.
@@ -108,7 +110,7 @@ class ArticleBody(Widget):
         self.text = text
         if image_sizes is not None:
             self.image_sizes.update(image_sizes)
-        self._wrapped = (-1, _NOT_WRAPPED)
+        self._wrapped = ((-1, 0), _NOT_WRAPPED)
         self._strips, self._strips_width = {}, -1
         for index, (shown, width, strips) in enumerate(self._recent_strips):
             if shown is text:  # the very Text shown before: its drawn lines still hold
@@ -128,8 +130,10 @@ class ArticleBody(Widget):
         return self._wrapped_at(width).lines
 
     def _wrapped_at(self, width: int) -> Wrapped:
-        if self._wrapped[0] != width:
-            self._wrapped = (width, self._with_images(self._wrap(width), width))
+        key = (width, self._max_image_rows())
+        if self._wrapped[0] != key:
+            self._image_row_cap = key[1]
+            self._wrapped = (key, self._with_images(self._wrap(width), width))
         if self._strips_width != width:
             self._strips, self._strips_width = {}, width
         return self._wrapped[1]
@@ -148,6 +152,15 @@ class ArticleBody(Widget):
         _recent_wraps[key] = ((text.style, list(text.spans)), wrapped)
         return wrapped
 
+    def _max_image_rows(self) -> int:
+        """The photos' row cap for the height of the pane this body scrolls in."""
+        parent = self.parent
+        return max_image_rows(parent.size.height if isinstance(parent, Widget) else 0)
+
+    def _box(self, url: str, width: int) -> tuple[int, int]:
+        """Columns and rows a photo takes at `width` (a guessed shape until its size is known)."""
+        return box_size(self.image_sizes.get(url), width, self._image_row_cap)
+
     def _with_images(self, wrapped: Wrapped, width: int) -> Wrapped:
         """`wrapped` with each photo's rows put above its label: as many as the photo takes at
         this width (a guessed shape until its size is known), none when it failed."""
@@ -165,14 +178,14 @@ class ArticleBody(Widget):
         new_starts = list(starts)
         image_rows: dict[int, tuple[str, int]] = {}
         for paragraph, url in reversed(found):  # from the end, so earlier rows stay put
-            _columns, rows = box_size(self.image_sizes.get(url), width)
+            _columns, rows = self._box(url, width)
             at = starts[paragraph]
             new_lines[at:at] = [Text() for _ in range(rows)]
             for later in range(paragraph + 1, len(new_starts)):
                 new_starts[later] += rows
         shift = 0
         for paragraph, url in found:
-            _columns, rows = box_size(self.image_sizes.get(url), width)
+            _columns, rows = self._box(url, width)
             at = starts[paragraph] + shift
             new_starts[paragraph] = at
             image_rows.update({at + index: (url, index) for index in range(rows)})
@@ -181,7 +194,7 @@ class ArticleBody(Widget):
 
     def images_changed(self) -> None:
         """Photos were drawn or failed: lay out again (a failed photo's rows go)."""
-        self._wrapped = (-1, _NOT_WRAPPED)
+        self._wrapped = ((-1, 0), _NOT_WRAPPED)
         self._strips.clear()
         self._recent_strips.clear()
         self.refresh(layout=True)
@@ -236,7 +249,7 @@ class ArticleBody(Widget):
 
     def _image_line(self, url: str, index: int, width: int, base: RichStyle) -> Strip:
         """One row of a photo, or of its blank placeholder while it is fetched and drawn."""
-        columns, rows = box_size(self.image_sizes.get(url), width)
+        columns, rows = self._box(url, width)
         drawn = self.image_strips.get((url, columns, rows))
         if drawn is None or index >= len(drawn):
             self.post_message(self.ImageWanted(url, columns, rows))
