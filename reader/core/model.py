@@ -30,6 +30,12 @@ class FeedConfig:
     region: Region | None = None  # where the text comes from; None: from the feed's language
     full_text: bool = False  # fetch each new article's web page during refresh
     script: ScriptMode | None = None  # per-feed script override
+    # Issue 17, only ever from the user's own config (never from OPML): a program that pipes
+    # the downloaded body before parsing, and an HTTP basic login (the password never shown).
+    filter: str | None = None
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    password_command: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
