@@ -131,7 +131,12 @@ class HttpFeedSession:
         except httpx.InvalidURL as error:
             raise FetchFailed(f"invalid address: {error}") from None
         except httpx.HTTPError as error:
-            raise FetchFailed(describe_error(error, settings)) from None
+            message = describe_error(error, settings)
+            if settings.proxy and isinstance(error, httpx.ConnectError | httpx.ProxyError):
+                # Say it was the proxy, by host and port only: its address may hold a password.
+                proxy = urlsplit(settings.proxy)
+                message = f"proxy {proxy.hostname}:{proxy.port or 'default port'}: {message}"
+            raise FetchFailed(message) from None
         except OSError as error:
             raise FetchFailed(f"network error: {error}") from None
 
