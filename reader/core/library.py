@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 # For the CLI and the UI, which never import reader.core.store: open_store and the cache's errors.
 from pathlib import Path
 
+# exec: feeds (issue 17), which the CLI keeps out of OPML exports.
+from reader.core.backends.feed_access import is_exec_url as is_exec_url
 from reader.core.backends.sync_source import SyncError as SyncError
 from reader.core.store.connection import move_aside as move_aside
 from reader.core.store.errors import CorruptDatabaseError as CorruptDatabaseError

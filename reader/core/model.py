@@ -244,3 +244,23 @@ class StoredArticle:
     def shown_page_meta(self, full_text: bool = True) -> PageMeta | None:
         """The web page's meta when its story is what `shown_html` gives, else None."""
         return self.page_meta if full_text and self.full_html else None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMark:
+    """An article's read and star state by feed URL and GUID: what carries marks between caches
+    (`reader export --state`, issue 17)."""
+
+    feed_url: str
+    entry_id: str
+    read: bool
+    starred: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MarksImported:
+    """What importing marks did: articles changed, already so, and not in this cache."""
+
+    changed: int
+    unchanged: int
+    unknown: int

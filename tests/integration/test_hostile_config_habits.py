@@ -67,7 +67,7 @@ BROKEN: dict[str, tuple[str, int, tuple[str, ...]]] = {
         ("settings.proxy",),
     ),
 }
-COMMANDS = [["fetch"], ["list"], ["sections"], ["export"]]
+COMMANDS = [["fetch"], ["list"], ["sections"], ["export"], ["export", "--state", "-"]]
 
 
 @pytest.mark.parametrize("name", BROKEN)
