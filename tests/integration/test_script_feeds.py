@@ -166,3 +166,15 @@ def test_an_opml_file_never_brings_a_program(tmp_path: Path) -> None:
     code, _, err = run_cli("add", f"exec:touch {marker}", "--config", str(config))
     assert code == 2 and "not an http(s) URL" in err
     assert "exec:" not in config.read_text(encoding="utf-8")
+
+
+def test_opml_export_leaves_programs_out(tmp_path: Path, feed_server: FeedServer) -> None:
+    url = feed_server.add("/feed.xml", FEED)
+    secret_command = "exec:fetch-feed --token SECRET-TOKEN"
+    config = write_config(
+        tmp_path / "config.toml", [{"url": url, "filter": "cat"}, {"url": secret_command}]
+    )
+    code, out, err = run_cli("export", "--config", str(config))
+    assert code == 0 and url in out
+    assert "exec:" not in out and "SECRET-TOKEN" not in out and "cat" not in out
+    assert "left out 1 exec: feeds" in err
