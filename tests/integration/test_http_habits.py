@@ -220,3 +220,22 @@ def test_a_proxy_that_is_not_there_is_a_feed_error(
     error = str(result["feeds"][0]["error"])  # type: ignore[index]
     assert error == f"proxy 127.0.0.1:{dead.rsplit(':', 1)[1]}: connection refused"
     assert titles(config) == ["只給會員"]
+
+
+def test_a_shared_password_command_runs_once_per_refresh(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    urls = [
+        feed_server.add_handler(f"/members{n}.xml", login_required("me", SECRET)) for n in range(3)
+    ]
+    runs = tmp_path / "runs"
+    script = tmp_path / "password.sh"
+    script.write_text(f"echo run >> '{runs}'\necho {SECRET}\n", encoding="utf-8")
+    command = f"sh '{script}'"
+    config = write_config(
+        tmp_path / "config.toml",
+        [{"url": url, "user": "me", "password_command": command} for url in urls],
+    )
+    result = fetch(config)
+    assert result["code"] == 0 and result["ok"] == 3
+    assert runs.read_text(encoding="utf-8").count("run") == 1

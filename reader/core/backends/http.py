@@ -68,7 +68,8 @@ class HttpFeedSession:
         self.client = client
         self.settings = settings
         self.logins = logins or {}
-        self._auth: dict[str, httpx.BasicAuth] = {}  # resolved once per session
+        # A password_command runs once per refresh, however many feeds share it.
+        self._passwords: dict[str, asyncio.Task[str]] = {}
 
     async def _auth_for(self, url: str) -> httpx.BasicAuth | None:
         """The feed's basic login, running its password_command on first use; FetchFailed when
@@ -76,18 +77,23 @@ class HttpFeedSession:
         login = self.logins.get(url)
         if login is None:
             return None
-        if url not in self._auth:
-            password = login.password
-            if password is None:
-                assert login.password_command is not None
-                try:
-                    password = await asyncio.to_thread(
-                        password_from_command, login.password_command, "password_command"
-                    )
-                except PasswordCommandFailed as error:
-                    raise FetchFailed(str(error)) from None
-            self._auth[url] = httpx.BasicAuth(login.user, password)
-        return self._auth[url]
+        password = login.password
+        if password is None:
+            assert login.password_command is not None
+            command = login.password_command
+            if command not in self._passwords:
+                task = asyncio.create_task(
+                    asyncio.to_thread(password_from_command, command, "password_command")
+                )
+                # Its failure is read here too, in case every feed waiting for it gave up.
+                task.add_done_callback(lambda done: done.cancelled() or done.exception())
+                self._passwords[command] = task
+            try:
+                # Shielded: a feed that gives up waiting (its deadline) leaves it to the others.
+                password = await asyncio.shield(self._passwords[command])
+            except PasswordCommandFailed as error:
+                raise FetchFailed(str(error)) from None
+        return httpx.BasicAuth(login.user, password)
 
     async def fetch(self, url: str, validators: Validators) -> FeedDownload:
         """Download one feed; never raises for the feed's own problems."""
