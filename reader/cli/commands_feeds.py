@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import io
 import json
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from reader.cli.errors import EXIT_FAILED, EXIT_OK, CliError
 from reader.cli.setup import finish_index_rebuild, opened, resolve_paths
-from reader.core.config import load_config
+from reader.core.config import load_config, write_atomic
 from reader.core.feeds.subscriptions import add_feeds, remove_feed
-from reader.core.library import Library, SyncError
-from reader.core.model import FeedConfig, Section
+from reader.core.library import Library, SyncError, is_exec_url
+from reader.core.model import ArticleMark, FeedConfig, Section
 from reader.core.text.cells import clean_line
 
 
@@ -190,6 +192,12 @@ def cmd_remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from reader.core.feeds.opml import read_opml
 
+    if args.state is not None:
+        if args.file is not None:
+            raise CliError("give an OPML file or --state FILE, not both")
+        return import_state(args, out, err)
+    if args.file is None:
+        raise CliError("give an OPML file to import (or --state FILE for read and star marks)")
     user_config_only(args, "import")
     try:
         data = args.file.read_bytes()
@@ -223,6 +231,10 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from reader.core.feeds.opml import write_opml
 
+    if args.state is not None:
+        if args.file is not None:
+            raise CliError("give an OPML file or --state FILE, not both")
+        return export_state(args, out, err)
     paths = resolve_paths(args)
     config = load_config(paths.config_file)
     sections = config.sections
@@ -231,10 +243,103 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             sections = tuple(
                 Section(name, tuple(library.feeds(name))) for name in library.section_names()
             )
+    # exec: feeds run programs on this machine: they stay out of a file meant for other readers.
+    programs = sum(is_exec_url(feed.url) for section in sections for feed in section.feeds)
+    if programs:
+        sections = tuple(
+            Section(s.name, tuple(f for f in s.feeds if not is_exec_url(f.url))) for s in sections
+        )
+        print(f"reader: left out {programs} exec: feeds (they run programs here)", file=err)
     data = write_opml(sections)
     if args.file:
         args.file.write_bytes(data)
         print(f"wrote {sum(len(s.feeds) for s in sections)} feeds to {args.file}", file=out)
     else:
         out.write(data.decode("utf-8"))
+    return EXIT_OK
+
+
+# ---- read and star marks between machines (issue 17) ------------------------------------------
+
+STATE_FORMAT = "reader-read-state"
+STATE_VERSION = 1
+
+
+def export_state(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`reader export --state FILE`: every cached article's read and star marks as JSON."""
+    with opened(args, err) as library:
+        marks = library.store.article_marks()
+    document = {
+        "format": STATE_FORMAT,
+        "version": STATE_VERSION,
+        "exported": datetime.now(UTC).isoformat(timespec="seconds"),
+        "articles": [
+            {"feed": m.feed_url, "guid": m.entry_id, "read": m.read, "starred": m.starred}
+            for m in marks
+        ],
+    }
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    if str(args.state) == "-":
+        out.write(text)
+        return EXIT_OK
+    try:
+        write_atomic(args.state, text)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.state}: {exc.strerror or exc}", EXIT_FAILED) from None
+    starred = sum(m.starred for m in marks)
+    print(
+        f"wrote the marks of {len(marks)} articles ({sum(m.read for m in marks)} read, "
+        f"{starred} starred) to {args.state}",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def read_state_file(path: Path) -> list[ArticleMark]:
+    """The marks in a file `export --state` wrote; CliError (exit 2) saying what is wrong."""
+    try:
+        data = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CliError(f"{path}: not a read-state file (not JSON: {exc})") from None
+    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+        raise CliError(f"{path}: not a read-state file (`reader export --state` writes one)")
+    version = data.get("version")
+    if version != STATE_VERSION:
+        raise CliError(f"{path}: read-state version {version!r} is not one this reader knows (1)")
+    items = data.get("articles")
+    if not isinstance(items, list):
+        raise CliError(f"{path}: 'articles' must be a list")
+    marks = []
+    for number, item in enumerate(items, 1):
+        if not (
+            isinstance(item, dict)
+            and isinstance(item.get("feed"), str)
+            and isinstance(item.get("guid"), str)
+            and isinstance(item.get("read"), bool)
+            and isinstance(item.get("starred"), bool)
+        ):
+            raise CliError(
+                f"{path}: article {number}: expected feed and guid (text), read and starred "
+                "(true or false)"
+            )
+        marks.append(ArticleMark(item["feed"], item["guid"], item["read"], item["starred"]))
+    return marks
+
+
+def import_state(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`reader import --state FILE`: apply the marks by feed URL and GUID; the whole file is
+    checked before anything changes, and marks of articles not cached here are only counted."""
+    marks = read_state_file(args.state)
+    with opened(args, err) as library:
+        done = library.store.import_marks(marks)
+        waiting = library.store.pending_count() if library.config.sync is not None else 0
+    print(
+        f"marks applied: {done.changed} articles changed, {done.unchanged} already so, "
+        f"{done.unknown} not in this cache",
+        file=out,
+    )
+    if waiting:
+        print(f"  {waiting} changes wait to be sent to the sync server", file=out)
     return EXIT_OK

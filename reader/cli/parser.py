@@ -80,11 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("sections", "list sections with their feeds and unread counts")
 
-    p = command("import", "import feeds from an OPML file")
-    p.add_argument("file", type=Path)
+    p = command("import", "import feeds from an OPML file (or read and star marks: --state)")
+    p.add_argument("file", type=Path, nargs="?")
+    p.add_argument(
+        "--state", type=Path, metavar="FILE", help="apply the read and star marks in FILE"
+    )
 
-    p = command("export", "export sections and feeds as OPML 2.0")
+    p = command("export", "export sections and feeds as OPML 2.0 (or read and star marks)")
     p.add_argument("file", type=Path, nargs="?", help="write here instead of standard output")
+    p.add_argument(
+        "--state", type=Path, metavar="FILE", help="write read and star marks as JSON (- : stdout)"
+    )
 
     p = command("mark", "mark an article read, unread, starred or unstarred")
     p.add_argument("id", type=int)

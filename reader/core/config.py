@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from reader.core.backends import feed_access  # issue 17's keys
 from reader.core.backends.sync_settings import SyncConfigProblem, SyncSettings, sync_settings
 from reader.core.model import (
     DEFAULT_TIMEZONE,
@@ -81,6 +82,11 @@ class Settings:
     """Photos in the reading pane at start: on or off (`i` toggles, and the app remembers)."""
     image_cache_mb: int = 300
     """Megabytes of photos kept on disk for offline reading; the least recently shown go first."""
+    # HTTP (issue 17).
+    user_agent: str = ""
+    """User-Agent sent with feeds and pages; empty: reader's own."""
+    proxy: str = field(default="", repr=False)  # may hold a proxy password
+    """Proxy for every download (http://, https://, socks5://); empty: HTTP(S)_PROXY, ALL_PROXY."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -262,10 +268,13 @@ def _settings(raw: Any, path: Path, locate: _Locator) -> Settings:
                 f"settings.timezone: unknown time zone {values['timezone']!r}",
                 locate.key("timezone", "settings"),
             ) from None
+    for key in ("user_agent", "proxy"):  # issue 17
+        if key in values and (problem := feed_access.http_setting_problem(key, values[key])):
+            raise ConfigError(path, problem, locate.key(key, "settings"))
     return Settings(**values)
 
 
-_FEED_KEYS = {"url", "title", "region", "full_text", "script"}
+_FEED_KEYS = {"url", "title", "region", "full_text", "script", *feed_access.FEED_ACCESS_KEYS}
 
 
 def _sections(raw: Any, path: Path, locate: _Locator) -> tuple[Section, ...]:
@@ -313,10 +322,12 @@ def _feed(raw: Any, section: str, path: Path, locate: _Locator, line: int | None
         if key not in _FEED_KEYS:
             raise ConfigError(path, f"section.feed.{key}: unknown key", locate.key_after(key, line))
     url = raw.get("url")
-    if not isinstance(url, str) or not re.match(r"(?i)^https?://[^\s/]+", url):
+    if not isinstance(url, str) or not (
+        re.match(r"(?i)^https?://[^\s/]+", url) or feed_access.is_exec_url(url)
+    ):
         raise ConfigError(
             path,
-            f"section.feed.url: expected an http(s) URL, got {url!r}",
+            f"section.feed.url: expected an http(s) URL or exec:COMMAND, got {url!r}",
             locate.key_after("url", line),
         )
     title = raw.get("title")
@@ -345,7 +356,11 @@ def _feed(raw: Any, section: str, path: Path, locate: _Locator, line: int | None
             f"section.feed.script: {script!r} is not one of {', '.join(SCRIPT_MODES)}",
             locate.key_after("script", line),
         )
-    return FeedConfig(url=url, title=title, region=region, full_text=full_text, script=script)
+    try:  # issue 17: exec: commands, filter and login
+        access = feed_access.feed_access(raw, url)
+    except feed_access.FeedAccessProblem as problem:
+        raise ConfigError(path, problem.message, locate.key_after(problem.key, line)) from None
+    return FeedConfig(url, title, region, full_text, script, **access)
 
 
 def _type_name(kind: type) -> str:

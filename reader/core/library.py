@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 # For the CLI and the UI, which never import reader.core.store: open_store and the cache's errors.
 from pathlib import Path
 
+# exec: feeds (issue 17), which the CLI keeps out of OPML exports.
+from reader.core.backends.feed_access import is_exec_url as is_exec_url
 from reader.core.backends.sync_source import SyncError as SyncError
 from reader.core.store.connection import move_aside as move_aside
 from reader.core.store.errors import CorruptDatabaseError as CorruptDatabaseError
@@ -44,13 +46,28 @@ def fetch_settings(config: Config) -> FetchSettings:
     from reader.core.backends.http import FetchSettings
 
     s = config.settings
-    return FetchSettings(
+    settings = FetchSettings(
         concurrency=s.concurrency,
         connect_timeout=s.connect_timeout,
         read_timeout=s.read_timeout,
         deadline=s.feed_deadline,
         max_bytes=s.max_feed_bytes,
+        proxy=s.proxy or None,
     )
+    return replace(settings, user_agent=s.user_agent) if s.user_agent else settings
+
+
+def feed_backend(config: Config) -> Backend:
+    """The refresh's backend: HTTP with the config's limits, agent, proxy and feed logins,
+    wrapped so the config's exec: feeds and filters run (issue 17)."""
+    from reader.core.backends.command_source import CommandBackend, CommandLimits
+    from reader.core.backends.feed_access import feed_logins
+    from reader.core.backends.http import HttpBackend
+
+    feeds = [feed for section in config.sections for feed in section.feeds]
+    http = HttpBackend(fetch_settings(config), logins=feed_logins(feeds))
+    s = config.settings
+    return CommandBackend(http, feeds, CommandLimits(s.feed_deadline, s.max_feed_bytes))
 
 
 def parse_settings(config: Config) -> ParseSettings:
@@ -87,15 +104,16 @@ class Library:
     config: Config
     store: Store
     given_backend: Backend | None = field(default=None, repr=False)
+    made_backend: Backend | None = field(default=None, init=False, repr=False)  # from the config
     last_sync: SyncReport | None = None  # what the last refresh from a sync server did
 
     @property
     def backend(self) -> Backend:
-        if self.given_backend is None:
-            from reader.core.backends.http import HttpBackend
-
-            self.given_backend = HttpBackend(fetch_settings(self.config))
-        return self.given_backend
+        if self.given_backend is not None:
+            return self.given_backend
+        if self.made_backend is None:
+            self.made_backend = feed_backend(self.config)
+        return self.made_backend
 
     def sync_source(self) -> SyncSource:
         """A client of the configured sync server (not logged in yet); raises SyncError when its
@@ -310,6 +328,7 @@ class Library:
     def reload_config(self) -> None:
         """Re-read the config file (after add/remove/import); bring the cache's feed list along."""
         self.config = load_config(self.paths.config_file)
+        self.made_backend = None  # feeds, logins and filters may have changed
         if self.config.sync is None:  # with a sync server, its subscriptions are the feeds
             self.store.sync_feeds(self.config.sections)
 

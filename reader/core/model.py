@@ -30,6 +30,12 @@ class FeedConfig:
     region: Region | None = None  # where the text comes from; None: from the feed's language
     full_text: bool = False  # fetch each new article's web page during refresh
     script: ScriptMode | None = None  # per-feed script override
+    # Issue 17, only ever from the user's own config (never from OPML): a program that pipes
+    # the downloaded body before parsing, and an HTTP basic login (the password never shown).
+    filter: str | None = None
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    password_command: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,3 +244,23 @@ class StoredArticle:
     def shown_page_meta(self, full_text: bool = True) -> PageMeta | None:
         """The web page's meta when its story is what `shown_html` gives, else None."""
         return self.page_meta if full_text and self.full_html else None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMark:
+    """An article's read and star state by feed URL and GUID: what carries marks between caches
+    (`reader export --state`, issue 17)."""
+
+    feed_url: str
+    entry_id: str
+    read: bool
+    starred: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MarksImported:
+    """What importing marks did: articles changed, already so, and not in this cache."""
+
+    changed: int
+    unchanged: int
+    unknown: int

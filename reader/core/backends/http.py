@@ -12,9 +12,9 @@ import http
 import socket
 import ssl
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -22,6 +22,8 @@ import httpx
 from reader import __version__
 from reader.core.backends.base import FeedDownload, FetchFailed, ImageBody, Page
 from reader.core.backends.capped_body import read_capped_body
+from reader.core.backends.feed_access import Login
+from reader.core.backends.passwords import PasswordCommandFailed, password_from_command
 from reader.core.model import Validators
 
 USER_AGENT = f"reader-tui/{__version__} (terminal news reader; feed fetcher)"
@@ -47,6 +49,7 @@ class FetchSettings:
     max_image_bytes: int = 10 * 1024 * 1024  # the same cap for one image
     max_redirects: int = 5
     user_agent: str = USER_AGENT
+    proxy: str | None = field(default=None, repr=False)  # None: the environment's proxies
 
 
 def format_seconds(seconds: float) -> str:
@@ -56,9 +59,41 @@ def format_seconds(seconds: float) -> str:
 class HttpFeedSession:
     """Downloads feeds and pages through one shared client; see `fetch` and `fetch_page`."""
 
-    def __init__(self, client: httpx.AsyncClient, settings: FetchSettings) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        settings: FetchSettings,
+        logins: Mapping[str, Login] | None = None,
+    ) -> None:
         self.client = client
         self.settings = settings
+        self.logins = logins or {}
+        # A password_command runs once per refresh, however many feeds share it.
+        self._passwords: dict[str, asyncio.Task[str]] = {}
+
+    async def _auth_for(self, url: str) -> httpx.BasicAuth | None:
+        """The feed's basic login, running its password_command on first use; FetchFailed when
+        that command gives no password (its message never holds the command's output)."""
+        login = self.logins.get(url)
+        if login is None:
+            return None
+        password = login.password
+        if password is None:
+            assert login.password_command is not None
+            command = login.password_command
+            if command not in self._passwords:
+                task = asyncio.create_task(
+                    asyncio.to_thread(password_from_command, command, "password_command")
+                )
+                # Its failure is read here too, in case every feed waiting for it gave up.
+                task.add_done_callback(lambda done: done.cancelled() or done.exception())
+                self._passwords[command] = task
+            try:
+                # Shielded: a feed that gives up waiting (its deadline) leaves it to the others.
+                password = await asyncio.shield(self._passwords[command])
+            except PasswordCommandFailed as error:
+                raise FetchFailed(str(error)) from None
+        return httpx.BasicAuth(login.user, password)
 
     async def fetch(self, url: str, validators: Validators) -> FeedDownload:
         """Download one feed; never raises for the feed's own problems."""
@@ -102,7 +137,12 @@ class HttpFeedSession:
         except httpx.InvalidURL as error:
             raise FetchFailed(f"invalid address: {error}") from None
         except httpx.HTTPError as error:
-            raise FetchFailed(describe_error(error, settings)) from None
+            message = describe_error(error, settings)
+            if settings.proxy and isinstance(error, httpx.ConnectError | httpx.ProxyError):
+                # Say it was the proxy, by host and port only: its address may hold a password.
+                proxy = urlsplit(settings.proxy)
+                message = f"proxy {proxy.hostname}:{proxy.port or 'default port'}: {message}"
+            raise FetchFailed(message) from None
         except OSError as error:
             raise FetchFailed(f"network error: {error}") from None
 
@@ -126,8 +166,13 @@ class HttpFeedSession:
         moved_to: str | None = None  # set while every hop so far was permanent
         all_permanent = True
         headers = self._request_headers(validators, accept)
+        auth = await self._auth_for(url)
+        origin = (current.scheme, current.host, current.port)
         for _hop in range(self.settings.max_redirects + 1):
-            async with self.client.stream("GET", current, headers=headers) as response:
+            # The login goes only to the feed's own origin, never to where a redirect points.
+            hop_auth = auth if (current.scheme, current.host, current.port) == origin else None
+            request = self.client.stream("GET", current, headers=headers, auth=hop_auth)
+            async with request as response:
                 status = response.status_code
                 if status in REDIRECT_CODES:
                     target = redirect_target(response)
@@ -150,7 +195,10 @@ class HttpFeedSession:
                         moved_to=moved_to,
                     )
                 if not 200 <= status < 300:
-                    raise FetchFailed(f"HTTP {status} {reason_phrase(response)}".rstrip(), status)
+                    message = f"HTTP {status} {reason_phrase(response)}".rstrip()
+                    if status == 401 and auth is None:
+                        message += " (this feed needs a user and password in the config)"
+                    raise FetchFailed(message, status)
                 limit = self.settings.max_bytes if max_bytes is None else max_bytes
                 body = await read_capped_body(response, limit)
                 return FeedDownload(
@@ -243,9 +291,11 @@ class HttpBackend:
         settings: FetchSettings | None = None,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
+        logins: Mapping[str, Login] | None = None,
     ) -> None:
         self.settings = settings if settings is not None else FetchSettings()
         self.transport = transport
+        self.logins = dict(logins or {})
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[HttpFeedSession]:
@@ -267,5 +317,8 @@ class HttpBackend:
             headers={"User-Agent": settings.user_agent},
             transport=self.transport,
             event_hooks={"response": [_vet_redirect]},
+            # The proxy setting, else HTTP_PROXY/HTTPS_PROXY/ALL_PROXY/NO_PROXY (trust_env).
+            proxy=settings.proxy or None,
+            trust_env=True,
         ) as client:
-            yield HttpFeedSession(client, settings)
+            yield HttpFeedSession(client, settings, self.logins)

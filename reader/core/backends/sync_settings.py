@@ -5,10 +5,12 @@ The password is never shown: its field is left out of repr, and errors name keys
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
+
+from reader.core.backends.passwords import PasswordCommandFailed as PasswordCommandFailed
+from reader.core.backends.passwords import password_from_command
 
 SyncService = Literal["ttrss", "fever"]
 SYNC_SERVICES: tuple[SyncService, ...] = ("ttrss", "fever")
@@ -22,10 +24,6 @@ class SyncConfigProblem(Exception):
         super().__init__(message)
         self.message = message
         self.key = key
-
-
-class PasswordCommandFailed(Exception):
-    """`password_command` could not give a password; the message never holds its output."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,25 +46,7 @@ class SyncSettings:
         if self.password is not None:
             return self.password
         assert self.password_command is not None
-        try:
-            done = subprocess.run(
-                self.password_command,
-                shell=True,
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise PasswordCommandFailed(
-                f"sync.password_command could not run ({type(error).__name__})"
-            ) from None
-        lines = done.stdout.splitlines()
-        if done.returncode != 0 or not lines or not lines[0]:
-            raise PasswordCommandFailed(
-                f"sync.password_command gave no password (exit {done.returncode})"
-            )
-        return lines[0]
+        return password_from_command(self.password_command, "sync.password_command")
 
 
 def sync_settings(raw: Any) -> SyncSettings:

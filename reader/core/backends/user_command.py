@@ -21,6 +21,60 @@ DEFAULT_OUTPUT_CAP = 10 * 1024 * 1024
 _STDERR_CAP = 4096
 
 
+# A fork of this process while a program runs (a refresh's parse pool forks its workers on the
+# first feed body) must not keep copies of that program's pipes: a copy of its stdin's write end
+# would keep it waiting for the end of its input, and one taken inside Popen (its exec-status
+# pipe) would block Popen forever. So Popen runs under this lock, which every fork takes first,
+# and a forked child closes the pipe ends listed here (their numbers change only under the lock).
+_FORK_LOCK = threading.RLock()
+_OPEN_PIPES: set[int] = set()
+_fork_hooks_installed = False
+
+
+def _before_fork() -> None:
+    _FORK_LOCK.acquire()
+
+
+def _after_fork_in_parent() -> None:
+    _FORK_LOCK.release()
+
+
+def _after_fork_in_child() -> None:
+    global _FORK_LOCK
+    for fd in _OPEN_PIPES:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _OPEN_PIPES.clear()
+    _FORK_LOCK = threading.RLock()  # the parent's is held by a thread the child does not have
+
+
+def _install_fork_hooks() -> None:
+    global _fork_hooks_installed
+    with _FORK_LOCK:
+        if not _fork_hooks_installed:
+            os.register_at_fork(
+                before=_before_fork,
+                after_in_parent=_after_fork_in_parent,
+                after_in_child=_after_fork_in_child,
+            )
+            _fork_hooks_installed = True
+
+
+def _close_pipe(stream: IO[bytes]) -> None:
+    """Close our end of a program's pipe, and stop listing it for forked children to close."""
+    with _FORK_LOCK:
+        try:
+            _OPEN_PIPES.discard(stream.fileno())
+        except ValueError:  # closed already
+            return
+        try:
+            stream.close()
+        except OSError:
+            pass
+
+
 class UserCommandFailed(Exception):
     """The program could not run, ran too long, wrote too much or exited non-zero: one line."""
 
@@ -63,20 +117,18 @@ def _read_capped(
         if size > cap and on_overflow is not None:
             on_overflow()
             break
-    stream.close()
+    _close_pipe(stream)
 
 
 def _feed_stdin(stream: IO[bytes], data: bytes) -> None:
     # A program that does not read its input (or exits early) is not an error.
     try:
         stream.write(data)
+        stream.flush()
     except (BrokenPipeError, OSError):
         pass
     finally:
-        try:
-            stream.close()
-        except OSError:
-            pass
+        _close_pipe(stream)
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
@@ -97,21 +149,24 @@ def run_user_command(
     """Run the program with stdin as its input; its output, or UserCommandFailed saying why."""
     argv = command_argv(command)
     name = os.path.basename(argv[0])
-    try:
-        process = subprocess.Popen(
-            argv,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-    except FileNotFoundError:
-        raise UserCommandFailed(f"{name}: command not found") from None
-    except PermissionError:
-        raise UserCommandFailed(f"{name}: not allowed to run") from None
-    except OSError as error:
-        raise UserCommandFailed(f"{name}: cannot run ({error.strerror or error})") from None
-    assert process.stdin and process.stdout and process.stderr
+    _install_fork_hooks()
+    with _FORK_LOCK:
+        try:
+            process = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+        except FileNotFoundError:
+            raise UserCommandFailed(f"{name}: command not found") from None
+        except PermissionError:
+            raise UserCommandFailed(f"{name}: not allowed to run") from None
+        except OSError as error:
+            raise UserCommandFailed(f"{name}: cannot run ({error.strerror or error})") from None
+        assert process.stdin and process.stdout and process.stderr
+        _OPEN_PIPES.update(p.fileno() for p in (process.stdin, process.stdout, process.stderr))
     out: list[bytes] = []
     err: list[bytes] = []
 

@@ -10,7 +10,16 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
-from reader.core.model import FeedState, FetchResult, Listing, PageMeta, Section, StoredArticle
+from reader.core.model import (
+    ArticleMark,
+    FeedState,
+    FetchResult,
+    Listing,
+    MarksImported,
+    PageMeta,
+    Section,
+    StoredArticle,
+)
 from reader.core.store import feeds, marks, outbox, queries, reindex, upkeep, writes
 from reader.core.store.connection import Database, opening_errors
 from reader.core.store.outbox import PendingChange
@@ -95,6 +104,14 @@ class Store:
     def mark_section_read(self, section: str) -> int:
         """Mark every article of a section read; returns how many were unread."""
         return marks.mark_section_read(self._database, section)
+
+    def article_marks(self) -> list[ArticleMark]:
+        """Every cached article's read and star state, by feed URL and GUID (issue 17)."""
+        return marks.article_marks(self._database)
+
+    def import_marks(self, article_marks: Sequence[ArticleMark]) -> MarksImported:
+        """Apply read and star states by feed URL and GUID, as marks made here (outbox too)."""
+        return marks.import_marks(self._database, article_marks)
 
     # ---- the sync outbox and server state (outbox.py) --------------------------------------
 

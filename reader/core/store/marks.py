@@ -5,8 +5,9 @@ With a sync server, each change goes into the outbox in the same transaction (ou
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from reader.core.model import ArticleMark, MarksImported
 from reader.core.store.connection import Database
 from reader.core.store.feeds import section_id_of
 from reader.core.store.outbox import queue_read, queue_starred
@@ -42,3 +43,52 @@ def mark_section_read(database: Database, section: str) -> int:
             "UPDATE articles SET read = 1 WHERE section_id = ? AND read = 0", (section_id,)
         )
         return int(cursor.rowcount)
+
+
+# ---- read-state export and import (issue 17) --------------------------------------------------
+
+_IMPORT_BATCH = 1000  # marks per write transaction, so a big import never holds the cache long
+
+
+def article_marks(database: Database) -> list[ArticleMark]:
+    """Every cached article's read and star state, by feed URL and GUID."""
+    rows = database.read(
+        "SELECT f.url, a.entry_id, a.read, a.starred FROM articles AS a"
+        " JOIN feeds AS f ON f.id = a.feed_id ORDER BY f.url, a.entry_id"
+    )
+    return [
+        ArticleMark(str(url), str(guid), bool(read), bool(star)) for url, guid, read, star in rows
+    ]
+
+
+def import_marks(database: Database, marks: Sequence[ArticleMark]) -> MarksImported:
+    """Give each article its mark's read and star state, through the same writes (and sync
+    outbox) as a mark made here; marks of articles this cache does not hold are counted."""
+    changed = unchanged = unknown = 0
+    for start in range(0, len(marks), _IMPORT_BATCH):
+        with database.write() as connection:
+            feed_ids = dict(connection.execute("SELECT url, id FROM feeds").fetchall())
+            for mark in marks[start : start + _IMPORT_BATCH]:
+                row = connection.execute(
+                    "SELECT id, read, starred FROM articles WHERE feed_id = ? AND entry_id = ?",
+                    (feed_ids.get(mark.feed_url), mark.entry_id),
+                ).fetchone()
+                if row is None:
+                    unknown += 1
+                    continue
+                article_id, read, starred = int(row[0]), bool(row[1]), bool(row[2])
+                if (read, starred) == (mark.read, mark.starred):
+                    unchanged += 1
+                    continue
+                changed += 1
+                if read != mark.read:
+                    parameters = [(int(mark.read), article_id)]
+                    connection.executemany("UPDATE articles SET read = ? WHERE id = ?", parameters)
+                    queue_read(connection, "id = ?", parameters)
+                if starred != mark.starred:
+                    connection.execute(
+                        "UPDATE articles SET starred = ? WHERE id = ?",
+                        (int(mark.starred), article_id),
+                    )
+                    queue_starred(connection, article_id, mark.starred)
+    return MarksImported(changed, unchanged, unknown)
