@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import tomlkit
 
 from reader.core.backends.sync_settings import SyncConfigProblem, SyncSettings, sync_settings
+from reader.core.backends.user_command import command_problem
 from reader.core.model import (
     DEFAULT_TIMEZONE,
     REGIONS,
@@ -84,6 +85,17 @@ class Settings:
     """Photos in the reading pane at start: on or off (`i` toggles, and the app remembers)."""
     image_cache_mb: int = 300
     """Megabytes of photos kept on disk for offline reading; the least recently shown go first."""
+    # The user's own programs and files (issue 17): split like a shell's, never run by one.
+    pipe_command: str = ""
+    """Program `|` sends the open article to (its standard input); the prompt starts with it."""
+    save_dir: str = ""
+    """Folder `S` saves articles to as Markdown; empty: reader/ in the documents folder."""
+    bookmark_command: str = ""
+    """Program `b` runs with the URL, title, feed title and first lines as arguments."""
+    notify_command: str = ""
+    """Program run after a refresh that brought articles: the count, then the first titles."""
+    command_timeout: float = 30.0
+    """Seconds one of these programs may run before it is stopped."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -137,6 +149,13 @@ ui_language = "zh"
 # Photos in the reading pane ("on" or "off"; `i` toggles), and megabytes of them kept on disk.
 images = "on"
 image_cache_mb = 300
+# Your own programs (split like a shell, never run by one): `|` pipes the article to
+# pipe_command, `b` runs bookmark_command URL TITLE FEED TEXT, notify_command COUNT TITLES...
+# runs after a refresh that brought articles. `S` saves Markdown to save_dir.
+# pipe_command = "wc -m"
+# bookmark_command = "my-bookmarks add"
+# notify_command = "notify-send reader"
+# save_dir = "~/Documents/reader"
 
 # Remap keys by binding id (see `?` in the app), e.g.:
 # [keys]
@@ -251,6 +270,9 @@ def _settings(raw: Any, path: Path, locate: _Locator) -> Settings:
                 f"settings.{key}: {values[key]!r} is not one of {', '.join(allowed)}",
                 locate.key(key, "settings"),
             )
+    for key in ("pipe_command", "bookmark_command", "notify_command"):
+        if key in values and (problem := command_problem(values[key])):
+            raise ConfigError(path, f"settings.{key}: {problem}", locate.key(key, "settings"))
     for key in ("concurrency", "max_feed_bytes", "max_items_per_feed", "retention_max_per_feed"):
         if key in values and values[key] < 1:
             raise ConfigError(
