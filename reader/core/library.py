@@ -387,17 +387,17 @@ def bookmark_article(library: Library, shown: ShownArticle) -> str:
     return _run_configured(library, command_argv(command) + shown.bookmark_arguments())
 
 
-def notify_new_articles(library: Library, count: int, since: datetime) -> str | None:
+def notify_new_articles(library: Library, count: int) -> str | None:
     """After a refresh that brought `count` articles, run notify_command (when set) with the
-    count and the newest titles stored since `since`; the one-line error, or None."""
+    count and the titles stored last; the one-line error, or None."""
     from reader.core.backends.user_command import command_argv
 
     command = library.config.settings.notify_command
     if count <= 0 or not command.strip():
         return None
-    titles = [clean_line(t) for t in library.store.titles_seen_since(since, NOTIFY_TITLES)]
+    newest = library.store.titles_seen_last(min(count, NOTIFY_TITLES))
     try:
-        _run_configured(library, command_argv(command) + [str(count), *titles])
+        _run_configured(library, command_argv(command) + [str(count), *map(clean_line, newest)])
     except UserCommandFailed as error:
         return str(error)
     return None

@@ -4,7 +4,7 @@ config keys that name them."""
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -96,8 +96,7 @@ def test_notify_gets_the_count_and_the_newest_titles(
     out = tmp_path / "notified"
     command = f'{sys.executable} -c \'import sys; open(sys.argv[1], "w").write("\\n".join(sys.argv[2:]))\' {out}'
     library = make_library(tmp_path, feed_server, notify_command=command)
-    since = datetime.now(UTC) - timedelta(hours=1)
-    assert notify_new_articles(library, 9, since) is None
+    assert notify_new_articles(library, 9) is None
     count, *titles = out.read_text(encoding="utf-8").splitlines()
     assert count == "9"
     assert len(titles) == 5
@@ -108,10 +107,10 @@ def test_notify_is_off_by_default_and_quiet_without_news(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:
     library = make_library(tmp_path, feed_server)
-    assert notify_new_articles(library, 3, NOW) is None
+    assert notify_new_articles(library, 3) is None
     failing = make_library(tmp_path / "b", feed_server, notify_command="false")
-    assert notify_new_articles(failing, 0, NOW) is None  # nothing new: not run
-    assert notify_new_articles(failing, 2, NOW) == "false: exit 1"
+    assert notify_new_articles(failing, 0) is None  # nothing new: not run
+    assert notify_new_articles(failing, 2) == "false: exit 1"
 
 
 def test_save_writes_markdown_to_save_dir_and_never_overwrites(

@@ -174,9 +174,9 @@ class Store:
             also_id=also_id,
         )
 
-    def titles_seen_since(self, since: datetime, limit: int = 5) -> list[str]:
-        """Titles of the articles first stored at or after `since`, newest first."""
-        return queries.titles_seen_since(self._database, since, limit)
+    def titles_seen_last(self, limit: int = 5) -> list[str]:
+        """Titles of the articles stored last (the news a refresh brought), newest first."""
+        return queries.titles_seen_last(self._database, limit)
 
     def unread_counts(self) -> dict[str, int]:
         """Unread articles per configured section, in config order, zeros included."""

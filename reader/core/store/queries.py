@@ -38,12 +38,12 @@ LIST_ORDERS = {
 }
 
 
-def titles_seen_since(database: Database, since: datetime, limit: int) -> list[str]:
-    """Titles of articles first stored at or after `since`, newest first (for notify_command)."""
+def titles_seen_last(database: Database, limit: int) -> list[str]:
+    """Titles of the articles first stored last, newest first (for notify_command)."""
     rows = database.read(
-        "SELECT a.title FROM articles AS a WHERE a.first_seen >= ? AND a.section_id IS NOT NULL"
-        " ORDER BY a.sort_key DESC, a.id DESC LIMIT ?",
-        (to_micros(since), limit),
+        "SELECT a.title FROM articles AS a WHERE a.section_id IS NOT NULL"
+        " ORDER BY a.first_seen DESC, a.sort_key DESC, a.id DESC LIMIT ?",
+        (limit,),
     )
     return [str(row[0]) for row in rows]
 
