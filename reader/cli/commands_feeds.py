@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from reader.cli.errors import EXIT_FAILED, EXIT_OK, CliError
 from reader.cli.setup import finish_index_rebuild, opened, resolve_paths
 from reader.core.config import add_feeds, load_config, remove_feed
-from reader.core.library import Library, SyncError
+from reader.core.library import Library, SyncError, notify_new_articles
 from reader.core.model import FeedConfig, Section
 from reader.core.text.cells import clean_line
 
@@ -33,6 +33,7 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         summary = library.refresh(args.section, progress)
         finish_index_rebuild(library, err)  # a cron job's fetch completes it too
+        announce_new_articles(library, summary.new_articles, err)
         if not args.json and err.isatty():
             err.write("\r")
         if args.json:
@@ -92,6 +93,7 @@ def fetch_synced(args: argparse.Namespace, library: Library, out: TextIO, err: T
     the feeds, so --section cannot narrow it); one line and exit 1 when the server fails."""
     summary = library.refresh(None)
     finish_index_rebuild(library, err)
+    announce_new_articles(library, summary.new_articles, err)
     report = library.last_sync
     assert report is not None
     if args.json:
@@ -237,3 +239,10 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         out.write(data.decode("utf-8"))
     return EXIT_OK
+
+
+def announce_new_articles(library: Library, count: int, err: TextIO) -> None:
+    """Run notify_command after a fetch that brought articles (issue 17); its error on stderr."""
+    error = notify_new_articles(library, count)
+    if error is not None:
+        print(f"reader: notify_command failed: {clean_line(error)}", file=err)
