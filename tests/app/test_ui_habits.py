@@ -301,3 +301,17 @@ async def test_notify_command_runs_after_a_refresh_that_brought_articles(
         assert count == "9"
         assert len(newest) == 5
         assert "9 篇新文章" in str(app.screen.query_one(StatusLine).render())
+
+
+async def test_the_palette_offers_the_new_actions(library: Library, tmp_path: Path) -> None:
+    app = build_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_metro(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        await pilot.press(*"Save as Markdown")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert len(list((tmp_path / "saved").iterdir())) == 1
