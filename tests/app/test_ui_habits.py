@@ -52,6 +52,14 @@ def library(tmp_path: Path, feed_server: FeedServer) -> Iterator[Library]:
 
 
 @pytest.fixture
+def blocked_library(tmp_path: Path, feed_server: FeedServer) -> Iterator[Library]:
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    library = make_library(tmp_path, feed_server, save_dir=str(tmp_path / "a-file" / "saved"))
+    yield library
+    library.close()
+
+
+@pytest.fixture
 def slow_library(tmp_path: Path, feed_server: FeedServer) -> Iterator[Library]:
     library = make_library(tmp_path, feed_server, pipe_command="sleep 10", command_timeout=0.5)
     yield library
@@ -315,3 +323,30 @@ async def test_the_palette_offers_the_new_actions(library: Library, tmp_path: Pa
         await settle(app, pilot)
         await settle(app, pilot)
         assert len(list((tmp_path / "saved").iterdir())) == 1
+
+
+async def test_program_output_is_shown_as_plain_text(library: Library) -> None:
+    app = build_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_metro(app, pilot)
+        await pilot.press("vertical_line")
+        await settle(app, pilot)
+        app.screen.query_one(Input).value = "printf '\\033[31m[bold red]紅[/]\\033]0;title\\007'"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        shown = notices(app)[-1]
+        assert "[bold red]紅[/]" in shown
+        assert "\x1b" not in shown and "\x07" not in shown
+
+
+async def test_a_save_dir_that_cannot_be_made_says_so_and_loses_nothing(
+    blocked_library: Library,
+) -> None:
+    app = build_app(blocked_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_metro(app, pilot)
+        await pilot.press("S")
+        await settle(app, pilot)
+        assert any(n.startswith("無法存檔：") for n in notices(app))
+        assert "\n" not in notices(app)[-1]
+        assert titles(app)[0] == METRO
