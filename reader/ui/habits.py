@@ -71,17 +71,18 @@ class Habits:
         if handler is not None:
             handler(*arguments)
 
-    def _say(self, message: str, error: bool = False) -> None:
+    def _say(self, message: str, error: bool = False, failed: bool = False) -> None:
         """A notice in the UI's language; program output is data, never markup."""
         self.app.notify(
             message,
-            severity="warning" if error else "information",
+            # A program's or a save's failure stays up even over an article (see app.notify).
+            severity="error" if failed else "warning" if error else "information",
             timeout=NOTICE_SECONDS,
             markup=False,
         )
 
-    def _say_from_thread(self, message: str, error: bool = False) -> None:
-        self.app.call_from_thread(self._say, message, error)
+    def _say_from_thread(self, message: str, error: bool = False, failed: bool = False) -> None:
+        self.app.call_from_thread(self._say, message, error, failed)
 
     def _open_shown(self) -> tuple[ShownArticle | None, str]:
         """The open article as the pane shows it (script, source), or None with a notice;
@@ -125,7 +126,9 @@ class Habits:
         try:
             output = pipe_article(self.app.library, command, shown)
         except UserCommandFailed as error:
-            self._say_from_thread(self.app.t("program_failed", error=clean_line(str(error))), True)
+            self._say_from_thread(
+                self.app.t("program_failed", error=clean_line(str(error))), failed=True
+            )
             return
         lines = [clean_line(line) for line in output.splitlines() if line.strip()]
         said = "\n".join(lines)[:OUTPUT_CHARS]
@@ -145,7 +148,7 @@ class Habits:
             path = save_article(self.app.library, shown, markdown, self.app.now())
         except OSError as error:
             reason = clean_line(error.strerror or str(error))
-            self._say_from_thread(self.app.t("save_failed", error=reason), error=True)
+            self._say_from_thread(self.app.t("save_failed", error=reason), failed=True)
             return
         self._say_from_thread(self.app.t("saved_to", path=clean_line(str(path))))
 
@@ -161,7 +164,9 @@ class Habits:
         try:
             bookmark_article(self.app.library, shown)
         except UserCommandFailed as error:
-            self._say_from_thread(self.app.t("program_failed", error=clean_line(str(error))), True)
+            self._say_from_thread(
+                self.app.t("program_failed", error=clean_line(str(error))), failed=True
+            )
             return
         self._say_from_thread(self.app.t("bookmarked"))
 
