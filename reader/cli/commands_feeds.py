@@ -13,7 +13,7 @@ from reader.cli.errors import EXIT_FAILED, EXIT_OK, CliError
 from reader.cli.setup import finish_index_rebuild, opened, resolve_paths
 from reader.core.config import load_config, write_atomic
 from reader.core.feeds.subscriptions import add_feeds, remove_feed
-from reader.core.library import Library, SyncError, is_exec_url
+from reader.core.library import Library, SyncError, is_exec_url, notify_new_articles
 from reader.core.model import ArticleMark, FeedConfig, Section
 from reader.core.text.cells import clean_line
 
@@ -36,6 +36,7 @@ def cmd_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         summary = library.refresh(args.section, progress)
         finish_index_rebuild(library, err)  # a cron job's fetch completes it too
+        announce_new_articles(library, summary.new_articles, err)
         if not args.json and err.isatty():
             err.write("\r")
         if args.json:
@@ -95,6 +96,7 @@ def fetch_synced(args: argparse.Namespace, library: Library, out: TextIO, err: T
     the feeds, so --section cannot narrow it); one line and exit 1 when the server fails."""
     summary = library.refresh(None)
     finish_index_rebuild(library, err)
+    announce_new_articles(library, summary.new_articles, err)
     report = library.last_sync
     assert report is not None
     if args.json:
@@ -343,3 +345,10 @@ def import_state(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if waiting:
         print(f"  {waiting} changes wait to be sent to the sync server", file=out)
     return EXIT_OK
+
+
+def announce_new_articles(library: Library, count: int, err: TextIO) -> None:
+    """Run notify_command after a fetch that brought articles (issue 17); its error on stderr."""
+    error = notify_new_articles(library, count)
+    if error is not None:
+        print(f"reader: notify_command failed: {clean_line(error)}", file=err)

@@ -16,6 +16,7 @@ from reader.core.library import (
     QuerySyntaxError,
     full_text_or_reason,
     query_words,
+    shown_article,
     snippet,
 )
 from reader.core.model import PageMeta
@@ -101,6 +102,9 @@ def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 article = fetched
         library.store.set_read([args.id], True)
         view = script_view(library, args.script)
+        if args.markdown:  # issue 17: the Markdown `S` saves
+            out.write(shown_article(article, view, library.config.settings.zone).markdown())
+            return EXIT_OK
         item = article.listing
         html = article.shown_html()
         page_meta = article.shown_page_meta()

@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     script_option(p)
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--markdown", action="store_true", help="print it as Markdown (what `S` saves in the TUI)"
+    )
 
     p = command("search", "search with the query language (either script finds both)")
     p.add_argument("query", help='words, "phrases", title: author: feed: is:unread age:<7d ...')

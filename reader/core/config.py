@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reader.core.backends import feed_access  # issue 17's keys
 from reader.core.backends.sync_settings import SyncConfigProblem, SyncSettings, sync_settings
+from reader.core.backends.user_command import command_problem
 from reader.core.model import (
     DEFAULT_TIMEZONE,
     REGIONS,
@@ -87,6 +88,17 @@ class Settings:
     """User-Agent sent with feeds and pages; empty: reader's own."""
     proxy: str = field(default="", repr=False)  # may hold a proxy password
     """Proxy for every download (http://, https://, socks5://); empty: HTTP(S)_PROXY, ALL_PROXY."""
+    # The user's own programs and files (issue 17): split like a shell's, never run by one.
+    pipe_command: str = ""
+    """Program `|` sends the open article to (its standard input); the prompt starts with it."""
+    save_dir: str = ""
+    """Folder `S` saves articles to as Markdown; empty: reader/ in the documents folder."""
+    bookmark_command: str = ""
+    """Program `b` runs with the URL, title, feed title and first lines as arguments."""
+    notify_command: str = ""
+    """Program run after a refresh that brought articles: the count, then the first titles."""
+    command_timeout: float = 30.0
+    """Seconds one of these programs may run before it is stopped."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -140,6 +152,13 @@ ui_language = "zh"
 # Photos in the reading pane ("on" or "off"; `i` toggles), and megabytes of them kept on disk.
 images = "on"
 image_cache_mb = 300
+# Your own programs (split like a shell, never run by one): `|` pipes the article to
+# pipe_command, `b` runs bookmark_command URL TITLE FEED TEXT, notify_command COUNT TITLES...
+# runs after a refresh that brought articles. `S` saves Markdown to save_dir.
+# pipe_command = "wc -m"
+# bookmark_command = "my-bookmarks add"
+# notify_command = "notify-send reader"
+# save_dir = "~/Documents/reader"
 
 # Remap keys by binding id (see `?` in the app), e.g.:
 # [keys]
@@ -254,6 +273,9 @@ def _settings(raw: Any, path: Path, locate: _Locator) -> Settings:
                 f"settings.{key}: {values[key]!r} is not one of {', '.join(allowed)}",
                 locate.key(key, "settings"),
             )
+    for key in ("pipe_command", "bookmark_command", "notify_command"):
+        if key in values and (problem := command_problem(values[key])):
+            raise ConfigError(path, f"settings.{key}: {problem}", locate.key(key, "settings"))
     for key in ("concurrency", "max_feed_bytes", "max_items_per_feed", "retention_max_per_feed"):
         if key in values and values[key] < 1:
             raise ConfigError(

@@ -12,7 +12,10 @@ from reader import __version__
 from reader.core.config import Config, load_config
 from reader.core.model import FeedConfig, FetchResult, StoredArticle
 from reader.core.paths import Paths
+from reader.core.script.shown import ShownArticle as ShownArticle
+from reader.core.script.shown import shown_article as shown_article
 from reader.core.store.database import Store
+from reader.core.text.cells import clean_line
 
 if TYPE_CHECKING:
     from reader.core.backends.base import Backend
@@ -370,3 +373,69 @@ def full_text_or_reason(library: Library, article_id: int) -> StoredArticle | st
         return library.full_text(article_id)
     except FullTextError as error:
         return str(error)
+
+
+# ---- the user's own programs and files (issue 17): pipe, save, bookmark, notify ------------
+# For the CLI and the UI, which never import reader.core.backends: the runner's one-line error.
+from reader.core.backends.user_command import UserCommandFailed as UserCommandFailed  # noqa: E402
+
+NOTIFY_TITLES = 5  # titles notify_command gets after the count
+
+
+def _run_configured(library: Library, command: str | list[str], stdin: str = "") -> str:
+    """Run one of the user's programs with the configured time limit; its output as text."""
+    from reader.core.backends.user_command import run_user_command
+
+    done = run_user_command(
+        command, stdin.encode("utf-8"), timeout=library.config.settings.command_timeout
+    )
+    return done.stdout.decode("utf-8", "replace")
+
+
+def pipe_article(library: Library, command: str, shown: ShownArticle) -> str:
+    """Send the article (title, link, text as shown) to `command`'s standard input; its output.
+    Raises UserCommandFailed saying in one line why it did not work."""
+    return _run_configured(library, command, shown.pipe_input())
+
+
+def bookmark_article(library: Library, shown: ShownArticle) -> str:
+    """Run bookmark_command with the URL, title, feed title and first lines as arguments."""
+    from reader.core.backends.user_command import command_argv
+
+    command = library.config.settings.bookmark_command
+    if not command.strip():
+        raise UserCommandFailed("no bookmark_command in the config")
+    return _run_configured(library, command_argv(command) + shown.bookmark_arguments())
+
+
+def notify_new_articles(library: Library, count: int) -> str | None:
+    """After a refresh that brought `count` articles, run notify_command (when set) with the
+    count and the titles stored last; the one-line error, or None."""
+    from reader.core.backends.user_command import command_argv
+
+    command = library.config.settings.notify_command
+    if count <= 0 or not command.strip():
+        return None
+    newest = library.store.titles_seen_last(min(count, NOTIFY_TITLES))
+    try:
+        _run_configured(library, command_argv(command) + [str(count), *map(clean_line, newest)])
+    except UserCommandFailed as error:
+        return str(error)
+    return None
+
+
+def save_directory(library: Library) -> Path:
+    """save_dir from the config (~ expanded), else reader/ in the user's documents folder."""
+    from reader.core.paths import default_save_dir
+
+    configured = library.config.settings.save_dir.strip()
+    return Path(configured).expanduser() if configured else default_save_dir()
+
+
+def save_article(library: Library, shown: ShownArticle, markdown: str, today: datetime) -> Path:
+    """Write the article's Markdown to the save folder under a safe new name; where it went.
+    Raises OSError when the folder cannot be written."""
+    from reader.core.text.markdown import markdown_file_name, write_new_file
+
+    name = markdown_file_name(shown.published, shown.title, today)
+    return write_new_file(save_directory(library), name, markdown)

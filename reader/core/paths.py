@@ -45,3 +45,8 @@ def demo_paths() -> Paths:
         data_dir=base.data_dir / "demo",
         cache_dir=base.cache_dir / "demo",
     )
+
+
+def default_save_dir() -> Path:
+    """Where saved articles go when `save_dir` is not set: reader/ in the documents folder."""
+    return Path(platformdirs.user_documents_dir()) / APP_NAME

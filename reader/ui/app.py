@@ -15,11 +15,14 @@ from textual.signal import Signal
 from textual.theme import ThemeProvider
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from reader.core.library import Library
+from reader.core.library import Library, notify_new_articles
 from reader.core.model import ScriptMode
 from reader.core.script.convert import next_mode
 from reader.core.script.view import ScriptView
+from reader.core.text.cells import clean_line
 from reader.ui.commands import ReaderCommands, translated_system_commands
+from reader.ui.habits import Habits
+from reader.ui.messages import RefreshFinished
 from reader.ui.screens.main import MainScreen
 from reader.ui.state import load_ui_state, save_ui_state
 from reader.ui.strings import label
@@ -65,6 +68,7 @@ class ReaderApp(App[None]):
         # Published with the new mode after `t`: each widget redraws its own region.
         self.script_changed_signal: Signal[ScriptMode] = Signal(self, "script-changed")
         self.opened_links: list[str] = []  # what open_link was asked to open, newest last
+        self.habits = Habits(self)  # pipe, save, bookmark, links by number, hide read, sort
         languages = {state.url: state.language for state in library.store.feed_states()}
         self.view = ScriptView.for_config(library.config, languages, self.ui_state.script_mode)
         theme = settings.theme or self.ui_state.theme
@@ -200,3 +204,34 @@ class ReaderApp(App[None]):
                 markup=False,
                 timeout=10,
             )
+
+    # ---- the habits newsboat users bring (issue 17): reader/ui/habits.py ----------------------
+
+    def action_habit(self, name: str, *arguments: object) -> None:
+        self.habits.run(name, *arguments)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Digits and Enter are link numbers only while an article fills the screen."""
+        if action == "habit" and parameters:
+            return self.habits.allows(str(parameters[0]))
+        return True
+
+    def on_section_list_page_shown(self) -> None:
+        self.habits.show_list_mode()  # each section has its own sort order
+
+    def on_refresh_finished(self, message: RefreshFinished) -> None:
+        """Run notify_command after a refresh that brought articles (its error as a notice)."""
+        if message.new_articles and self.library.config.settings.notify_command.strip():
+            count = message.new_articles
+            self.run_worker(
+                lambda: self._notify_command(count),
+                thread=True,
+                group="notify",
+                exit_on_error=False,
+            )
+
+    def _notify_command(self, count: int) -> None:
+        error = notify_new_articles(self.library, count)
+        if error is not None:
+            notice = self.t("notify_failed", error=clean_line(error))
+            self.call_from_thread(self.notify, notice, severity="warning", markup=False)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the HTML block builder (lxml) loads with the first article,
 LINK_STYLE = Style(underline=True, color="cyan")
 MATCH_STYLE = Style(reverse=True, bold=True)
 IMAGE_META = "image"  # meta key on a photo's label: the pane draws the photo above that line
+LINK_NUMBER_META = "link_number"  # meta key on a link's "[n]": the URL typing n opens (issue 17)
 
 
 def link_style(url: str) -> Style:
@@ -50,7 +51,44 @@ def highlight_matches(text: Text, query: str | None) -> None:
             start = folded.find(word, start + len(word))
 
 
-def block_text(block: Block, image_label: str, images: bool = False) -> Text:
+def number_links(body: Text, block: Block, numbers: dict[str, int]) -> Text:
+    """`body` with "[n]" after each link's text, as `reader show` numbers them (equal URLs
+    share a number); each marker carries its URL for `links_of`."""
+    for link in block.links:
+        numbers.setdefault(link.url, len(numbers) + 1)
+    spans = sorted((end, url) for _start, end, url in block.spans if url in numbers)
+    # A link with no text in the block (an empty anchor) gets its marker at the block's end.
+    spanned = {url for _end, url in spans}
+    unspanned = dict.fromkeys(link.url for link in block.links if link.url not in spanned)
+    spans += [(len(body), url) for url in unspanned]
+    if not spans:
+        return body
+    pieces = body.divide([end for end, _url in spans])
+    numbered = Text()
+    for piece, (_end, url) in zip(pieces, spans, strict=False):
+        numbered.append_text(piece)
+        marker = Style(dim=True) + Style.from_meta({LINK_NUMBER_META: url})
+        numbered.append(f"[{numbers[url]}]", style=marker)
+    for piece in pieces[len(spans) :]:
+        numbered.append_text(piece)
+    return numbered
+
+
+def links_of(text: Text) -> list[str]:
+    """The URLs of a pane Text's numbered links: link n is item n - 1."""
+    urls: list[str] = []
+    for span in text.spans:
+        style = span.style
+        if not isinstance(style, str) and style._meta:
+            url = style.meta.get(LINK_NUMBER_META)
+            if isinstance(url, str) and url not in urls:
+                urls.append(url)
+    return urls
+
+
+def block_text(
+    block: Block, image_label: str, images: bool = False, numbers: dict[str, int] | None = None
+) -> Text:
     """One block as Text: links styled, prefixes for lists and quotes, images as a label
     (marked with the photo's URL, with `images`, so the pane draws the photo there)."""
     if block.kind == "rule":
@@ -69,6 +107,8 @@ def block_text(block: Block, image_label: str, images: bool = False) -> Text:
     body = Text(block.text)
     for start, end, url in block.spans:
         body.stylize(link_style(url), start, end)
+    if numbers is not None:
+        body = number_links(body, block, numbers)
     if block.kind == "heading":
         body.stylize("bold")
         return body
@@ -99,9 +139,10 @@ def article_text(
     document.append(title, style="bold")
     document.append("\n")
     document.append(meta, style="dim")
+    numbers: dict[str, int] = {}  # link URL -> its number, shared across blocks
     for block in blocks:
         document.append("\n\n")
-        document.append_text(block_text(block, image_label, images))
+        document.append_text(block_text(block, image_label, images, numbers))
     highlight_matches(document, query)
     return document
 

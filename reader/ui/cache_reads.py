@@ -21,14 +21,27 @@ def read_page(
     offset: int,
     keep_id: int | None,
     limit: int,
+    order: str = "newest",
+    unread_only: bool = False,
+    current_id: int | None = None,
 ) -> ListingsLoaded:
-    """A page of `section`'s listings as rows in the view's script; `keep_id` is dropped
-    when that article is not on the page."""
+    """A page of `section`'s listings in `order` as rows in the view's script; `keep_id` is
+    dropped when that article is not on the page. With `unread_only` (issue 17's `h`), read
+    articles are left out but the one the reader is on (`current_id`, else `keep_id`)."""
     store = library.store
     starred = section == STARRED
     name = None if starred else section
-    listings = store.listings(name, starred_only=starred, limit=limit, offset=offset)
-    total = store.count(name, starred_only=starred)
+    also = current_id if current_id is not None else keep_id
+    listings = store.listings(
+        name,
+        starred_only=starred,
+        unread_only=unread_only,
+        also_id=also,
+        limit=limit,
+        offset=offset,
+        order=order,
+    )
+    total = store.count(name, starred_only=starred, unread_only=unread_only, also_id=also)
     if keep_id is not None and all(item.id != keep_id for item in listings):
         keep_id = None
     rows = make_rows(listings, view, now, ui_language)

@@ -50,7 +50,7 @@ class ReaderCommands(Provider):
         language = getattr(app, "ui_language", "zh")
         commands = []
         for key in MAIN_KEYS:
-            if key.id.startswith("section_") or key.id in ("quit", "palette"):
+            if key.id.startswith(("section_", "link_")) or key.id in ("quit", "palette"):
                 continue
             title = label(key.label_key, mode, language)
             english = label(key.label_key, mode, "en")

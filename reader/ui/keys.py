@@ -73,6 +73,25 @@ MAIN_KEYS: tuple[Key, ...] = (
     ),
 ) + tuple(Key(f"section_{n}", str(n), f"section({n - 1})", "key_section") for n in range(1, 10))
 
+# The habits newsboat users bring (issue 17); run by ReaderApp.action_habit (reader/ui/habits.py).
+# Digits open the open article's numbered links while it fills the screen (priority: they come
+# before the section keys, which take the digits everywhere else); Enter ends a longer number.
+HABIT_KEYS: tuple[Key, ...] = (
+    Key("pipe", "vertical_line", "app.habit('pipe')", "key_pipe", help_keys="|"),
+    Key("save", "S", "app.habit('save')", "key_save"),
+    Key("bookmark", "b", "app.habit('bookmark')", "key_bookmark"),
+    Key("links", "L", "app.habit('links')", "key_links"),
+    Key("hide_read", "h", "app.habit('hide_read')", "key_hide_read"),
+    Key("sort", "O", "app.habit('sort')", "key_sort"),
+    Key(
+        "link_go", "enter", "app.habit('link_go')", "key_link_go", priority=True, help_keys="Enter"
+    ),
+) + tuple(
+    Key(f"link_{n}", str(n), f"app.habit('link_digit', {n})", "key_link_number", priority=True)
+    for n in range(10)
+)
+MAIN_KEYS = MAIN_KEYS + HABIT_KEYS
+
 
 def main_bindings(mode: str, ui_language: str) -> list[Binding]:
     """The main screen's bindings with descriptions in the UI's language."""
@@ -95,10 +114,14 @@ def help_rows(mode: str, ui_language: str, keymap: dict[str, str]) -> list[tuple
     for key in MAIN_KEYS:
         if key.id.startswith("section_") and key.id != "section_1":
             continue
+        if key.id.startswith("link_") and key.id not in ("link_0", "link_go"):
+            continue  # the digits are one row
         if key.id in keymap:
             keys = keymap[key.id]
         elif key.id == "section_1":
             keys = "1-9"
+        elif key.id == "link_0":
+            keys = "0-9"
         else:
             keys = key.help_keys or " ".join(key.keys.split(","))
         rows.append((keys, label(key.label_key, mode, ui_language)))

@@ -10,10 +10,12 @@ import contextlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from reader.core.model import SCRIPT_MODES, ScriptMode
+
+SORT_ORDERS = ("newest", "oldest", "feed", "title")  # the order `O` cycles through
 
 
 @dataclass
@@ -27,6 +29,9 @@ class UiState:
     list_percent: int | None = None  # the list's share of a wide screen; None: the default
     row_lines: int = 2  # screen lines an article row takes: 2 (title alone) or 1
     images: str | None = None  # photos in the pane, "on" or "off"; None: the config's setting
+    # Issue 17: the list shows unread articles only (`h`); each section's sort order (`O`).
+    hide_read: bool = False
+    sort_orders: dict[str, str] = field(default_factory=dict)  # section -> LIST_ORDERS name
 
 
 def load_ui_state(path: Path) -> UiState:
@@ -53,6 +58,15 @@ def load_ui_state(path: Path) -> UiState:
         state.row_lines = raw["row_lines"]
     if raw.get("images") in ("on", "off"):
         state.images = raw["images"]
+    if isinstance(raw.get("hide_read"), bool):
+        state.hide_read = raw["hide_read"]
+    orders = raw.get("sort_orders")
+    if isinstance(orders, dict):
+        state.sort_orders = {
+            section: order
+            for section, order in orders.items()
+            if isinstance(section, str) and order in SORT_ORDERS
+        }
     return state
 
 

@@ -101,6 +101,17 @@ def command_argv(command: str | Sequence[str]) -> list[str]:
     return argv
 
 
+def command_problem(command: str) -> str | None:
+    """Why a configured command line cannot be used, or None (an empty one means "not set")."""
+    if not command.strip():
+        return None
+    try:
+        command_argv(command)
+    except UserCommandFailed as problem:
+        return str(problem)
+    return None
+
+
 def _read_capped(
     stream: IO[bytes], cap: int, into: list[bytes], on_overflow: Callable[[], None] | None
 ) -> None:

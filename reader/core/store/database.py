@@ -157,8 +157,11 @@ class Store:
         starred_only: bool = False,
         limit: int = 100,
         offset: int = 0,
+        order: str = "newest",
+        also_id: int | None = None,
     ) -> list[Listing]:
-        """One page of articles, newest first (section None: every configured section)."""
+        """One page of articles in `order` (newest first by default; see queries.LIST_ORDERS;
+        section None: every configured section); `also_id` stays listed under `unread_only`."""
         return queries.listings(
             self._database,
             section,
@@ -167,15 +170,30 @@ class Store:
             starred_only=starred_only,
             limit=limit,
             offset=offset,
+            order=order,
+            also_id=also_id,
         )
 
     def count(
-        self, section: str | None = None, *, unread_only: bool = False, starred_only: bool = False
+        self,
+        section: str | None = None,
+        *,
+        unread_only: bool = False,
+        starred_only: bool = False,
+        also_id: int | None = None,
     ) -> int:
         """How many articles a listing with the same filters would page through."""
         return queries.count(
-            self._database, section, unread_only=unread_only, starred_only=starred_only
+            self._database,
+            section,
+            unread_only=unread_only,
+            starred_only=starred_only,
+            also_id=also_id,
         )
+
+    def titles_seen_last(self, limit: int = 5) -> list[str]:
+        """Titles of the articles stored last (the news a refresh brought), newest first."""
+        return queries.titles_seen_last(self._database, limit)
 
     def unread_counts(self) -> dict[str, int]:
         """Unread articles per configured section, in config order, zeros included."""

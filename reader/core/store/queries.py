@@ -29,6 +29,25 @@ _LISTING_JOINS = """
 """
 
 
+# The list's sort orders (issue 17), as ORDER BY terms; ties fall back to the newest first.
+LIST_ORDERS = {
+    "newest": "a.sort_key DESC, a.id DESC",
+    "oldest": "a.sort_key ASC, a.id ASC",
+    "feed": "coalesce(f.configured_title, f.feed_title, f.url), a.sort_key DESC, a.id DESC",
+    "title": "a.title, a.sort_key DESC, a.id DESC",
+}
+
+
+def titles_seen_last(database: Database, limit: int) -> list[str]:
+    """Titles of the articles first stored last, newest first (for notify_command)."""
+    rows = database.read(
+        "SELECT a.title FROM articles AS a WHERE a.section_id IS NOT NULL"
+        " ORDER BY a.first_seen DESC, a.sort_key DESC, a.id DESC LIMIT ?",
+        (limit,),
+    )
+    return [str(row[0]) for row in rows]
+
+
 def _listing(row: Sequence[Any]) -> Listing:
     return Listing(
         id=int(row[0]),
@@ -50,6 +69,7 @@ def _filters(
     feed_url: str | None,
     unread_only: bool,
     starred_only: bool,
+    also_id: int | None = None,
 ) -> tuple[str, list[object]] | None:
     """WHERE terms that let SQLite pick the matching (partial) index; None: nothing matches.
 
@@ -72,7 +92,10 @@ def _filters(
         parameters.append(section_id)
     elif feed_url is None:
         terms.append("a.section_id IS NOT NULL")
-    if unread_only:
+    if unread_only and also_id is not None:
+        terms.append("(a.read = 0 OR a.id = ?)")  # the article the reader is on stays
+        parameters.append(also_id)
+    elif unread_only:
         terms.append("a.read = 0")
     if starred_only:
         terms.append("a.starred = 1")
@@ -88,15 +111,19 @@ def listings(
     starred_only: bool = False,
     limit: int = 100,
     offset: int = 0,
+    order: str = "newest",
+    also_id: int | None = None,
 ) -> list[Listing]:
-    """One page of articles, newest first (section None: every configured section)."""
-    filters = _filters(database, section, feed_url, unread_only, starred_only)
+    """One page of articles in `order` (LIST_ORDERS; section None: every configured section);
+    with `unread_only`, `also_id` is listed even when read."""
+    filters = _filters(database, section, feed_url, unread_only, starred_only, also_id)
     if filters is None:
         return []
     where, parameters = filters
     rows = database.read(
         f"SELECT {_LISTING_COLUMNS} FROM articles AS a {_LISTING_JOINS}"
-        f" WHERE {where} ORDER BY a.sort_key DESC, a.id DESC LIMIT ? OFFSET ?",
+        f" WHERE {where} ORDER BY {LIST_ORDERS.get(order, LIST_ORDERS['newest'])}"
+        " LIMIT ? OFFSET ?",
         (*parameters, limit, offset),
     )
     return [_listing(row) for row in rows]
@@ -108,9 +135,10 @@ def count(
     *,
     unread_only: bool = False,
     starred_only: bool = False,
+    also_id: int | None = None,
 ) -> int:
     """How many articles a listing with the same filters would page through."""
-    filters = _filters(database, section, None, unread_only, starred_only)
+    filters = _filters(database, section, None, unread_only, starred_only, also_id)
     if filters is None:
         return 0
     where, parameters = filters

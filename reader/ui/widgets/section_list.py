@@ -4,7 +4,7 @@ and redraws its rows when the script changes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.message import Message
@@ -77,16 +77,41 @@ class SectionList(ArticleList):
         """Read a page of a section (a newer request cancels an older one)."""
         app = self.app
         loaded = read_page(
-            app.library, app.view, app.now(), app.ui_language, section, offset, keep_id, limit
+            app.library,
+            app.view,
+            app.now(),
+            app.ui_language,
+            section,
+            offset,
+            keep_id,
+            limit,
+            **self._list_mode(section),
         )
         self.post_message(loaded)
+
+    def _list_mode(self, section: str) -> dict[str, Any]:
+        """The sort order and unread filter the habits keep (issue 17), for read_page."""
+        current = self.current
+        return {
+            "order": self.app.habits.order_of(section),
+            "unread_only": self.app.ui_state.hide_read,
+            "current_id": current.id if current is not None else None,
+        }
 
     @work(thread=True, group="more", exit_on_error=False)
     def load_more(self, section: str, offset: int, limit: int = PAGE_SIZE) -> None:
         """Read a page of a section to append."""
         app = self.app
         loaded = read_page(
-            app.library, app.view, app.now(), app.ui_language, section, offset, None, limit
+            app.library,
+            app.view,
+            app.now(),
+            app.ui_language,
+            section,
+            offset,
+            None,
+            limit,
+            **self._list_mode(section),
         )
         self.post_message(loaded)
 

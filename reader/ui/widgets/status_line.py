@@ -43,6 +43,7 @@ class StatusLine(Static):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.state = RefreshState()
+        self.list_mode = ""  # the list's sort order and unread filter (issue 17), when set
 
     def on_mount(self) -> None:
         self.app.script_changed_signal.subscribe(self, lambda _mode: self.render_state())
@@ -51,6 +52,11 @@ class StatusLine(Static):
     def show(self, state: RefreshState) -> None:
         """Report `state` from now on."""
         self.state = state
+        self.render_state()
+
+    def show_list_mode(self, text: str) -> None:
+        """Report how the list is sorted and filtered ("" for the default)."""
+        self.list_mode = text
         self.render_state()
 
     def render_state(self) -> None:
@@ -80,6 +86,7 @@ class StatusLine(Static):
             parts.append(t("failed_feeds", count=state.failed_count))
         if state.changes_waiting:
             parts.append(t("changes_waiting", count=state.changes_waiting))
+        parts.append(self.list_mode)
         parts.append(t("script_now", script=t(f"mode_{app.view.mode}")))
         self.set_class(bool(state.failed_count) or state.offline, "-warning")
         self.update(Text(" · ".join(part for part in parts if part)))
