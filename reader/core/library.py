@@ -310,6 +310,7 @@ class Library:
         self.config = load_config(self.paths.config_file)
         if self.config.sync is None:  # with a sync server, its subscriptions are the feeds
             self.store.sync_feeds(self.config.sections)
+        self.store.set_filters(self.config.filters, self.config.settings.zone)
 
     def close(self) -> None:
         self.store.close()
@@ -331,6 +332,7 @@ def open_library(
         if store.sync_service() is not None:
             # [sync] was removed: marks stop queueing (what waits is kept for its return).
             store.set_sync_service(None)
+    store.set_filters(config.filters, config.settings.zone)  # [[filter]] rules (issue 15)
     return Library(paths=paths, config=config, store=store, given_backend=backend)
 
 

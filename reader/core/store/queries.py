@@ -14,7 +14,7 @@ from reader.core.model import Listing, PageMeta, StoredArticle
 from reader.core.store.codec import unpack
 from reader.core.store.connection import Database
 from reader.core.store.feeds import section_id_of
-from reader.core.store.query.compile import NOTHING, CompiledQuery, compile_query
+from reader.core.store.query.compile import NOTHING, CompiledQuery, Condition, compile_query
 from reader.core.store.query.parse import parse_query
 from reader.core.store.schema import from_micros, to_micros
 from reader.core.store.search import article_text, fts_query
@@ -50,6 +50,7 @@ def _filters(
     feed_url: str | None,
     unread_only: bool,
     starred_only: bool,
+    hidden: Condition | None = None,
 ) -> tuple[str, list[object]] | None:
     """WHERE terms that let SQLite pick the matching (partial) index; None: nothing matches.
 
@@ -76,6 +77,9 @@ def _filters(
         terms.append("a.read = 0")
     if starred_only:
         terms.append("a.starred = 1")
+    if hidden is not None:  # what the hide rules match is left out
+        terms.append(f"NOT {hidden.sql}")
+        parameters.extend(hidden.parameters)
     return " AND ".join(terms), parameters
 
 
@@ -88,9 +92,11 @@ def listings(
     starred_only: bool = False,
     limit: int = 100,
     offset: int = 0,
+    hidden: Condition | None = None,
 ) -> list[Listing]:
-    """One page of articles, newest first (section None: every configured section)."""
-    filters = _filters(database, section, feed_url, unread_only, starred_only)
+    """One page of articles, newest first (section None: every configured section), without
+    those `hidden` holds for."""
+    filters = _filters(database, section, feed_url, unread_only, starred_only, hidden)
     if filters is None:
         return []
     where, parameters = filters
@@ -108,9 +114,10 @@ def count(
     *,
     unread_only: bool = False,
     starred_only: bool = False,
+    hidden: Condition | None = None,
 ) -> int:
     """How many articles a listing with the same filters would page through."""
-    filters = _filters(database, section, None, unread_only, starred_only)
+    filters = _filters(database, section, None, unread_only, starred_only, hidden)
     if filters is None:
         return 0
     where, parameters = filters
@@ -118,12 +125,15 @@ def count(
     return int(rows[0][0])
 
 
-def unread_counts(database: Database) -> dict[str, int]:
-    """Unread articles per configured section, in config order, zeros included."""
+def unread_counts(database: Database, hidden: Condition | None = None) -> dict[str, int]:
+    """Unread articles per configured section (not counting those `hidden` holds for), in
+    config order, zeros included."""
+    unhidden = f" AND NOT {hidden.sql}" if hidden else ""
     rows = database.read(
         "SELECT s.name, (SELECT count(*) FROM articles AS a"
-        "  WHERE a.section_id = s.id AND a.read = 0)"
-        " FROM sections AS s WHERE s.position IS NOT NULL ORDER BY s.position"
+        f"  WHERE a.section_id = s.id AND a.read = 0{unhidden})"
+        " FROM sections AS s WHERE s.position IS NOT NULL ORDER BY s.position",
+        hidden.parameters if hidden else (),
     )
     return {str(name): int(count) for name, count in rows}
 
@@ -171,9 +181,10 @@ def search(
     limit: int = 100,
     offset: int = 0,
     regional_words: bool = True,
+    hidden: Condition | None = None,
 ) -> list[Listing]:
     """Articles whose title or text holds every word of ``query`` in either script, newest
-    first; a query with nothing searchable in it finds nothing.
+    first (not those `hidden` holds for); a query with nothing searchable in it finds nothing.
 
     With `regional_words`, each word also matches how other regions write it (软件 finds 軟體);
     that loads the script converters on the first search.
@@ -194,6 +205,9 @@ def search(
             return []
         section_term = "a.section_id = ?"
         parameters.append(section_id)
+    if hidden is not None:
+        section_term += f" AND NOT {hidden.sql}"
+        parameters.extend(hidden.parameters)
     rows = database.read(
         "WITH hits AS MATERIALIZED (SELECT rowid AS id FROM article_fts"
         "  WHERE article_fts MATCH ?)"
@@ -220,7 +234,7 @@ def compiled_query(
 
 
 def _matching(
-    database: Database, query: CompiledQuery, section: str | None
+    database: Database, query: CompiledQuery, section: str | None, hidden: Condition | None
 ) -> tuple[str, list[object]] | None:
     """FROM and WHERE (with parameters) of the articles `query` matches in `section` (None:
     every configured section); None when the section is unknown."""
@@ -240,6 +254,9 @@ def _matching(
         parameters.insert(0, query.match)
     terms.append(query.where)
     parameters.extend(query.parameters)
+    if hidden is not None:
+        terms.append(f"NOT {hidden.sql}")
+        parameters.extend(hidden.parameters)
     return f"{source} {{joins}} WHERE " + " AND ".join(terms), parameters
 
 
@@ -250,9 +267,10 @@ def query_listings(
     section: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    hidden: Condition | None = None,
 ) -> list[Listing]:
-    """One page of the articles `query` matches, newest first."""
-    matching = _matching(database, query, section)
+    """One page of the articles `query` matches (not those `hidden` holds for), newest first."""
+    matching = _matching(database, query, section, hidden)
     if matching is None or query is NOTHING:
         return []
     body, parameters = matching
@@ -270,9 +288,11 @@ def query_count(
     *,
     section: str | None = None,
     unread_only: bool = False,
+    hidden: Condition | None = None,
 ) -> int:
-    """How many articles `query` matches (only the unread ones with `unread_only`)."""
-    matching = _matching(database, query, section)
+    """How many articles `query` matches (only the unread ones with `unread_only`; not those
+    `hidden` holds for)."""
+    matching = _matching(database, query, section, hidden)
     if matching is None or query is NOTHING:
         return 0
     body, parameters = matching

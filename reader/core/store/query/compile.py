@@ -29,8 +29,9 @@ _FIELD_SQL = {
 
 @dataclass(frozen=True)
 class CompiledQuery:
-    """`where` holds for exactly the matching articles; `match` (None: no words at the top
-    level) is an FTS5 query every match also satisfies, for driving the query from the index."""
+    """`where` holds for exactly the matching articles among those `match` finds; `match` (None:
+    the query holds no words every match must have) is an FTS5 query every match satisfies, for
+    driving the query from the index."""
 
     where: str
     parameters: tuple[object, ...]
@@ -52,7 +53,7 @@ def compile_query(
     if not has_content(tree):
         return NOTHING
     compiler = _Compiler(now, zone, variants)
-    match = compiler.top_match(tree)
+    match = compiler.necessary(tree)
     if match is None:
         where = compiler.sql(tree)
     else:  # the top level's words are the match's job: only the other terms go in WHERE
@@ -119,20 +120,45 @@ class _Compiler:
         found = [part for part in parts if part]
         return " AND ".join(found) if found else None
 
-    def top_match(self, tree: All) -> str | None:
-        """The FTS5 query of the words every match must hold (a title: word is also in the
-        index), or None when the top level has none."""
-        found: list[str] = []
-        for term in _flatten(tree):
-            if isinstance(term, Words):
-                match = self.words_match(term)
-            elif isinstance(term, Field) and term.name == "title":
-                match = fts_phrase(term.text)
-            else:
-                continue
-            if match:
-                found.append(match)
-        return " AND ".join(found) if found else None
+    def necessary(self, node: Node) -> str | None:
+        """An FTS5 query every article `node` matches also satisfies (a title: word is in the
+        index too), or None when there is none: then the index cannot narrow the search."""
+        if isinstance(node, Words):
+            return self.words_match(node)
+        if isinstance(node, Field):
+            return fts_phrase(node.text) if node.name == "title" else None
+        if isinstance(node, All):
+            found = [match for term in node.terms if (match := self.necessary(term))]
+            return _joined(found, "AND")
+        if isinstance(node, Any):
+            # Every alternative must narrow, or the group as a whole does not.
+            alternatives = [self.necessary(term) for term in node.terms]
+            if not alternatives or None in alternatives:
+                return None
+            return _joined([match for match in alternatives if match], "OR")
+        return None
+
+
+def _joined(matches: list[str], operator: str) -> str | None:
+    if len(matches) <= 1:
+        return matches[0] if matches else None
+    return "(" + f" {operator} ".join(f"({match})" for match in matches) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """An SQL condition over `articles AS a` with its parameters."""
+
+    sql: str
+    parameters: tuple[object, ...]
+
+
+def as_condition(query: CompiledQuery) -> Condition:
+    """`query` as one self-contained condition over `articles AS a` (its index match folded in),
+    for adding to other queries: filter rules, a page's highlight flags."""
+    if query.match is None:
+        return Condition(f"({query.where})", query.parameters)
+    return Condition(f"({_IN_INDEX} AND {query.where})", (query.match, *query.parameters))
 
 
 def _flatten(tree: All) -> list[Node]:
