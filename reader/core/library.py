@@ -124,6 +124,12 @@ class Library:
             return self.store.sections()
         return [section.name for section in self.config.sections]
 
+    def query_sections(self) -> dict[str, str]:
+        """The config's [[query]] sections (issue 15), name -> query, in config order; a feed
+        section (or sync category) of the same name wins over one."""
+        feed_sections = set(self.section_names())
+        return {q.name: q.query for q in self.config.queries if q.name not in feed_sections}
+
     def feeds(self, section: str | None = None) -> list[FeedConfig]:
         """Feeds of one section or all, in order: the config's, or the sync server's."""
         if self.config.sync is not None:
