@@ -4,16 +4,20 @@ either script."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
 from reader.core.store.database import Store
 from reader.core.store.query.rules import FilterRule
+from reader.core.store.search import field_condition, index_tokens, words_hold
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 XINHUA = "http://127.0.0.1/xinhua.xml"
@@ -190,3 +194,26 @@ def test_highlight_and_hide_together_with_all(store: Store) -> None:
     every = {i.title: (i.hidden, i.highlighted) for i in store.listings(None, include_hidden=True)}
     assert every["推广：夜市美食节"] == (True, True)
     assert every["鄭州地鐵新線開通"] == (False, False)
+
+
+ALPHABET = "郑鄭州洲广廣告推進进 ·、A a5５g\u0301\u200b軟体體"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=st.text(alphabet=ALPHABET, max_size=12),
+    needle=st.text(alphabet=ALPHABET, min_size=1, max_size=4),
+)
+def test_the_sql_field_check_agrees_with_the_python_one(title: str, needle: str) -> None:
+    """title: and author: are decided in SQL where it can (instr over spellings); the answer
+    must be words_hold's, the slow reference, for every text."""
+    words = " ".join(index_tokens(needle))
+    if not words:
+        return
+    connection = sqlite3.connect(":memory:")
+    connection.create_function("words_hold", 2, words_hold, deterministic=True)
+    connection.execute("CREATE TABLE articles (title TEXT)")
+    connection.execute("INSERT INTO articles VALUES (?)", (title,))
+    sql, parameters = field_condition("a.title", words)
+    (found,) = connection.execute(f"SELECT {sql} FROM articles AS a", parameters).fetchone()
+    assert bool(found) == bool(words_hold(title, words)), (title, words, sql)

@@ -10,15 +10,15 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from reader.core.store.query.parse import Age, All, Any, Day, Field, Node, Not, State, Words
 from reader.core.store.schema import to_micros
-from reader.core.store.search import fts_phrase, index_tokens
+from reader.core.store.search import field_condition, fts_phrase, index_tokens
 
 Variants = Callable[[str], Iterable[str]]
 
 _IN_INDEX = "a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)"
 _STATE_SQL = {"unread": "a.read = 0", "read": "a.read != 0", "starred": "a.starred = 1"}
+# Checked in SQL first (search.field_condition); "" for an article without an author.
+_TEXT_COLUMNS = {"title": "a.title", "author": "ifnull(a.author, '')"}
 _FIELD_SQL = {
-    "title": "words_hold(a.title, ?)",
-    "author": "words_hold(a.author, ?)",
     "link": "words_hold(a.link, ?)",
     # Feeds and sections are few: their ids are found once, not a function call per article.
     "feed": "a.feed_id IN (SELECT id FROM feeds WHERE"
@@ -93,6 +93,10 @@ class _Compiler:
             needle = " ".join(index_tokens(node.text))
             if not needle:
                 return "0"  # a field holding no words matches no article
+            if node.name in _TEXT_COLUMNS:
+                sql, parameters = field_condition(_TEXT_COLUMNS[node.name], needle)
+                self.parameters.extend(parameters)
+                return sql
             self.parameters.extend([needle] * _FIELD_SQL[node.name].count("?"))
             return _FIELD_SQL[node.name]
         if isinstance(node, State):
@@ -121,12 +125,13 @@ class _Compiler:
         return " AND ".join(found) if found else None
 
     def necessary(self, node: Node) -> str | None:
-        """An FTS5 query every article `node` matches also satisfies (a title: word is in the
-        index too), or None when there is none: then the index cannot narrow the search."""
+        """An FTS5 query every article `node` matches also satisfies, or None when there is none.
+
+        Field terms are left out: title: and author: are checked in SQL row by row (cheap), and
+        the index would hold their words for many articles (a title's words are in most texts).
+        """
         if isinstance(node, Words):
             return self.words_match(node)
-        if isinstance(node, Field):
-            return fts_phrase(node.text) if node.name == "title" else None
         if isinstance(node, All):
             found = [match for term in node.terms if (match := self.necessary(term))]
             return _joined(found, "AND")
