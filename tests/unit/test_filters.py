@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.core.model import Article, FeedConfig, FetchResult, Section, Validators
+from reader.core.store import queries
 from reader.core.store.database import Store
 from reader.core.store.query.rules import FilterRule
 from reader.core.store.search import field_condition, index_tokens, words_hold
@@ -217,3 +218,26 @@ def test_the_sql_field_check_agrees_with_the_python_one(title: str, needle: str)
     sql, parameters = field_condition("a.title", words)
     (found,) = connection.execute(f"SELECT {sql} FROM articles AS a", parameters).fetchone()
     assert bool(found) == bool(words_hold(title, words)), (title, words, sql)
+
+
+@pytest.mark.parametrize(
+    "text", ["title:郑州", "title:推廣 OR title:广告", "title:鄭州 -暴雨", "title:夜市 is:unread"]
+)
+def test_title_terms_find_the_same_whether_the_index_narrows_them_or_not(
+    store: Store, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """A title: word rare in the index is narrowed through it; a common one is checked row by
+    row. Both must find the same articles, as queries and as hide rules."""
+    fill(store)
+
+    def found() -> tuple[list[str], list[str]]:
+        query = store.compile_query(text, now=NOW)
+        store.set_filters([FilterRule(text, "hide")])
+        return titles(store.query_listings(query, include_hidden=True)), titles(
+            store.listings(None)
+        )
+
+    narrowed = found()
+    assert narrowed[0] and len(narrowed[0]) + len(narrowed[1]) == 5
+    monkeypatch.setattr(queries, "RARE_PHRASE_ARTICLES", 0)
+    assert found() == narrowed

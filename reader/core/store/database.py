@@ -137,7 +137,7 @@ class Store:
     def set_filters(self, rules: Sequence[FilterRule], zone: tzinfo = UTC) -> None:
         """Use the config's [[filter]] rules from now on: hide and highlight in every read,
         read and star on each article when it is first stored."""
-        self._rules = FilterRules(rules, zone)
+        self._rules = FilterRules(rules, zone, self._database)
 
     # ---- pages, counts, one article, search (queries.py) -----------------------------------
 
@@ -212,7 +212,9 @@ class Store:
         self, text: str, *, now: datetime, zone: tzinfo = UTC, regional_words: bool = True
     ) -> CompiledQuery:
         """The query language's `text` as SQL for `query_listings`; raises QuerySyntaxError."""
-        return queries.compiled_query(text, now=now, zone=zone, regional_words=regional_words)
+        return queries.compiled_query(
+            text, now=now, zone=zone, regional_words=regional_words, database=self._database
+        )
 
     def query_listings(
         self,

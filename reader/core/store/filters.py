@@ -5,7 +5,6 @@ in the transaction that first stores them."""
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -25,13 +24,15 @@ class FilterRules:
     """The rules of each action, compiled once into one condition per action (any rule of the
     action matches); safe to share between threads."""
 
-    def __init__(self, rules: Sequence[FilterRule] = (), zone: tzinfo = UTC) -> None:
+    def __init__(
+        self, rules: Sequence[FilterRule] = (), zone: tzinfo = UTC, database: Database | None = None
+    ) -> None:
         self.zone = zone
+        self._database = database  # where rare title words are looked up (None: never)
         self._queries: dict[FilterAction, list[str]] = {}
         for rule in rules:
             self._queries.setdefault(rule.action, []).append(rule.query)
         self._compiled: dict[FilterAction, tuple[datetime, Condition]] = {}
-        self._lock = threading.Lock()
 
     def has(self, action: FilterAction) -> bool:
         return action in self._queries
@@ -42,16 +43,21 @@ class FilterRules:
         if not queries:
             return None
         now = now or datetime.now(UTC)
-        with self._lock:
-            cached = self._compiled.get(action)
-            timed = any("age:" in query for query in queries)
-            if cached is not None and not (timed and abs(now - cached[0]) > _RECOMPILE_AFTER):
-                return cached[1]
-            parts = [as_condition(compiled_query(q, now=now, zone=self.zone)) for q in queries]
-            sql = "(" + " OR ".join(part.sql for part in parts) + ")"
-            condition = Condition(sql, tuple(value for part in parts for value in part.parameters))
-            self._compiled[action] = (now, condition)
-            return condition
+        cached = self._compiled.get(action)
+        timed = any("age:" in query for query in queries)
+        if cached is not None and not (timed and abs(now - cached[0]) > _RECOMPILE_AFTER):
+            return cached[1]
+        # Compiled without a lock of our own: compiling may read the cache, and a writer that
+        # holds the cache's lock may be waiting for these conditions. Two threads compiling at
+        # once get equal conditions.
+        parts = [
+            as_condition(compiled_query(q, now=now, zone=self.zone, database=self._database))
+            for q in queries
+        ]
+        sql = "(" + " OR ".join(part.sql for part in parts) + ")"
+        condition = Condition(sql, tuple(value for part in parts for value in part.parameters))
+        self._compiled[action] = (now, condition)
+        return condition
 
 
 def flagged(

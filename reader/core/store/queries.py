@@ -219,18 +219,38 @@ def search(
     return [_listing(row) for row in rows]
 
 
+# A title: phrase the index holds for at most this many articles narrows a query through it.
+RARE_PHRASE_ARTICLES = 2000
+
+
+def is_rare(database: Database, phrase: str) -> bool:
+    """Whether the index holds `phrase` for few articles (it stops counting past the limit)."""
+    rows = database.read(
+        "SELECT count(*) FROM (SELECT rowid FROM article_fts WHERE article_fts MATCH ? LIMIT ?)",
+        (phrase, RARE_PHRASE_ARTICLES + 1),
+    )
+    return int(rows[0][0]) <= RARE_PHRASE_ARTICLES
+
+
 def compiled_query(
-    text: str, *, now: datetime, zone: tzinfo = UTC, regional_words: bool = True
+    text: str,
+    *,
+    now: datetime,
+    zone: tzinfo = UTC,
+    regional_words: bool = True,
+    database: Database | None = None,
 ) -> CompiledQuery:
     """The query language's `text` as SQL; raises QuerySyntaxError. With `regional_words`, words
-    also match how other regions write them (loads the script converters when there are any)."""
+    also match how other regions write them (loads the script converters when there are any);
+    with `database`, a title: term whose words are rare there is narrowed by the index."""
     tree = parse_query(text)
     variants = None
     if regional_words and any(ord(ch) > 0x2E7F for ch in text):
         from reader.core.script.convert import phrase_variants
 
         variants = phrase_variants
-    return compile_query(tree, now=now, zone=zone, variants=variants)
+    rare = None if database is None else lambda phrase: is_rare(database, phrase)
+    return compile_query(tree, now=now, zone=zone, variants=variants, rare=rare)
 
 
 def _matching(

@@ -13,6 +13,8 @@ from reader.core.store.schema import to_micros
 from reader.core.store.search import field_condition, fts_phrase, index_tokens
 
 Variants = Callable[[str], Iterable[str]]
+# Whether an FTS5 phrase is rare in the index (so narrowing a title: term by it pays).
+Rare = Callable[[str], bool]
 
 _IN_INDEX = "a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)"
 _STATE_SQL = {"unread": "a.read = 0", "read": "a.read != 0", "starred": "a.starred = 1"}
@@ -47,12 +49,13 @@ def compile_query(
     now: datetime,
     zone: tzinfo = UTC,
     variants: Variants | None = None,
+    rare: Rare | None = None,
 ) -> CompiledQuery:
     """SQL for `tree`; a query with nothing to look for (blank, or only punctuation) matches
     nothing, as a search for nothing finds nothing."""
     if not has_content(tree):
         return NOTHING
-    compiler = _Compiler(now, zone, variants)
+    compiler = _Compiler(now, zone, variants, rare)
     match = compiler.necessary(tree)
     if match is None:
         where = compiler.sql(tree)
@@ -76,7 +79,10 @@ def has_content(node: Node) -> bool:
 
 
 class _Compiler:
-    def __init__(self, now: datetime, zone: tzinfo, variants: Variants | None) -> None:
+    def __init__(
+        self, now: datetime, zone: tzinfo, variants: Variants | None, rare: Rare | None = None
+    ) -> None:
+        self.rare = rare
         self.now = now
         self.zone = zone
         self.variants = variants
@@ -127,11 +133,14 @@ class _Compiler:
     def necessary(self, node: Node) -> str | None:
         """An FTS5 query every article `node` matches also satisfies, or None when there is none.
 
-        Field terms are left out: title: and author: are checked in SQL row by row (cheap), and
-        the index would hold their words for many articles (a title's words are in most texts).
+        Field terms are checked in SQL row by row (cheap); the index narrows a title: term only
+        when `rare` says its words are in few articles (a title's words are often in most texts).
         """
         if isinstance(node, Words):
             return self.words_match(node)
+        if isinstance(node, Field) and node.name == "title" and self.rare is not None:
+            phrase = fts_phrase(node.text)  # a title's words are in the index too
+            return phrase if phrase and self.rare(phrase) else None
         if isinstance(node, All):
             found = [match for term in node.terms if (match := self.necessary(term))]
             return _joined(found, "AND")
