@@ -221,29 +221,22 @@ _sources: dict[str, tuple[str, ...]] | None = None
 _sources_lock = threading.Lock()
 
 
-def _character_sources() -> dict[str, tuple[str, ...]]:
-    """Each indexed character -> the characters whose index form holds it (鄭 and 郑 for 郑),
-    built on first use from the index's own table."""
+def _is_cjk(char: str) -> bool:
+    """Whether the index makes `char` a word of its own (a BMP CJK character)."""
+    return any(first <= ord(char) <= last for first, last in _BMP_CJK_RANGES)
+
+
+def _cjk_sources(char: str) -> tuple[str, ...]:
+    """The characters whose index form is the CJK character `char`: itself and those that fold
+    to it (鄭 for 郑); built on first use by inverting the folding table."""
     global _sources
-    with _sources_lock:
-        if _sources is None:
-            table = _load_index_table()
-            found: dict[str, set[str]] = {}
-            for code, target in enumerate(table):
-                if isinstance(target, str):
-                    for char in target.strip():
-                        found.setdefault(char, set()).add(chr(code))
-                elif isinstance(target, int):
-                    found.setdefault(chr(target), set()).add(chr(code))
+    if _sources is None:
+        with _sources_lock:  # two threads may both build it: the same table either way
+            found: dict[str, list[str]] = {}
             for code, target in fold_table().items():
-                if code > 0xFFFF:  # supplementary ideographs fold in _astral_form
-                    found.setdefault(chr(target), set()).add(chr(code))
-            for char in list(found):
-                found[char].add(char)
-            for lower in "abcdefghijklmnopqrstuvwxyz":  # index_tokens folds ASCII case after
-                found[lower] |= found.get(lower.upper(), set())
-            _sources = {char: tuple(sorted(chars)) for char, chars in found.items()}
-        return _sources
+                found.setdefault(chr(target), []).append(chr(code))
+            _sources = {target: tuple(chars) for target, chars in found.items()}
+    return (char, *_sources.get(char, ()))
 
 
 def field_condition(column: str, needle: str) -> tuple[str, list[object]]:
@@ -253,41 +246,37 @@ def field_condition(column: str, needle: str) -> tuple[str, list[object]]:
     tokens = needle.split()
     if not tokens:
         return "0", []
-    sources = _character_sources()
     exact = f"words_hold({column}, ?)"
     checks: list[str] = []
     parameters: list[object] = []
     for token in tokens:
-        if len(token) != 1:
-            continue
-        chars = sources.get(token, (token,))
-        if len(chars) <= _MAX_SOURCES:
-            checks.append("(" + " OR ".join(f"instr({column}, ?)" for _ in chars) + ")")
-            parameters.extend(chars)
+        if len(token) == 1 and _is_cjk(token):
+            chars = _cjk_sources(token)
+            if len(chars) <= _MAX_SOURCES:
+                checks.append("(" + " OR ".join(f"instr({column}, ?)" for _ in chars) + ")")
+                parameters.extend(chars)
     if not checks:
         return exact, [needle]
     sql = "(" + " AND ".join(checks) + f" AND {exact})"
     parameters.append(needle)
-    spellings = _spellings(tokens, sources)
+    spellings = _spellings(tokens)
     if spellings:
         sql = "(" + " OR ".join(f"instr({column}, ?)" for _ in spellings) + f" OR {sql})"
         parameters[:0] = spellings
     return sql, parameters
 
 
-def _spellings(tokens: list[str], sources: dict[str, tuple[str, ...]]) -> list[str]:
+def _spellings(tokens: list[str]) -> list[str]:
     """The contiguous spellings of a needle of single CJK characters whose every source
     indexes as that character alone (so finding one means the words hold), or [] when there
     are too many or a token is not such a character."""
     table = _load_index_table()
     options: list[list[str]] = []
     for token in tokens:
-        if len(token) != 1 or not any(a <= ord(token) <= b for a, b in _BMP_CJK_RANGES):
+        if len(token) != 1 or not _is_cjk(token):
             return []
         spaced = f" {token} "
-        alone = [
-            c for c in sources.get(token, (token,)) if ord(c) <= 0xFFFF and table[ord(c)] == spaced
-        ]
+        alone = [c for c in _cjk_sources(token) if ord(c) <= 0xFFFF and table[ord(c)] == spaced]
         if not alone:
             return []
         options.append(alone)
