@@ -240,4 +240,5 @@ def test_title_terms_find_the_same_whether_the_index_narrows_them_or_not(
     narrowed = found()
     assert narrowed[0] and len(narrowed[0]) + len(narrowed[1]) == 5
     monkeypatch.setattr(queries, "RARE_PHRASE_ARTICLES", 0)
+    monkeypatch.setattr(queries, "_rare_phrases", {})
     assert found() == narrowed

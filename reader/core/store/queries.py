@@ -223,13 +223,22 @@ def search(
 RARE_PHRASE_ARTICLES = 2000
 
 
+_rare_phrases: dict[tuple[str, str], bool] = {}  # (cache file, phrase) -> rare, once a run
+
+
 def is_rare(database: Database, phrase: str) -> bool:
-    """Whether the index holds `phrase` for few articles (it stops counting past the limit)."""
+    """Whether the index holds `phrase` for few articles (it stops counting past the limit);
+    asked once a run per phrase, since a query section is compiled at every read."""
+    key = (str(database.path), phrase)
+    known = _rare_phrases.get(key)
+    if known is not None:
+        return known
     rows = database.read(
         "SELECT count(*) FROM (SELECT rowid FROM article_fts WHERE article_fts MATCH ? LIMIT ?)",
         (phrase, RARE_PHRASE_ARTICLES + 1),
     )
-    return int(rows[0][0]) <= RARE_PHRASE_ARTICLES
+    rare = _rare_phrases[key] = int(rows[0][0]) <= RARE_PHRASE_ARTICLES
+    return rare
 
 
 def compiled_query(
