@@ -48,6 +48,18 @@ def read_page(
     return ListingsLoaded(section, offset, rows, total, keep_id)
 
 
+def mark_section_read(library: Library, section: str, now: datetime) -> int:
+    """Mark a feed section's articles read, or a [[query]] section's; how many were unread."""
+    name = query_name(section)
+    saved = library.query_sections().get(name) if name is not None else None
+    if saved is None:
+        return library.store.mark_section_read(section)
+    store = library.store
+    return store.mark_query_read(
+        store.compile_query(saved, now=now, zone=library.config.settings.zone)
+    )
+
+
 def read_counts(library: Library, view: ScriptView, now: datetime) -> CountsLoaded:
     """Unread counts (the [[query]] sections' too), section names in the view's script, failed
     feeds and the last fetch."""

@@ -14,6 +14,7 @@ from reader.core.library import Library, open_library
 from reader.core.paths import Paths
 from reader.core.store.query.rules import FilterRule, QuerySection
 from reader.ui.app import ReaderApp
+from reader.ui.screens.confirm import ConfirmScreen
 from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.section_tabs import query_key
@@ -156,3 +157,19 @@ async def test_a_highlighted_row_is_coloured_and_the_cursor_row_keeps_its_own(
         articles.highlighted = marked
         await pilot.pause()
         assert background(marked) == cursor
+
+
+async def test_marking_a_query_section_read_marks_what_its_query_matches(
+    library: Library,
+) -> None:
+    app = build_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4", "A")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "鄭州" in str(app.screen.question) and "\x00" not in str(app.screen.question)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert tab_labels(app)[:4] == ["要聞 3", "財經 1", "國際 1", "鄭州"]
+        assert all(item.read for item in main_screen(app).article_list.listings)

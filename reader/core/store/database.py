@@ -249,6 +249,13 @@ class Store:
             hidden=self._rules.condition("hide"),
         )
 
+    def mark_query_read(self, query: CompiledQuery) -> int:
+        """Mark read every article `query` matches (a query section); returns how many were
+        unread. Articles hide rules keep out are left as they are."""
+        ids = queries.unread_matching(self._database, query, self._rules.condition("hide"))
+        self.set_read(ids, True)
+        return len(ids)
+
     def missing_full_text(
         self, feed_url: str, seen_since: datetime, limit: int = 50
     ) -> list[tuple[int, str]]:

@@ -330,6 +330,19 @@ def query_count(
     return int(rows[0][0])
 
 
+def unread_matching(
+    database: Database, query: CompiledQuery, hidden: Condition | None = None
+) -> list[int]:
+    """Ids of the unread articles `query` matches (not those `hidden` holds for): what marking
+    a query section read marks."""
+    matching = _matching(database, query, None, hidden)
+    if matching is None or query is NOTHING:
+        return []
+    body, parameters = matching
+    rows = database.read(f"SELECT a.id FROM {body.format(joins='')} AND a.read = 0", parameters)
+    return [int(row[0]) for row in rows]
+
+
 def missing_full_text(
     database: Database, feed_url: str, seen_since: datetime, limit: int = 50
 ) -> list[tuple[int, str]]:

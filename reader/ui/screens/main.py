@@ -18,7 +18,7 @@ from textual.widgets import Footer, Tabs
 from textual.worker import Worker, WorkerState
 
 from reader.core.text.cells import clean_line
-from reader.ui.cache_reads import read_counts, section_keys
+from reader.ui.cache_reads import mark_section_read, read_counts, section_keys
 from reader.ui.footer_labels import relabel_footer
 from reader.ui.keys import help_rows, main_bindings
 from reader.ui.messages import CountsLoaded, RefreshFinished, RefreshProgressed
@@ -358,10 +358,11 @@ class MainScreen(Screen[None]):
 
     def action_mark_section_read(self) -> None:
         section = self.section
-        if not is_feed_section(section) or section is None:
+        if section is None or section == STARRED:
             return
         t = self.app.t
-        question = t("confirm_mark_section", section=clean_line(self.app.view.text(section)))
+        name = self.section_names.get(section, section)
+        question = t("confirm_mark_section", section=clean_line(name))
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -371,7 +372,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="mark", exit_on_error=False)
     def mark_read_in_background(self, section: str) -> None:
-        count = self.app.library.store.mark_section_read(section)
+        count = mark_section_read(self.app.library, section, self.app.now())
         self.app.call_from_thread(self.notify, self.app.t("marked_read", count=count))
         self.app.call_from_thread(self.article_list.reload)
         self.load_counts()
