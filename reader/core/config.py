@@ -219,13 +219,7 @@ def parse_config(text: str, path: Path) -> Config:
         except SyncConfigProblem as problem:
             line = locate.key(problem.key, "sync") if problem.key else locate.key("sync")
             raise ConfigError(path, problem.message, line) from None
-    try:  # [[query]] and [[filter]]: a problem names the line of its table's key
-        queries = rules.query_sections(data.get("query", []), {s.name for s in sections})
-        filters = rules.filter_rules(data.get("filter", []))
-    except rules.RuleProblem as problem:
-        line = locate.nth_header(problem.table, problem.index) or locate.key(problem.table)
-        line = locate.key_after(problem.key, line) if problem.key else line
-        raise ConfigError(path, problem.message, line) from None
+    queries, filters = rules.config_rules(data, sections, locate, ConfigError, path)
     return Config(path, sections, settings, dict(keys), sync, queries, filters)
 
 

@@ -3,9 +3,12 @@ a rule that cannot run is a config error naming its key and the query's column."
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, Protocol
 
+from reader.core.model import Section
 from reader.core.store.query.compile import has_content
 from reader.core.store.query.parse import QuerySyntaxError, parse_query
 
@@ -40,6 +43,32 @@ class RuleProblem(ValueError):
         self.index = index
         self.key = key
         self.message = message
+
+
+class Locates(Protocol):
+    """Where keys and table headers are in the config's text (config._Locator)."""
+
+    def nth_header(self, name: str, index: int) -> int | None: ...
+    def key(self, key: str, table: str | None = None) -> int | None: ...
+    def key_after(self, key: str, start: int | None) -> int | None: ...
+
+
+def config_rules(
+    data: dict[str, Any],
+    sections: Sequence[Section],
+    locate: Locates,
+    error: Callable[[Path, str, int | None], Exception],
+    path: Path,
+) -> tuple[tuple[QuerySection, ...], tuple[FilterRule, ...]]:
+    """The config's [[query]] and [[filter]] tables; a problem raises `error(path, message,
+    line)` (the config error) with the line of the table's key at fault, else of the table."""
+    try:
+        queries = query_sections(data.get("query", []), {section.name for section in sections})
+        return queries, filter_rules(data.get("filter", []))
+    except RuleProblem as problem:
+        line = locate.nth_header(problem.table, problem.index) or locate.key(problem.table)
+        line = locate.key_after(problem.key, line) if problem.key else line
+        raise error(path, problem.message, line) from None
 
 
 def query_sections(raw: Any, section_names: set[str]) -> tuple[QuerySection, ...]:
