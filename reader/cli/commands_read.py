@@ -31,25 +31,53 @@ if TYPE_CHECKING:
 
 def check_section(library: Library, section: str | None) -> None:
     """A section the cache does not know is a usage error, not an empty list."""
-    if section is not None and section not in library.store.sections():
+    known = section is None or section in library.store.sections()
+    if not known and section not in library.query_sections():
         raise CliError(f"no section named {section!r} (see `reader sections`)")
+
+
+def scoped(library: Library, section: str | None, query: str | None) -> tuple[str | None, str]:
+    """(feed section, query text) for `--section` and a query: a [[query]] section's query is
+    joined to the user's, and then no feed section limits it."""
+    saved = library.query_sections().get(section) if section is not None else None
+    if saved is None:
+        return section, query or ""
+    if query is not None:
+        compiled_query(library, query)  # alone first: an error's column is in what was typed
+    return None, f"({saved}) {query or ''}"
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with opened(args, err) as library:
         check_section(library, args.section)
-        if args.query is not None:
+        section, text = scoped(library, args.section, args.query)
+        if args.query is not None or section != args.section:
             # Checked alone first, so an error's column is a column of what the user typed.
-            compiled_query(library, args.query)
+            compiled_query(library, text)
             marks = " is:unread" * args.unread + " is:starred" * args.starred
             finish_index_rebuild(library, err)
-            query = compiled_query(library, args.query + marks)
-            items = library.store.query_listings(query, section=args.section, limit=args.limit)
+            query = compiled_query(library, text + marks)
+            items = library.store.query_listings(
+                query, section=section, limit=args.limit, include_hidden=args.all
+            )
         else:
             items = library.store.listings(
-                args.section, unread_only=args.unread, starred_only=args.starred, limit=args.limit
+                section,
+                unread_only=args.unread,
+                starred_only=args.starred,
+                limit=args.limit,
+                include_hidden=args.all,
             )
-        print_listings(items, script_view(library, args.script), out, args.json)
+        view = script_view(library, args.script)
+        if not args.json:
+            print_listings(items, view, out, False)
+            return EXIT_OK
+        rows = [
+            listing_json(item, view) | {"hidden": item.hidden, "highlighted": item.highlighted}
+            for item in items
+        ]
+        json.dump(rows, out, ensure_ascii=False, indent=1)
+        out.write("\n")
     return EXIT_OK
 
 
@@ -66,9 +94,11 @@ def compiled_query(library: Library, text: str) -> CompiledQuery:
 def cmd_search(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with opened(args, err) as library:
         check_section(library, args.section)
-        query = compiled_query(library, args.query)
+        compiled_query(library, args.query)  # alone first: an error's column is in what was typed
+        section, text = scoped(library, args.section, args.query)
+        query = compiled_query(library, text)
         finish_index_rebuild(library, err)
-        items = library.store.query_listings(query, section=args.section, limit=args.limit)
+        items = library.store.query_listings(query, section=section, limit=args.limit)
         view = script_view(library, args.script)
         if not args.json:
             print_listings(items, view, out, False)
@@ -163,6 +193,7 @@ def cmd_sections(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 print(f"{clean_line(name)}  ({counts.get(name, 0)} unread)", file=out)
                 for synced_feed in library.store.feed_states(name):
                     print(f"  {clean_line(synced_feed.title or '')}  {synced_feed.url}", file=out)
+            print_query_sections(library, out)
             return EXIT_OK
         for section in library.config.sections:
             print(f"{clean_line(section.name)}  ({counts.get(section.name, 0)} unread)", file=out)
@@ -174,4 +205,13 @@ def cmd_sections(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     status = f"  [failed: {clean_line(state.last_error or '')}]"
                 title = feed.title or (state.title if state else None) or ""
                 print(f"  {clean_line(title)}  {feed.url}{status}", file=out)
+        print_query_sections(library, out)
     return EXIT_OK
+
+
+def print_query_sections(library: Library, out: TextIO) -> None:
+    """The [[query]] sections after the feed sections: name, unread count, query."""
+    for name, text in library.query_sections().items():
+        unread = library.store.query_count(compiled_query(library, text), unread_only=True)
+        print(f"{clean_line(name)}  ({unread} unread)", file=out)
+        print(f"  query: {clean_line(text)}", file=out)

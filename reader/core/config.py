@@ -31,6 +31,7 @@ from reader.core.model import (
     UiLanguage,
     Variant,
 )
+from reader.core.store.query import rules  # [[query]] and [[filter]] (issue 15)
 
 
 class ConfigError(Exception):
@@ -116,6 +117,8 @@ class Config:
     """Binding id -> keys, e.g. {"refresh_all": "ctrl+r"}."""
     sync: SyncSettings | None = None
     """The aggregator server that is the source of articles; None: the feeds above."""
+    queries: tuple[rules.QuerySection, ...] = ()  # [[query]]: saved searches as sections
+    filters: tuple[rules.FilterRule, ...] = ()  # [[filter]]: hide, read, star, highlight
 
     def section(self, name: str) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)
@@ -220,7 +223,7 @@ def parse_config(text: str, path: Path) -> Config:
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise ConfigError(path, f"not valid TOML: {message}", line) from None
     locate = _Locator(text)
-    known = {"settings", "section", "keys", "sync"}
+    known = {"settings", "section", "keys", "sync", "query", "filter"}
     for key in data:
         if key not in known:
             raise ConfigError(path, f"unknown key '{key}'", locate.key(key))
@@ -238,7 +241,8 @@ def parse_config(text: str, path: Path) -> Config:
         except SyncConfigProblem as problem:
             line = locate.key(problem.key, "sync") if problem.key else locate.key("sync")
             raise ConfigError(path, problem.message, line) from None
-    return Config(path=path, sections=sections, settings=settings, keys=dict(keys), sync=sync)
+    queries, filters = rules.config_rules(data, sections, locate, ConfigError, path)
+    return Config(path, sections, settings, dict(keys), sync, queries, filters)
 
 
 def _settings(raw: Any, path: Path, locate: _Locator) -> Settings:
@@ -413,7 +417,7 @@ class _Locator:
 
     def nth_header(self, name: str, index: int) -> int | None:
         found = self._headers(name)
-        return found[index] if index < len(found) else None
+        return found[index] if 0 <= index < len(found) else None
 
     def next_header(self, name: str, after: int | None) -> int | None:
         found = self._headers(name)

@@ -145,6 +145,12 @@ class Library:
             return self.store.sections()
         return [section.name for section in self.config.sections]
 
+    def query_sections(self) -> dict[str, str]:
+        """The config's [[query]] sections (issue 15), name -> query, in config order; a feed
+        section (or sync category) of the same name wins over one."""
+        feed_sections = set(self.section_names())
+        return {q.name: q.query for q in self.config.queries if q.name not in feed_sections}
+
     def feeds(self, section: str | None = None) -> list[FeedConfig]:
         """Feeds of one section or all, in order: the config's, or the sync server's."""
         if self.config.sync is not None:
@@ -334,6 +340,7 @@ class Library:
         self.made_backend = None  # feeds, logins and filters may have changed
         if self.config.sync is None:  # with a sync server, its subscriptions are the feeds
             self.store.sync_feeds(self.config.sections)
+        self.store.set_filters(self.config.filters, self.config.settings.zone)
 
     def close(self) -> None:
         self.store.close()
@@ -355,6 +362,7 @@ def open_library(
         if store.sync_service() is not None:
             # [sync] was removed: marks stop queueing (what waits is kept for its return).
             store.set_sync_service(None)
+    store.set_filters(config.filters, config.settings.zone)  # [[filter]] rules (issue 15)
     return Library(paths=paths, config=config, store=store, given_backend=backend)
 
 

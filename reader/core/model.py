@@ -154,6 +154,9 @@ class Listing:
     published: datetime | None  # timezone-aware (UTC)
     read: bool
     starred: bool
+    # Set by the config's [[filter]] rules when a page is read (issue 15).
+    hidden: bool = False  # a hide rule matches it (only `list --all` shows such articles)
+    highlighted: bool = False  # a highlight rule matches it: the list colours its row
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,8 +22,10 @@ from reader.core.model import (
 )
 from reader.core.store import feeds, marks, outbox, queries, reindex, upkeep, writes
 from reader.core.store.connection import Database, opening_errors
+from reader.core.store.filters import FilterRules, flagged
 from reader.core.store.outbox import PendingChange
 from reader.core.store.query.compile import CompiledQuery
+from reader.core.store.query.rules import FilterRule
 
 
 class Store:
@@ -32,6 +34,7 @@ class Store:
     def __init__(self, database: Database) -> None:
         self._database = database
         self.path = database.path
+        self._rules = FilterRules()  # the config's [[filter]] rules (set_filters)
 
     # ---- opening and closing ---------------------------------------------------------------
 
@@ -81,11 +84,11 @@ class Store:
 
     def record_fetch(self, result: FetchResult, fetched_at: datetime) -> int:
         """Store one feed's fetch outcome in one write transaction; return how many were new."""
-        return writes.record_fetch(self._database, result, fetched_at)
+        return writes.record_fetch(self._database, result, fetched_at, self._rules)
 
     def record_fetches(self, results: Sequence[FetchResult], fetched_at: datetime) -> list[int]:
         """`record_fetch` for several feeds in one write transaction; how many were new in each."""
-        return writes.record_fetches(self._database, results, fetched_at)
+        return writes.record_fetches(self._database, results, fetched_at, self._rules)
 
     def set_full_text(self, article_id: int, html: str, page_meta: PageMeta | None = None) -> None:
         """Keep the story extracted from the article's web page and what the page says about it."""
@@ -146,6 +149,13 @@ class Store:
     def set_sync_cursor(self, since_id: int) -> None:
         outbox.set_sync_cursor(self._database, since_id)
 
+    # ---- filter rules (filters.py) ---------------------------------------------------------
+
+    def set_filters(self, rules: Sequence[FilterRule], zone: tzinfo = UTC) -> None:
+        """Use the config's [[filter]] rules from now on: hide and highlight in every read,
+        read and star on each article when it is first stored."""
+        self._rules = FilterRules(rules, zone, self._database)
+
     # ---- pages, counts, one article, search (queries.py) -----------------------------------
 
     def listings(
@@ -159,10 +169,12 @@ class Store:
         offset: int = 0,
         order: str = "newest",
         also_id: int | None = None,
+        include_hidden: bool = False,
     ) -> list[Listing]:
-        """One page of articles in `order` (newest first by default; see queries.LIST_ORDERS;
-        section None: every configured section); `also_id` stays listed under `unread_only`."""
-        return queries.listings(
+        """One page of articles in `order` (see queries.LIST_ORDERS; section None: every
+        configured section); `also_id` stays listed under `unread_only`; what a hide rule
+        matches only with `include_hidden` (flagged `hidden`)."""
+        page = queries.listings(
             self._database,
             section,
             feed_url=feed_url,
@@ -172,7 +184,9 @@ class Store:
             offset=offset,
             order=order,
             also_id=also_id,
+            hidden=None if include_hidden else self._rules.condition("hide"),
         )
+        return flagged(self._database, page, self._rules, hidden=include_hidden)
 
     def count(
         self,
@@ -189,6 +203,7 @@ class Store:
             unread_only=unread_only,
             starred_only=starred_only,
             also_id=also_id,
+            hidden=self._rules.condition("hide"),
         )
 
     def titles_seen_last(self, limit: int = 5) -> list[str]:
@@ -197,7 +212,7 @@ class Store:
 
     def unread_counts(self) -> dict[str, int]:
         """Unread articles per configured section, in config order, zeros included."""
-        return queries.unread_counts(self._database)
+        return queries.unread_counts(self._database, self._rules.condition("hide"))
 
     def article(self, article_id: int) -> StoredArticle | None:
         """Everything needed to read one article, or None if it is not cached."""
@@ -220,6 +235,7 @@ class Store:
             limit=limit,
             offset=offset,
             regional_words=regional_words,
+            hidden=self._rules.condition("hide"),
         )
 
     # ---- the query language (query/, queries.py) ------------------------------------------
@@ -228,7 +244,9 @@ class Store:
         self, text: str, *, now: datetime, zone: tzinfo = UTC, regional_words: bool = True
     ) -> CompiledQuery:
         """The query language's `text` as SQL for `query_listings`; raises QuerySyntaxError."""
-        return queries.compiled_query(text, now=now, zone=zone, regional_words=regional_words)
+        return queries.compiled_query(
+            text, now=now, zone=zone, regional_words=regional_words, database=self._database
+        )
 
     def query_listings(
         self,
@@ -237,18 +255,38 @@ class Store:
         section: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        include_hidden: bool = False,
     ) -> list[Listing]:
         """One page of the articles `query` matches (in `section`, or every section), newest
-        first."""
-        return queries.query_listings(
-            self._database, query, section=section, limit=limit, offset=offset
+        first; what a hide rule matches only with `include_hidden` (flagged `hidden`)."""
+        page = queries.query_listings(
+            self._database,
+            query,
+            section=section,
+            limit=limit,
+            offset=offset,
+            hidden=None if include_hidden else self._rules.condition("hide"),
         )
+        return flagged(self._database, page, self._rules, hidden=include_hidden)
 
     def query_count(
         self, query: CompiledQuery, *, section: str | None = None, unread_only: bool = False
     ) -> int:
         """How many articles `query` matches (only the unread ones with `unread_only`)."""
-        return queries.query_count(self._database, query, section=section, unread_only=unread_only)
+        return queries.query_count(
+            self._database,
+            query,
+            section=section,
+            unread_only=unread_only,
+            hidden=self._rules.condition("hide"),
+        )
+
+    def mark_query_read(self, query: CompiledQuery) -> int:
+        """Mark read every article `query` matches (a query section); returns how many were
+        unread. Articles hide rules keep out are left as they are."""
+        ids = queries.unread_matching(self._database, query, self._rules.condition("hide"))
+        self.set_read(ids, True)
+        return len(ids)
 
     def missing_full_text(
         self, feed_url: str, seen_since: datetime, limit: int = 50

@@ -14,7 +14,7 @@ from reader.core.model import Listing, PageMeta, StoredArticle
 from reader.core.store.codec import unpack
 from reader.core.store.connection import Database
 from reader.core.store.feeds import section_id_of
-from reader.core.store.query.compile import NOTHING, CompiledQuery, compile_query
+from reader.core.store.query.compile import NOTHING, CompiledQuery, Condition, compile_query
 from reader.core.store.query.parse import parse_query
 from reader.core.store.schema import from_micros, to_micros
 from reader.core.store.search import article_text, fts_query
@@ -70,6 +70,7 @@ def _filters(
     unread_only: bool,
     starred_only: bool,
     also_id: int | None = None,
+    hidden: Condition | None = None,
 ) -> tuple[str, list[object]] | None:
     """WHERE terms that let SQLite pick the matching (partial) index; None: nothing matches.
 
@@ -99,6 +100,9 @@ def _filters(
         terms.append("a.read = 0")
     if starred_only:
         terms.append("a.starred = 1")
+    if hidden is not None:  # what the hide rules match is left out
+        terms.append(f"NOT {hidden.sql}")
+        parameters.extend(hidden.parameters)
     return " AND ".join(terms), parameters
 
 
@@ -113,10 +117,13 @@ def listings(
     offset: int = 0,
     order: str = "newest",
     also_id: int | None = None,
+    hidden: Condition | None = None,
 ) -> list[Listing]:
-    """One page of articles in `order` (LIST_ORDERS; section None: every configured section);
-    with `unread_only`, `also_id` is listed even when read."""
-    filters = _filters(database, section, feed_url, unread_only, starred_only, also_id)
+    """One page of articles in `order` (LIST_ORDERS; section None: every configured section),
+    without those `hidden` holds for; with `unread_only`, `also_id` is listed even when read."""
+    filters = _filters(
+        database, section, feed_url, unread_only, starred_only, also_id=also_id, hidden=hidden
+    )
     if filters is None:
         return []
     where, parameters = filters
@@ -136,9 +143,12 @@ def count(
     unread_only: bool = False,
     starred_only: bool = False,
     also_id: int | None = None,
+    hidden: Condition | None = None,
 ) -> int:
     """How many articles a listing with the same filters would page through."""
-    filters = _filters(database, section, None, unread_only, starred_only, also_id)
+    filters = _filters(
+        database, section, None, unread_only, starred_only, also_id=also_id, hidden=hidden
+    )
     if filters is None:
         return 0
     where, parameters = filters
@@ -146,12 +156,15 @@ def count(
     return int(rows[0][0])
 
 
-def unread_counts(database: Database) -> dict[str, int]:
-    """Unread articles per configured section, in config order, zeros included."""
+def unread_counts(database: Database, hidden: Condition | None = None) -> dict[str, int]:
+    """Unread articles per configured section (not counting those `hidden` holds for), in
+    config order, zeros included."""
+    unhidden = f" AND NOT {hidden.sql}" if hidden else ""
     rows = database.read(
         "SELECT s.name, (SELECT count(*) FROM articles AS a"
-        "  WHERE a.section_id = s.id AND a.read = 0)"
-        " FROM sections AS s WHERE s.position IS NOT NULL ORDER BY s.position"
+        f"  WHERE a.section_id = s.id AND a.read = 0{unhidden})"
+        " FROM sections AS s WHERE s.position IS NOT NULL ORDER BY s.position",
+        hidden.parameters if hidden else (),
     )
     return {str(name): int(count) for name, count in rows}
 
@@ -199,9 +212,10 @@ def search(
     limit: int = 100,
     offset: int = 0,
     regional_words: bool = True,
+    hidden: Condition | None = None,
 ) -> list[Listing]:
     """Articles whose title or text holds every word of ``query`` in either script, newest
-    first; a query with nothing searchable in it finds nothing.
+    first (not those `hidden` holds for); a query with nothing searchable in it finds nothing.
 
     With `regional_words`, each word also matches how other regions write it (软件 finds 軟體);
     that loads the script converters on the first search.
@@ -222,6 +236,9 @@ def search(
             return []
         section_term = "a.section_id = ?"
         parameters.append(section_id)
+    if hidden is not None:
+        section_term += f" AND NOT {hidden.sql}"
+        parameters.extend(hidden.parameters)
     rows = database.read(
         "WITH hits AS MATERIALIZED (SELECT rowid AS id FROM article_fts"
         "  WHERE article_fts MATCH ?)"
@@ -233,22 +250,51 @@ def search(
     return [_listing(row) for row in rows]
 
 
+# A title: phrase the index holds for at most this many articles narrows a query through it.
+RARE_PHRASE_ARTICLES = 2000
+
+
+_rare_phrases: dict[tuple[str, str], bool] = {}  # (cache file, phrase) -> rare, once a run
+
+
+def is_rare(database: Database, phrase: str) -> bool:
+    """Whether the index holds `phrase` for few articles (it stops counting past the limit);
+    asked once a run per phrase, since a query section is compiled at every read."""
+    key = (str(database.path), phrase)
+    known = _rare_phrases.get(key)
+    if known is not None:
+        return known
+    rows = database.read(
+        "SELECT count(*) FROM (SELECT rowid FROM article_fts WHERE article_fts MATCH ? LIMIT ?)",
+        (phrase, RARE_PHRASE_ARTICLES + 1),
+    )
+    rare = _rare_phrases[key] = int(rows[0][0]) <= RARE_PHRASE_ARTICLES
+    return rare
+
+
 def compiled_query(
-    text: str, *, now: datetime, zone: tzinfo = UTC, regional_words: bool = True
+    text: str,
+    *,
+    now: datetime,
+    zone: tzinfo = UTC,
+    regional_words: bool = True,
+    database: Database | None = None,
 ) -> CompiledQuery:
     """The query language's `text` as SQL; raises QuerySyntaxError. With `regional_words`, words
-    also match how other regions write them (loads the script converters when there are any)."""
+    also match how other regions write them (loads the script converters when there are any);
+    with `database`, a title: term whose words are rare there is narrowed by the index."""
     tree = parse_query(text)
     variants = None
     if regional_words and any(ord(ch) > 0x2E7F for ch in text):
         from reader.core.script.convert import phrase_variants
 
         variants = phrase_variants
-    return compile_query(tree, now=now, zone=zone, variants=variants)
+    rare = None if database is None else lambda phrase: is_rare(database, phrase)
+    return compile_query(tree, now=now, zone=zone, variants=variants, rare=rare)
 
 
 def _matching(
-    database: Database, query: CompiledQuery, section: str | None
+    database: Database, query: CompiledQuery, section: str | None, hidden: Condition | None
 ) -> tuple[str, list[object]] | None:
     """FROM and WHERE (with parameters) of the articles `query` matches in `section` (None:
     every configured section); None when the section is unknown."""
@@ -268,6 +314,9 @@ def _matching(
         parameters.insert(0, query.match)
     terms.append(query.where)
     parameters.extend(query.parameters)
+    if hidden is not None:
+        terms.append(f"NOT {hidden.sql}")
+        parameters.extend(hidden.parameters)
     return f"{source} {{joins}} WHERE " + " AND ".join(terms), parameters
 
 
@@ -278,9 +327,10 @@ def query_listings(
     section: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    hidden: Condition | None = None,
 ) -> list[Listing]:
-    """One page of the articles `query` matches, newest first."""
-    matching = _matching(database, query, section)
+    """One page of the articles `query` matches (not those `hidden` holds for), newest first."""
+    matching = _matching(database, query, section, hidden)
     if matching is None or query is NOTHING:
         return []
     body, parameters = matching
@@ -298,15 +348,30 @@ def query_count(
     *,
     section: str | None = None,
     unread_only: bool = False,
+    hidden: Condition | None = None,
 ) -> int:
-    """How many articles `query` matches (only the unread ones with `unread_only`)."""
-    matching = _matching(database, query, section)
+    """How many articles `query` matches (only the unread ones with `unread_only`; not those
+    `hidden` holds for)."""
+    matching = _matching(database, query, section, hidden)
     if matching is None or query is NOTHING:
         return 0
     body, parameters = matching
     unread = " AND a.read = 0" if unread_only else ""
     rows = database.read(f"SELECT count(*) FROM {body.format(joins='')}{unread}", parameters)
     return int(rows[0][0])
+
+
+def unread_matching(
+    database: Database, query: CompiledQuery, hidden: Condition | None = None
+) -> list[int]:
+    """Ids of the unread articles `query` matches (not those `hidden` holds for): what marking
+    a query section read marks."""
+    matching = _matching(database, query, None, hidden)
+    if matching is None or query is NOTHING:
+        return []
+    body, parameters = matching
+    rows = database.read(f"SELECT a.id FROM {body.format(joins='')} AND a.read = 0", parameters)
+    return [int(row[0]) for row in rows]
 
 
 def missing_full_text(

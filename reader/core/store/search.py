@@ -245,3 +245,79 @@ def words_hold(text: str | None, needle: str | None) -> int:
     if not text or not needle:
         return 0
     return int(f" {needle} " in " " + " ".join(index_tokens(text)) + " ")
+
+
+# ---- field terms (title:, author:) in SQL, with Python only where SQL cannot decide ---------
+
+_MAX_SPELLINGS = 32  # contiguous spellings tried with instr() before leaving it to words_hold
+_MAX_SOURCES = 8  # a character with more sources than this is not pre-checked
+
+_sources: dict[str, tuple[str, ...]] | None = None
+_sources_lock = threading.Lock()
+
+
+def _is_cjk(char: str) -> bool:
+    """Whether the index makes `char` a word of its own (a BMP CJK character)."""
+    return any(first <= ord(char) <= last for first, last in _BMP_CJK_RANGES)
+
+
+def _cjk_sources(char: str) -> tuple[str, ...]:
+    """The characters whose index form is the CJK character `char`: itself and those that fold
+    to it (鄭 for 郑); built on first use by inverting the folding table."""
+    global _sources
+    if _sources is None:
+        with _sources_lock:  # two threads may both build it: the same table either way
+            found: dict[str, list[str]] = {}
+            for code, target in fold_table().items():
+                found.setdefault(chr(target), []).append(chr(code))
+            _sources = {target: tuple(chars) for target, chars in found.items()}
+    return (char, *_sources.get(char, ()))
+
+
+def field_condition(column: str, needle: str) -> tuple[str, list[object]]:
+    """SQL that holds exactly when `words_hold(column, needle)` does, cheaper: for words of
+    Chinese characters, instr() finds the usual spellings and rules out texts lacking one of
+    the characters, so the Python function runs only on the few rows left in between."""
+    tokens = needle.split()
+    if not tokens:
+        return "0", []
+    exact = f"words_hold({column}, ?)"
+    checks: list[str] = []
+    parameters: list[object] = []
+    for token in tokens:
+        if len(token) == 1 and _is_cjk(token):
+            chars = _cjk_sources(token)
+            if len(chars) <= _MAX_SOURCES:
+                checks.append("(" + " OR ".join(f"instr({column}, ?)" for _ in chars) + ")")
+                parameters.extend(chars)
+    if not checks:
+        return exact, [needle]
+    sql = "(" + " AND ".join(checks) + f" AND {exact})"
+    parameters.append(needle)
+    spellings = _spellings(tokens)
+    if spellings:
+        sql = "(" + " OR ".join(f"instr({column}, ?)" for _ in spellings) + f" OR {sql})"
+        parameters[:0] = spellings
+    return sql, parameters
+
+
+def _spellings(tokens: list[str]) -> list[str]:
+    """The contiguous spellings of a needle of single CJK characters whose every source
+    indexes as that character alone (so finding one means the words hold), or [] when there
+    are too many or a token is not such a character."""
+    table = _load_index_table()
+    options: list[list[str]] = []
+    for token in tokens:
+        if len(token) != 1 or not _is_cjk(token):
+            return []
+        spaced = f" {token} "
+        alone = [c for c in _cjk_sources(token) if ord(c) <= 0xFFFF and table[ord(c)] == spaced]
+        if not alone:
+            return []
+        options.append(alone)
+    spellings = [""]
+    for choices in options:
+        spellings = [start + choice for start in spellings for choice in choices]
+        if len(spellings) > _MAX_SPELLINGS:
+            return []
+    return spellings

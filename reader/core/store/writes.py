@@ -10,30 +10,37 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from reader.core.model import Article, FetchResult, PageMeta, PreparedArticle
 from reader.core.store import reindex
 from reader.core.store.codec import pack
 from reader.core.store.connection import Database
 from reader.core.store.errors import StoreError
+from reader.core.store.filters import FilterRules, mark_new_articles
 from reader.core.store.prepare import digest_of, row_values
-from reader.core.store.schema import to_micros
+from reader.core.store.schema import from_micros, to_micros
 
 _MAX_ROWID = 2**63 - 1
 
 
-def record_fetch(database: Database, result: FetchResult, fetched_at: datetime) -> int:
-    """Store one feed's fetch outcome in one write transaction; return how many were new.
+def record_fetch(
+    database: Database, result: FetchResult, fetched_at: datetime, rules: FilterRules | None = None
+) -> int:
+    """Store one feed's fetch outcome in one write transaction; return how many were new (and
+    mark those the `rules` say to read or star).
 
     A feed the config does not list yet is remembered but hidden (see `_record_one`).
     """
     with database.write() as connection:
-        return _record_one(connection, result, to_micros(fetched_at))
+        return _record_one(connection, result, to_micros(fetched_at), rules)
 
 
 def record_fetches(
-    database: Database, results: Sequence[FetchResult], fetched_at: datetime
+    database: Database,
+    results: Sequence[FetchResult],
+    fetched_at: datetime,
+    rules: FilterRules | None = None,
 ) -> list[int]:
     """`record_fetch` for several feeds in one write transaction; how many were new in each.
 
@@ -41,16 +48,21 @@ def record_fetches(
     """
     fetched_micros = to_micros(fetched_at)
     with database.write() as connection:
-        return [_record_alone(connection, result, fetched_micros) for result in results]
+        return [_record_alone(connection, result, fetched_micros, rules) for result in results]
 
 
-def _record_alone(connection: sqlite3.Connection, result: FetchResult, fetched_micros: int) -> int:
+def _record_alone(
+    connection: sqlite3.Connection,
+    result: FetchResult,
+    fetched_micros: int,
+    rules: FilterRules | None,
+) -> int:
     """`_record_one` in a savepoint: a feed whose data cannot be stored (text SQLite cannot
     hold, a number out of range) is recorded as failed, and the feeds written in the same
     transaction are kept."""
     connection.execute("SAVEPOINT one_feed")
     try:
-        added = _record_one(connection, result, fetched_micros)
+        added = _record_one(connection, result, fetched_micros, rules)
     except (ValueError, TypeError, OverflowError) as error:  # UnicodeError is a ValueError
         connection.execute("ROLLBACK TO one_feed")
         message = f"could not store this feed ({type(error).__name__}: {error})"[:300]
@@ -60,7 +72,12 @@ def _record_alone(connection: sqlite3.Connection, result: FetchResult, fetched_m
     return added
 
 
-def _record_one(connection: sqlite3.Connection, result: FetchResult, fetched_micros: int) -> int:
+def _record_one(
+    connection: sqlite3.Connection,
+    result: FetchResult,
+    fetched_micros: int,
+    rules: FilterRules | None = None,
+) -> int:
     """ "ok" upserts articles and takes the new validators, title and language; "not_modified"
     only records status and time; "failed" records the error and keeps validators and articles."""
     row = connection.execute(
@@ -104,9 +121,15 @@ def _record_one(connection: sqlite3.Connection, result: FetchResult, fetched_mic
             feed_id,
         ),
     )
-    return _upsert_articles(
+    added = _upsert_articles(
         connection, feed_id, section_id, result.articles, fetched_micros, row is None
     )
+    if added and rules is not None and (rules.has("read") or rules.has("star")):
+        # New ids are taken in order after the largest: the last `added` are this feed's new.
+        last = int(connection.execute("SELECT max(id) FROM articles").fetchone()[0])
+        now = from_micros(fetched_micros) or datetime.now(UTC)
+        mark_new_articles(connection, last - added + 1, last, rules, now)
+    return added
 
 
 def _upsert_articles(

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Tabs
 from textual.worker import Worker, WorkerState
 
 from reader.core.text.cells import clean_line
-from reader.ui.cache_reads import read_counts
+from reader.ui.cache_reads import mark_section_read, read_counts, section_keys
 from reader.ui.footer_labels import relabel_footer
 from reader.ui.keys import help_rows, main_bindings
 from reader.ui.messages import CountsLoaded, RefreshFinished, RefreshProgressed
@@ -30,7 +30,7 @@ from reader.ui.unread import unread_target
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.section_list import SectionList
-from reader.ui.widgets.section_tabs import STARRED, SectionTabs
+from reader.ui.widgets.section_tabs import STARRED, SectionTabs, is_feed_section
 from reader.ui.widgets.split_body import SplitBody
 from reader.ui.widgets.split_divider import SplitDivider
 from reader.ui.widgets.status_line import RefreshState, StatusLine
@@ -64,7 +64,7 @@ class MainScreen(Screen[None]):
     # ---- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        sections = [*self.app.library.store.sections(), STARRED]
+        sections = section_keys(self.app.library)
         self._set_bindings()
         yield SectionTabs(sections, id="sections")
         with SplitBody(id="body"):
@@ -176,7 +176,7 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def load_counts(self) -> None:
         """Unread counts, section names in the current script, failed feeds, last refresh."""
-        self.post_message(read_counts(self.app.library, self.app.view))
+        self.post_message(read_counts(self.app.library, self.app.view, self.app.now()))
 
     def on_counts_loaded(self, message: CountsLoaded) -> None:
         self.unread_counts = message.unread_counts
@@ -321,7 +321,7 @@ class MainScreen(Screen[None]):
             articles.highlighted if current is not None else None,
             current is not None and self.pane.article_id == current.id,
             step,
-            [section for section in self.query_one(SectionTabs).sections if section != STARRED],
+            list(filter(is_feed_section, self.query_one(SectionTabs).sections)),
             self.section,
             self.unread_counts,
         )
@@ -353,6 +353,7 @@ class MainScreen(Screen[None]):
             return
         self.app.library.store.set_starred(current.id, not current.starred)
         articles.set_flags(index, starred=not current.starred)
+        self.load_counts()  # a query section may count starred articles
         self.notify(self.app.t("unstarred" if current.starred else "starred_note"))
 
     def action_mark_section_read(self) -> None:
@@ -360,7 +361,8 @@ class MainScreen(Screen[None]):
         if section is None or section == STARRED:
             return
         t = self.app.t
-        question = t("confirm_mark_section", section=clean_line(self.app.view.text(section)))
+        name = self.section_names.get(section, section)
+        question = t("confirm_mark_section", section=clean_line(name))
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -370,7 +372,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="mark", exit_on_error=False)
     def mark_read_in_background(self, section: str) -> None:
-        count = self.app.library.store.mark_section_read(section)
+        count = mark_section_read(self.app.library, section, self.app.now())
         self.app.call_from_thread(self.notify, self.app.t("marked_read", count=count))
         self.app.call_from_thread(self.article_list.reload)
         self.load_counts()
@@ -438,7 +440,7 @@ class MainScreen(Screen[None]):
     # ---- refreshing -------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
-        self.start_refresh(None if self.section in (None, STARRED) else self.section)
+        self.start_refresh(self.section if is_feed_section(self.section) else None)
 
     def action_refresh_all(self) -> None:
         self.start_refresh(None)

@@ -32,6 +32,8 @@ ROW = "article-list--row"
 ROW_HIGHLIGHTED = "article-list--row-highlighted"
 ROW_HOVER = "article-list--row-hover"
 HINT = "article-list--hint"
+# A row a [[filter]] highlight rule matches (issue 15); its colours are in app.tcss.
+ROW_FILTER_HIGHLIGHT = "article-list--row-filter-highlight"
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -72,7 +74,13 @@ class ArticleList(ScrollView, can_focus=True):
     }
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {ROW, ROW_HIGHLIGHTED, ROW_HOVER, HINT}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        ROW,
+        ROW_HIGHLIGHTED,
+        ROW_HOVER,
+        HINT,
+        ROW_FILTER_HIGHLIGHT,
+    }
 
     highlighted: reactive[int | None] = reactive(None)
     """Index of the selected row, or None when there are no rows."""
@@ -294,7 +302,8 @@ class ArticleList(ScrollView, can_focus=True):
             else ROW
         )
         row = self.rows[index]
-        classes = (ROW,) if state == ROW else (ROW, state)
+        marked = (ROW, ROW_FILTER_HIGHLIGHT) if row.listing.highlighted else (ROW,)
+        classes = marked if state == ROW else (*marked, state)
         style = self.get_visual_style(*classes).rich_style  # follows focus and theme
         key = (row.key, width, style, self.row_lines, part)
         strip = self._strips.get(key)

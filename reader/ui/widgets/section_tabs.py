@@ -1,4 +1,5 @@
-"""The row of section tabs: one per configured section with its unread count, then ★."""
+"""The row of section tabs: one per configured section with its unread count, the [[query]]
+sections with theirs, then ★."""
 
 from __future__ import annotations
 
@@ -17,6 +18,25 @@ if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
 
 STARRED = "\x00starred"  # the starred tab's section key; no configured name can hold NUL
+QUERY = "\x00query:"  # a [[query]] section's key is this and its name (issue 15)
+
+
+def query_key(name: str) -> str:
+    """The section key of the [[query]] section `name`."""
+    return QUERY + name
+
+
+def query_name(section: str | None) -> str | None:
+    """The [[query]] section's name of a section key, or None for any other section."""
+    if section is None or not section.startswith(QUERY):
+        return None
+    return section[len(QUERY) :]
+
+
+def is_feed_section(section: str | None) -> bool:
+    """Whether `section` is a feed section (not ★ nor a query section): what refresh and
+    marking a section read act on."""
+    return section is not None and section != STARRED and not section.startswith(QUERY)
 
 
 def tab_id(index: int) -> str:
@@ -56,7 +76,8 @@ class SectionTabs(Tabs, can_focus=False):
             if section == STARRED:
                 labels.append(Text(starred_label))
                 continue
-            label = Text(clean_line(section_names.get(section, section)))
+            name = query_name(section) or section
+            label = Text(clean_line(section_names.get(section, name)))
             unread = unread_counts.get(section, 0)
             if unread:
                 label.append(f" {unread}", style="bold")
@@ -73,7 +94,8 @@ class SectionTabs(Tabs, can_focus=False):
 
     def _start_prefetch(self) -> None:
         self._prefetch_due = False
-        self.prefetch_next_script([section for section in self.sections if section != STARRED])
+        names = [query_name(section) or section for section in self.sections]
+        self.prefetch_next_script([name for name in names if name != STARRED])
 
     @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
     def prefetch_next_script(self, sections: list[str]) -> None:

@@ -10,15 +10,17 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from reader.core.store.query.parse import Age, All, Any, Day, Field, Node, Not, State, Words
 from reader.core.store.schema import to_micros
-from reader.core.store.search import fts_phrase, index_tokens
+from reader.core.store.search import field_condition, fts_phrase, index_tokens
 
 Variants = Callable[[str], Iterable[str]]
+# Whether an FTS5 phrase is rare in the index (so narrowing a title: term by it pays).
+Rare = Callable[[str], bool]
 
 _IN_INDEX = "a.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)"
 _STATE_SQL = {"unread": "a.read = 0", "read": "a.read != 0", "starred": "a.starred = 1"}
+# Checked in SQL first (search.field_condition); "" for an article without an author.
+_TEXT_COLUMNS = {"title": "a.title", "author": "ifnull(a.author, '')"}
 _FIELD_SQL = {
-    "title": "words_hold(a.title, ?)",
-    "author": "words_hold(a.author, ?)",
     "link": "words_hold(a.link, ?)",
     # Feeds and sections are few: their ids are found once, not a function call per article.
     "feed": "a.feed_id IN (SELECT id FROM feeds WHERE"
@@ -29,8 +31,9 @@ _FIELD_SQL = {
 
 @dataclass(frozen=True)
 class CompiledQuery:
-    """`where` holds for exactly the matching articles; `match` (None: no words at the top
-    level) is an FTS5 query every match also satisfies, for driving the query from the index."""
+    """`where` holds for exactly the matching articles among those `match` finds; `match` (None:
+    the query holds no words every match must have) is an FTS5 query every match satisfies, for
+    driving the query from the index."""
 
     where: str
     parameters: tuple[object, ...]
@@ -46,13 +49,14 @@ def compile_query(
     now: datetime,
     zone: tzinfo = UTC,
     variants: Variants | None = None,
+    rare: Rare | None = None,
 ) -> CompiledQuery:
     """SQL for `tree`; a query with nothing to look for (blank, or only punctuation) matches
     nothing, as a search for nothing finds nothing."""
     if not has_content(tree):
         return NOTHING
-    compiler = _Compiler(now, zone, variants)
-    match = compiler.top_match(tree)
+    compiler = _Compiler(now, zone, variants, rare)
+    match = compiler.necessary(tree)
     if match is None:
         where = compiler.sql(tree)
     else:  # the top level's words are the match's job: only the other terms go in WHERE
@@ -75,7 +79,10 @@ def has_content(node: Node) -> bool:
 
 
 class _Compiler:
-    def __init__(self, now: datetime, zone: tzinfo, variants: Variants | None) -> None:
+    def __init__(
+        self, now: datetime, zone: tzinfo, variants: Variants | None, rare: Rare | None = None
+    ) -> None:
+        self.rare = rare
         self.now = now
         self.zone = zone
         self.variants = variants
@@ -92,6 +99,10 @@ class _Compiler:
             needle = " ".join(index_tokens(node.text))
             if not needle:
                 return "0"  # a field holding no words matches no article
+            if node.name in _TEXT_COLUMNS:
+                sql, parameters = field_condition(_TEXT_COLUMNS[node.name], needle)
+                self.parameters.extend(parameters)
+                return sql
             self.parameters.extend([needle] * _FIELD_SQL[node.name].count("?"))
             return _FIELD_SQL[node.name]
         if isinstance(node, State):
@@ -119,20 +130,49 @@ class _Compiler:
         found = [part for part in parts if part]
         return " AND ".join(found) if found else None
 
-    def top_match(self, tree: All) -> str | None:
-        """The FTS5 query of the words every match must hold (a title: word is also in the
-        index), or None when the top level has none."""
-        found: list[str] = []
-        for term in _flatten(tree):
-            if isinstance(term, Words):
-                match = self.words_match(term)
-            elif isinstance(term, Field) and term.name == "title":
-                match = fts_phrase(term.text)
-            else:
-                continue
-            if match:
-                found.append(match)
-        return " AND ".join(found) if found else None
+    def necessary(self, node: Node) -> str | None:
+        """An FTS5 query every article `node` matches also satisfies, or None when there is none.
+
+        Field terms are checked in SQL row by row (cheap); the index narrows a title: term only
+        when `rare` says its words are in few articles (a title's words are often in most texts).
+        """
+        if isinstance(node, Words):
+            return self.words_match(node)
+        if isinstance(node, Field) and node.name == "title" and self.rare is not None:
+            phrase = fts_phrase(node.text)  # a title's words are in the index too
+            return phrase if phrase and self.rare(phrase) else None
+        if isinstance(node, All):
+            found = [match for term in node.terms if (match := self.necessary(term))]
+            return _joined(found, "AND")
+        if isinstance(node, Any):
+            # Every alternative must narrow, or the group as a whole does not.
+            alternatives = [self.necessary(term) for term in node.terms]
+            if not alternatives or None in alternatives:
+                return None
+            return _joined([match for match in alternatives if match], "OR")
+        return None
+
+
+def _joined(matches: list[str], operator: str) -> str | None:
+    if len(matches) <= 1:
+        return matches[0] if matches else None
+    return "(" + f" {operator} ".join(f"({match})" for match in matches) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """An SQL condition over `articles AS a` with its parameters."""
+
+    sql: str
+    parameters: tuple[object, ...]
+
+
+def as_condition(query: CompiledQuery) -> Condition:
+    """`query` as one self-contained condition over `articles AS a` (its index match folded in),
+    for adding to other queries: filter rules, a page's highlight flags."""
+    if query.match is None:
+        return Condition(f"({query.where})", query.parameters)
+    return Condition(f"({_IN_INDEX} AND {query.where})", (query.match, *query.parameters))
 
 
 def _flatten(tree: All) -> list[Node]:
