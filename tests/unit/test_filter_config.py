@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.config import ConfigError, add_feeds, parse_config
+from reader.core.config import ConfigError, parse_config
+from reader.core.feeds.subscriptions import add_feeds
 from reader.core.model import FeedConfig
 from reader.core.store.query.rules import FilterRule, QuerySection
 
