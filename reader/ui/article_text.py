@@ -74,16 +74,21 @@ def number_links(body: Text, block: Block, numbers: dict[str, int]) -> Text:
     return numbered
 
 
-def links_of(text: Text) -> list[str]:
-    """The URLs of a pane Text's numbered links: link n is item n - 1."""
+def meta_urls(text: Text, key: str) -> list[str]:
+    """The URLs a pane Text's spans carry under meta `key`, in order, each once."""
     urls: list[str] = []
     for span in text.spans:
         style = span.style
         if not isinstance(style, str) and style._meta:
-            url = style.meta.get(LINK_NUMBER_META)
+            url = style.meta.get(key)
             if isinstance(url, str) and url not in urls:
                 urls.append(url)
     return urls
+
+
+def links_of(text: Text) -> list[str]:
+    """The URLs of a pane Text's numbered links: link n is item n - 1."""
+    return meta_urls(text, LINK_NUMBER_META)
 
 
 def block_text(

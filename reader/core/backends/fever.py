@@ -20,6 +20,7 @@ from reader.core.backends.sync_source import (
     RemoteCategory,
     RemoteFeed,
     SyncError,
+    api_answer,
 )
 
 CANNOT_SUBSCRIBE = "a Fever server cannot subscribe or unsubscribe: do it on the server itself"
@@ -46,18 +47,13 @@ class FeverSource:
     ) -> dict[str, Any]:
         """One call: `flags` and `parameters` in the query, the key (and `form`) posted."""
         query = "&".join(["api", *flags, *(f"{k}={v}" for k, v in parameters.items())])
-        try:
-            answer = self._client.post(
-                self.endpoint, params=query, data={"api_key": self._api_key, **(form or {})}
-            )
-        except httpx.HTTPError as error:
-            raise SyncError(f"Fever server unreachable: {type(error).__name__}") from None
-        if answer.status_code != 200:
-            raise SyncError(f"Fever server answered HTTP {answer.status_code}")
-        try:
-            data = answer.json()
-        except ValueError:
-            raise SyncError("Fever server answered something that is not its API") from None
+        data = api_answer(
+            self._client,
+            "Fever",
+            self.endpoint,
+            params=query,
+            data={"api_key": self._api_key, **(form or {})},
+        )
         if not isinstance(data, dict) or "auth" not in data:
             raise SyncError("Fever server answered something that is not its API")
         if data["auth"] != 1:

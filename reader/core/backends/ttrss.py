@@ -20,6 +20,7 @@ from reader.core.backends.sync_source import (
     RemoteCategory,
     RemoteFeed,
     SyncError,
+    api_answer,
 )
 
 PAGE = 200  # the most getHeadlines gives in one call
@@ -61,16 +62,7 @@ class TtrssSource:
 
     def _post(self, body: dict[str, Any]) -> Any:
         """One API call; its content, or SyncError naming what went wrong."""
-        try:
-            answer = self._client.post(self.endpoint, json=body)
-        except httpx.HTTPError as error:
-            raise SyncError(f"tt-rss server unreachable: {type(error).__name__}") from None
-        if answer.status_code != 200:
-            raise SyncError(f"tt-rss server answered HTTP {answer.status_code}")
-        try:
-            data = answer.json()
-        except ValueError:
-            raise SyncError("tt-rss server answered something that is not its API") from None
+        data = api_answer(self._client, "tt-rss", self.endpoint, json=body)
         if not isinstance(data, dict) or "status" not in data or "content" not in data:
             raise SyncError("tt-rss server answered something that is not its API")
         if data["status"] != 0:

@@ -25,7 +25,7 @@ from reader.core.script.convert import next_mode
 from reader.core.script.view import ScriptView
 from reader.core.text.cells import clean_line
 from reader.core.text.layout import prepare_layout
-from reader.ui.article_text import IMAGE_META
+from reader.ui.article_text import IMAGE_META, meta_urls
 from reader.ui.halfblocks import draw_in_box, image_size
 from reader.ui.pane_text import build_pane_text, pane_key
 from reader.ui.widgets.article_body import ArticleBody
@@ -380,11 +380,4 @@ class ReadingPane(VerticalScroll, can_focus=False):
 
 def photo_urls(text: Text) -> list[str]:
     """The photos a pane Text marks for drawing (see `article_text`), in order."""
-    urls: list[str] = []
-    for span in text.spans:
-        style = span.style
-        if not isinstance(style, str) and style._meta:
-            url = style.meta.get(IMAGE_META)
-            if isinstance(url, str) and url not in urls:
-                urls.append(url)
-    return urls
+    return meta_urls(text, IMAGE_META)
