@@ -20,8 +20,8 @@ from reader.core.backends.sync_source import (
     RemoteCategory,
     RemoteFeed,
     SyncError,
-    api_answer,
 )
+from reader.core.backends.sync_call import api_answer
 
 CANNOT_SUBSCRIBE = "a Fever server cannot subscribe or unsubscribe: do it on the server itself"
 

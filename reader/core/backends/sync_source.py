@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-import httpx
-
 MarkField = Literal["read", "starred"]
 # Pages a listing may take before a source stops: a server that never says "no more" cannot
 # keep a fetch going for ever.
@@ -88,16 +86,3 @@ class SyncSource(Protocol):
 
     def close(self) -> None: ...
 
-
-def api_answer(client: httpx.Client, server: str, endpoint: str, **request: Any) -> Any:
-    """POST one API call and return its JSON, or SyncError naming `server` and what went wrong."""
-    try:
-        answer = client.post(endpoint, **request)
-    except httpx.HTTPError as error:
-        raise SyncError(f"{server} server unreachable: {type(error).__name__}") from None
-    if answer.status_code != 200:
-        raise SyncError(f"{server} server answered HTTP {answer.status_code}")
-    try:
-        return answer.json()
-    except ValueError:
-        raise SyncError(f"{server} server answered something that is not its API") from None

@@ -20,8 +20,8 @@ from reader.core.backends.sync_source import (
     RemoteCategory,
     RemoteFeed,
     SyncError,
-    api_answer,
 )
+from reader.core.backends.sync_call import api_answer
 
 PAGE = 200  # the most getHeadlines gives in one call
 MIN_API_LEVEL = 1  # since_id, show_content and updateArticle are all there from level 1
