@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from reader import __version__
+from reader.core.backends.sync_call import api_answer
 from reader.core.backends.sync_source import (
     MAX_PAGES,
     MarkField,
@@ -21,7 +22,6 @@ from reader.core.backends.sync_source import (
     RemoteFeed,
     SyncError,
 )
-from reader.core.backends.sync_call import api_answer
 
 CANNOT_SUBSCRIBE = "a Fever server cannot subscribe or unsubscribe: do it on the server itself"
 

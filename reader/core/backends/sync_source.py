@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 MarkField = Literal["read", "starred"]
 # Pages a listing may take before a source stops: a server that never says "no more" cannot

@@ -13,6 +13,7 @@ from typing import Any, TypeGuard
 import httpx
 
 from reader import __version__
+from reader.core.backends.sync_call import api_answer
 from reader.core.backends.sync_source import (
     MAX_PAGES,
     MarkField,
@@ -21,7 +22,6 @@ from reader.core.backends.sync_source import (
     RemoteFeed,
     SyncError,
 )
-from reader.core.backends.sync_call import api_answer
 
 PAGE = 200  # the most getHeadlines gives in one call
 MIN_API_LEVEL = 1  # since_id, show_content and updateArticle are all there from level 1
