@@ -16,10 +16,10 @@ from reader.core.library import (
     QuerySyntaxError,
     full_text_or_reason,
     query_words,
-    shown_article,
     snippet,
 )
 from reader.core.model import PageMeta
+from reader.core.script.shown import shown_article
 from reader.core.script.view import ScriptView
 from reader.core.text.blocks import html_to_blocks
 from reader.core.text.cells import clean_line

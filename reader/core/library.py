@@ -12,8 +12,6 @@ from reader import __version__
 from reader.core.config import Config, load_config
 from reader.core.model import FeedConfig, FetchResult, StoredArticle
 from reader.core.paths import Paths
-from reader.core.script.shown import ShownArticle as ShownArticle
-from reader.core.script.shown import shown_article as shown_article
 from reader.core.store.database import Store
 from reader.core.text.cells import clean_line
 
@@ -25,6 +23,7 @@ if TYPE_CHECKING:
     from reader.core.refresh.parse_pool import ParseSettings
     from reader.core.refresh.pipeline import ProgressCallback, RefreshSummary
     from reader.core.refresh.sync import SyncReport
+    from reader.core.script.shown import ShownArticle
     from reader.core.store.image_cache import ImageCache
 
 # For the CLI and the UI, which never import reader.core.store: open_store and the cache's errors.

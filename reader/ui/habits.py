@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING
 from textual.timer import Timer
 
 from reader.core.library import (
-    ShownArticle,
     UserCommandFailed,
     bookmark_article,
     pipe_article,
     save_article,
-    shown_article,
 )
+from reader.core.script.shown import ShownArticle, shown_article
 from reader.core.text.cells import clean_line
 from reader.ui.article_text import links_of
 from reader.ui.screens.links import DIGIT_SECONDS, LinksScreen, number_ready
