@@ -17,8 +17,8 @@ from reader.core.library import (
     notify_new_articles,
     pipe_article,
     save_article,
-    shown_article,
 )
+from reader.core.script.shown import shown_article
 from reader.core.script.view import ScriptView
 from tests.support.app import NOW, make_library
 from tests.support.feedserver import FeedServer
