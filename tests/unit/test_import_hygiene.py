@@ -64,14 +64,3 @@ def test_reading_commands_start_without_the_http_stack() -> None:
     # list/show/search only read the cache: httpx and the refresh load on the first fetch.
     loaded = imported_after("import reader.cli.main\nreader.cli.main.build_parser()")
     assert "httpx" not in loaded and "httpcore" not in loaded
-
-
-def test_the_transport_leaves_httpx_command_line_client_unloaded() -> None:
-    # httpx loads its CLI (click, rich, pygments) when click is installed, as it is here through
-    # the test tools; a fetch never needs it.
-    import importlib.util
-
-    assert importlib.util.find_spec("click") is not None  # else this test proves nothing
-    loaded = imported_after("import reader.core.backends.http")
-    assert "httpx" in loaded
-    assert not loaded & {"click", "pygments"}
