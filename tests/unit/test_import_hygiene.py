@@ -16,7 +16,7 @@ def imported_after(code: str) -> set[str]:
     """Top-level package names in sys.modules after running `code` in a fresh interpreter."""
     script = (
         f"{code}\nimport sys\n"
-        # A None entry is an import refused on purpose (httpx._main), not a loaded module.
+        # A None entry in sys.modules is an import refused on purpose, not a loaded module.
         "print(' '.join(sorted({m.split('.')[0] for m, v in sys.modules.items() if v is not None})))"
     )
     result = subprocess.run(
@@ -64,3 +64,17 @@ def test_reading_commands_start_without_the_http_stack() -> None:
     # list/show/search only read the cache: httpx and the refresh load on the first fetch.
     loaded = imported_after("import reader.cli.main\nreader.cli.main.build_parser()")
     assert "httpx" not in loaded and "httpcore" not in loaded
+
+
+def test_opening_the_library_leaves_the_html_block_builder_unloaded() -> None:
+    # `reader fetch` and the first list never draw an article: lxml's HTML side loads with one.
+    script = (
+        "import sys, reader.cli.setup, reader.core.library\n"
+        "print(' '.join(m for m in sys.modules if m.startswith(('reader.', 'lxml'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    loaded = set(result.stdout.split())
+    assert "reader.core.library" in loaded
+    assert not loaded & {"reader.core.script.shown", "reader.core.text.blocks", "lxml.html"}
