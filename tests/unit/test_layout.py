@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
@@ -113,6 +113,15 @@ mixed_text = (
 )
 
 
+def test_a_closing_mark_after_a_run_wider_than_the_line_takes_its_character_down() -> None:
+    # A URL run fills the line exactly: the forced cut must not leave ° alone at a line's start.
+    text = "iPhonehttps://example.cn/a?b=1https://example.cn/a?b=1°"
+    lines = layout_lines(text, 27)
+    assert "".join(lines) == text
+    assert lines[-1] == "1°"
+    assert not any(line[:1] in CLOSING_MARKS for line in lines[1:])
+
+
 @settings(max_examples=300, deadline=None)
 @given(mixed_text, st.integers(min_value=20, max_value=100))
 def test_generated_text_keeps_kinsoku_fits_and_loses_nothing(text: str, width: int) -> None:
@@ -132,6 +141,7 @@ def test_generated_text_keeps_kinsoku_fits_and_loses_nothing(text: str, width: i
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=120), st.integers(min_value=1, max_value=40))
+@example("0000000ᄀ\n\x080", 9)  # a space unit holding a zero-width control, at the line's end
 def test_any_text_fits_unless_one_unit_is_wider(text: str, width: int) -> None:
     text = text.replace("\n", " ")
     for start, end in line_spans(text, width):

@@ -69,12 +69,13 @@ def line_spans(paragraph: str, width: int) -> list[tuple[int, int]]:
     while True:
         limit = cells[first] + width
         if cells[total] <= limit:
-            spans.append((starts[first], _trimmed_end(paragraph, len(paragraph))))
+            spans.append((starts[first], _line_end(analysed, paragraph, first, total)))
             return spans
         fit = bisect_right(cells, limit) - 1  # units first..fit-1 fit on the line
         cut = _best_break(analysed, first, fit, slack)
-        end = starts[cut] if cut < total else len(paragraph)  # one unit wider than the line
-        spans.append((starts[first], _trimmed_end(paragraph, end)))
+        if cut < total and analysed.levels[cut] == _NEVER:
+            cut = _kinsoku_cut(paragraph, starts, first, cut)
+        spans.append((starts[first], _line_end(analysed, paragraph, first, cut)))
         first = cut
         while first < total and analysed.spaces[first] == _SPACE:
             first += 1  # a line never starts with the spaces it broke at
@@ -120,11 +121,24 @@ def _best_break(analysed: _Analysed, first: int, fit: int, slack: int) -> int:
     return between_words if between_words > first else last
 
 
-def _trimmed_end(paragraph: str, end: int) -> int:
-    """`end` moved back over breaking spaces (a line never ends in them)."""
-    while end > 0 and paragraph[end - 1].isspace() and paragraph[end - 1] not in _NO_BREAK_SPACES:
-        end -= 1
-    return end
+def _kinsoku_cut(paragraph: str, starts: list[int], first: int, cut: int) -> int:
+    """A cut where the cells ran out (a run with no allowed break), moved back so the next line
+    does not start with a closing mark and this one does not end with an opening mark: the
+    character before the mark goes down with it."""
+    while cut - 1 > first and (
+        paragraph[starts[cut]] in CLOSING_MARKS or paragraph[starts[cut - 1]] in OPENING_MARKS
+    ):
+        cut -= 1
+    return cut
+
+
+def _line_end(analysed: _Analysed, paragraph: str, first: int, cut: int) -> int:
+    """Where the line of units first..cut-1 ends: before its trailing breaking spaces (a line
+    never ends in them; a space unit may carry a zero-width character with it)."""
+    spaces = analysed.spaces
+    while cut > first and spaces[cut - 1] == _SPACE:
+        cut -= 1
+    return analysed.starts[cut] if cut < len(analysed.starts) else len(paragraph)
 
 
 @lru_cache(maxsize=1024)  # paragraphs of a few articles in three scripts
