@@ -189,6 +189,18 @@ async def test_parsing_in_a_process_pool(feed_server: FeedServer) -> None:
     assert result.articles[1].title == "茶餐廳老闆：呢度嘅奶茶三十年無變過"
 
 
+async def test_an_address_with_chinese_characters_is_sent_percent_encoded(
+    feed_server: FeedServer,
+) -> None:
+    # Portals put Chinese in paths and queries; the request line carries them as UTF-8 escapes.
+    feed_server.add("/%E8%A6%81%E8%81%9E/rss.xml?c=%E9%84%AD%E5%B7%9E", feed_bytes("rss20.xml"))
+    result = await fetch(feed_server.url("/要聞/rss.xml?c=鄭州"))
+    assert result.status == "ok", result.error
+    assert len(result.articles) == 4
+    (seen,) = feed_server.requests_for("/%E8%A6%81%E8%81%9E/rss.xml")
+    assert seen.path == "/%E8%A6%81%E8%81%9E/rss.xml?c=%E9%84%AD%E5%B7%9E"
+
+
 # --- conditional GET and unchanged bodies ------------------------------------------
 
 

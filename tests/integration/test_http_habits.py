@@ -79,6 +79,17 @@ def test_a_feed_that_needs_a_login_gets_it(tmp_path: Path, feed_server: FeedServ
     assert feed_server.requests_for("/members.xml")[-1].headers["authorization"].startswith("Basic")
 
 
+def test_a_login_written_in_the_feed_address_is_sent(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    url = feed_server.add_handler("/inline.xml", login_required("me", SECRET))
+    with_login = url.replace("http://", f"http://me:{SECRET}@", 1)
+    config = write_config(tmp_path / "config.toml", [{"url": with_login}])
+    result = fetch(config)
+    assert result["code"] == 0 and result["new_articles"] == 1
+    assert titles(config) == ["只給會員"]
+
+
 def test_a_password_command_gives_the_feed_password(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:

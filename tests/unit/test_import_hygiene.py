@@ -61,9 +61,16 @@ def test_cli_start_up_leaves_story_extraction_unloaded() -> None:
 
 
 def test_reading_commands_start_without_the_http_stack() -> None:
-    # list/show/search only read the cache: httpx and the refresh load on the first fetch.
+    # list/show/search only read the cache: HTTP and the refresh load on the first fetch.
     loaded = imported_after("import reader.cli.main\nreader.cli.main.build_parser()")
-    assert "httpx" not in loaded and "httpcore" not in loaded
+    assert not loaded & {"pycurl", "httpx", "httpcore"}
+
+
+def test_feed_downloads_leave_the_sync_clients_http_stack_unloaded() -> None:
+    # Feeds go through libcurl; httpx (and anyio under it) is for the sync servers' APIs only.
+    loaded = imported_after("import reader.core.backends.http, reader.core.refresh.pipeline")
+    assert "pycurl" in loaded
+    assert not loaded & {"httpx", "httpcore", "anyio"}
 
 
 def test_opening_the_library_leaves_the_html_block_builder_unloaded() -> None:

@@ -1,14 +1,12 @@
-"""Reading a response body under a size cap, decompressing gzip/deflate ourselves.
+"""Decompressing a response body ourselves, gzip/deflate, under a size cap.
 
-httpx's own decoders bound nothing; decoding chunk by chunk with a limit on each chunk's output
+A client's own decoders bound nothing; decoding chunk by chunk with a limit on each chunk's output
 means neither a long body nor a small compressed bomb can allocate more than the cap.
 """
 
 from __future__ import annotations
 
 import zlib
-
-import httpx
 
 from reader.core.backends.base import FetchFailed
 
@@ -76,18 +74,3 @@ class CappedDecoder:
             else:
                 data = b""
         return b"".join(pieces)
-
-
-async def read_capped_body(response: httpx.Response, limit: int) -> bytes:
-    """Stream the body, decompressing it ourselves, and stop at `limit` bytes."""
-    encoding = response.headers.get("content-encoding", "identity").strip().lower()
-    if encoding not in SUPPORTED_ENCODINGS:
-        raise FetchFailed(f"unsupported content encoding: {encoding}")
-    declared = response.headers.get("content-length", "")
-    if encoding in ("identity", "") and declared.isdigit() and int(declared) > limit:
-        raise FetchFailed(f"body larger than {format_size(limit)}")
-    decoder = CappedDecoder(encoding, limit)
-    chunks: list[bytes] = []
-    async for raw in response.aiter_raw():
-        chunks.append(decoder.feed(raw))
-    return b"".join(chunks)

@@ -1,4 +1,4 @@
-"""The default backend: feeds and web pages over HTTP with httpx, downloaded and nothing more.
+"""The default backend: feeds and web pages over HTTP with libcurl, downloaded and nothing more.
 
 Every download is bounded so no server can hold a refresh or its memory (timeouts, a total
 deadline, a cap on the decompressed body), redirects are followed by hand so every hop's scheme
@@ -8,22 +8,24 @@ is checked, and every failure becomes a readable message in one place (`_bounded
 from __future__ import annotations
 
 import asyncio
+import errno
 import http
-import socket
-import ssl
 import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
-import httpx
+import certifi
+import pycurl
 
 from reader import __version__
 from reader.core.backends.base import FeedDownload, FetchFailed, ImageBody, Page
-from reader.core.backends.capped_body import read_capped_body
+from reader.core.backends.curl_loop import CurlFailed, CurlLoop
+from reader.core.backends.curl_transfer import Request, Transfer
 from reader.core.backends.feed_access import Login
 from reader.core.backends.passwords import PasswordCommandFailed, password_from_command
+from reader.core.backends.proxies import ProxyChoice
 from reader.core.model import Validators
 
 USER_AGENT = f"reader-tui/{__version__} (terminal news reader; feed fetcher)"
@@ -57,21 +59,23 @@ def format_seconds(seconds: float) -> str:
 
 
 class HttpFeedSession:
-    """Downloads feeds and pages through one shared client; see `fetch` and `fetch_page`."""
+    """Downloads feeds and pages through one shared libcurl pool; see `fetch` and `fetch_page`."""
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        curl: CurlLoop,
         settings: FetchSettings,
         logins: Mapping[str, Login] | None = None,
     ) -> None:
-        self.client = client
+        self.curl = curl
         self.settings = settings
         self.logins = logins or {}
+        self._proxies = ProxyChoice(settings.proxy)
+        self._ca_file = certifi.where()
         # A password_command runs once per refresh, however many feeds share it.
         self._passwords: dict[str, asyncio.Task[str]] = {}
 
-    async def _auth_for(self, url: str) -> httpx.BasicAuth | None:
+    async def _auth_for(self, url: str) -> tuple[str, str] | None:
         """The feed's basic login, running its password_command on first use; FetchFailed when
         that command gives no password (its message never holds the command's output)."""
         login = self.logins.get(url)
@@ -93,7 +97,7 @@ class HttpFeedSession:
                 password = await asyncio.shield(self._passwords[command])
             except PasswordCommandFailed as error:
                 raise FetchFailed(str(error)) from None
-        return httpx.BasicAuth(login.user, password)
+        return (login.user, password)
 
     async def fetch(self, url: str, validators: Validators) -> FeedDownload:
         """Download one feed; never raises for the feed's own problems."""
@@ -134,191 +138,288 @@ class HttpFeedSession:
         except TimeoutError:
             message = f"timed out after {format_seconds(settings.deadline)} (deadline)"
             raise FetchFailed(message) from None
-        except httpx.InvalidURL as error:
-            raise FetchFailed(f"invalid address: {error}") from None
-        except httpx.HTTPError as error:
-            message = describe_error(error, settings)
-            if settings.proxy and isinstance(error, httpx.ConnectError | httpx.ProxyError):
-                # Say it was the proxy, by host and port only: its address may hold a password.
-                proxy = urlsplit(settings.proxy)
-                message = f"proxy {proxy.hostname}:{proxy.port or 'default port'}: {message}"
-            raise FetchFailed(message) from None
         except OSError as error:
             raise FetchFailed(f"network error: {error}") from None
 
-    def _request_headers(self, validators: Validators, accept: str) -> dict[str, str]:
-        headers = {"Accept": accept, "Accept-Encoding": "gzip, deflate"}
+    def _request_headers(self, validators: Validators, accept: str) -> tuple[str, ...]:
+        headers = [
+            f"User-Agent: {self.settings.user_agent}",
+            f"Accept: {accept}",
+            "Accept-Encoding: gzip, deflate",
+        ]
         if validators.etag:
-            headers["If-None-Match"] = validators.etag
+            headers.append(f"If-None-Match: {validators.etag}")
         if validators.last_modified:
-            headers["If-Modified-Since"] = validators.last_modified
-        return headers
+            headers.append(f"If-Modified-Since: {validators.last_modified}")
+        # Header values come from servers (validators): a line break would add headers.
+        return tuple(line.replace("\r", " ").replace("\n", " ") for line in headers)
 
     async def _download(
         self, url: str, validators: Validators, accept: str, max_bytes: int | None
     ) -> FeedDownload:
         """GET `url`, following at most `max_redirects` http(s) redirects by hand; the body is
         capped at `max_bytes` (the feed cap when None)."""
-        current = httpx.URL(url)
-        if current.scheme not in ("http", "https"):
-            raise FetchFailed(f"not an http(s) address: {url}")
-        seen = {str(current)}
+        current = url
+        origin = address_origin(current)
+        seen = {current}
         moved_to: str | None = None  # set while every hop so far was permanent
         all_permanent = True
         headers = self._request_headers(validators, accept)
         auth = await self._auth_for(url)
-        origin = (current.scheme, current.host, current.port)
+        limit = self.settings.max_bytes if max_bytes is None else max_bytes
         for _hop in range(self.settings.max_redirects + 1):
             # The login goes only to the feed's own origin, never to where a redirect points.
-            hop_auth = auth if (current.scheme, current.host, current.port) == origin else None
-            request = self.client.stream("GET", current, headers=headers, auth=hop_auth)
-            async with request as response:
-                status = response.status_code
-                if status in REDIRECT_CODES:
-                    target = redirect_target(response)
-                    if str(target) in seen:
-                        raise FetchFailed(f"redirect loop at {target}", status)
-                    seen.add(str(target))
-                    all_permanent = all_permanent and status in PERMANENT_REDIRECT_CODES
-                    if all_permanent:
-                        moved_to = str(target)
-                    current = target
-                    continue
-                if status == 304:
-                    return FeedDownload(
-                        url,
-                        "not_modified",
-                        http_status=304,
-                        etag=response.headers.get("etag"),
-                        last_modified=response.headers.get("last-modified"),
-                        final_url=str(current),
-                        moved_to=moved_to,
-                    )
-                if not 200 <= status < 300:
-                    message = f"HTTP {status} {reason_phrase(response)}".rstrip()
-                    if status == 401 and auth is None:
-                        message += " (this feed needs a user and password in the config)"
-                    raise FetchFailed(message, status)
-                limit = self.settings.max_bytes if max_bytes is None else max_bytes
-                body = await read_capped_body(response, limit)
+            hop_auth = auth if address_origin(current) == origin else None
+            answer = await self._get(current, headers, hop_auth, limit)
+            status = answer.status
+            if status in REDIRECT_CODES:
+                target = redirect_target(current, answer)
+                if target in seen:
+                    raise FetchFailed(f"redirect loop at {target}", status)
+                seen.add(target)
+                all_permanent = all_permanent and status in PERMANENT_REDIRECT_CODES
+                if all_permanent:
+                    moved_to = target
+                current = target
+                continue
+            etag = answer.headers.get("etag")
+            last_modified = answer.headers.get("last-modified")
+            if status == 304:
                 return FeedDownload(
                     url,
-                    "ok",
-                    http_status=status,
-                    etag=response.headers.get("etag"),
-                    last_modified=response.headers.get("last-modified"),
-                    body=body,
-                    charset=response.charset_encoding,
-                    final_url=str(current),
+                    "not_modified",
+                    http_status=304,
+                    etag=etag,
+                    last_modified=last_modified,
+                    final_url=current,
                     moved_to=moved_to,
                 )
+            if not 200 <= status < 300:
+                message = f"HTTP {status} {reason_phrase(answer)}".rstrip()
+                if status == 401 and auth is None:
+                    message += " (this feed needs a user and password in the config)"
+                raise FetchFailed(message, status)
+            return FeedDownload(
+                url,
+                "ok",
+                http_status=status,
+                etag=etag,
+                last_modified=last_modified,
+                body=answer.body,
+                charset=answer.charset,
+                final_url=current,
+                moved_to=moved_to,
+            )
         raise FetchFailed(f"too many redirects (more than {self.settings.max_redirects})")
 
+    async def _get(
+        self, url: str, headers: tuple[str, ...], login: tuple[str, str] | None, limit: int
+    ) -> Transfer:
+        """One request, its answer collected in a Transfer; FetchFailed for a failed transfer."""
+        address, scheme, host = request_address(url)
+        request = Request(
+            address,
+            headers,
+            self._proxies.for_address(scheme, host),
+            self.settings.connect_timeout,
+            self._ca_file,
+            login,
+        )
+        transfer = Transfer(limit)
+        handle = transfer.handle(request)
+        silence = _SilenceWatch(self.curl, handle, transfer, self.settings.read_timeout)
+        try:
+            await self.curl.perform(handle)
+        except CurlFailed as failure:
+            if transfer.failure is not None:  # the body broke a rule: libcurl was told to stop
+                raise transfer.failure from None
+            if transfer.status and not 200 <= transfer.status < 300:
+                return transfer  # we stopped reading an error page or a redirect's body
+            raise FetchFailed(describe_failure(failure, handle, request, self.settings)) from None
+        finally:
+            silence.cancel()
+            handle.close()
+        if transfer.failure is not None:
+            raise transfer.failure
+        return transfer
 
-def redirect_target(response: httpx.Response) -> httpx.URL:
-    """Where a redirect points, resolved against the current URL; only http(s) is accepted."""
-    location = response.headers.get("location", "").strip()
-    if not location:
-        raise FetchFailed(f"HTTP {response.status_code} redirect without a Location header")
+
+class _SilenceWatch:
+    """The read timeout: ends a transfer once the server has sent nothing for `seconds` since
+    the connection was made (libcurl's own speed limit counts only whole seconds)."""
+
+    def __init__(
+        self, curl: CurlLoop, handle: pycurl.Curl, transfer: Transfer, seconds: float
+    ) -> None:
+        self._curl = curl
+        self._handle = handle
+        self._transfer = transfer
+        self._seconds = seconds
+        self._timer = asyncio.get_running_loop().call_later(seconds, self._check)
+
+    def _check(self) -> None:
+        transfer = self._transfer
+        connected = transfer.connected_at
+        if connected is None:  # still connecting: the connect timeout applies
+            wait = self._seconds
+        else:
+            wait = max(connected, transfer.last_data) + self._seconds - time.monotonic()
+        if wait > 0:
+            self._timer = asyncio.get_running_loop().call_later(wait, self._check)
+            return
+        message = f"timed out: no data for {format_seconds(self._seconds)}"
+        self._curl.stop(self._handle, FetchFailed(message))
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+_URL_SAFE = "!#$%&'()*+,/:;=?@[]~"  # kept as they are; anything else outside ASCII is escaped
+
+
+def request_address(url: str) -> tuple[str, str, str]:
+    """The address as libcurl takes it (host in IDNA, other non-ASCII characters, spaces and
+    controls percent-encoded, no fragment), with its scheme and host; FetchFailed when it is
+    not an http(s) address."""
     try:
-        scheme = urlsplit(urljoin(str(response.url), location)).scheme.lower()
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as error:
+        raise FetchFailed(f"invalid address: {error}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise FetchFailed(f"not an http(s) address: {url}")
+    host = parts.hostname or ""
+    if not host:
+        raise FetchFailed(f"invalid address: no host in {url}")
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError as error:
+            raise FetchFailed(f"invalid address: {error}") from None
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc = f"{netloc}:{port}"
+    userinfo, at, _ = parts.netloc.rpartition("@")
+    if at:  # a login in the address itself: libcurl sends it as basic auth
+        netloc = f"{quote(userinfo, safe=_URL_SAFE.replace('@', ''))}@{netloc}"
+    path = quote(parts.path or "/", safe=_URL_SAFE)
+    query = quote(parts.query, safe=_URL_SAFE)
+    return urlunsplit((scheme, netloc, path, query, "")), scheme, host
+
+
+def address_origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of an address, for telling whether a redirect left the origin."""
+    try:
+        parts = urlsplit(url)
+        return (parts.scheme.lower(), (parts.hostname or "").lower(), parts.port)
+    except ValueError:
+        return ("", url, None)
+
+
+def redirect_target(current: str, answer: Transfer) -> str:
+    """Where a redirect points, resolved against the current URL; only http(s) is accepted."""
+    location = answer.headers.get("location", "").strip()
+    if not location:
+        raise FetchFailed(f"HTTP {answer.status} redirect without a Location header")
+    try:
+        target = urljoin(current, location)
+        scheme = urlsplit(target).scheme.lower()
     except ValueError as error:
         raise FetchFailed(f"redirect to an invalid address ({error})") from error
     if scheme not in ("http", "https"):
         raise FetchFailed(f"redirect to {scheme or 'nowhere'}: refused")
-    try:
-        return response.url.join(location)
-    except httpx.InvalidURL as error:
-        raise FetchFailed(f"redirect to an invalid address ({error})") from error
+    return target
 
 
-async def _vet_redirect(response: httpx.Response) -> None:
-    """Response hook: check a redirect's target before httpx itself builds the next request
-    (it does so even when not following, and raises on odd schemes)."""
-    if response.status_code in REDIRECT_CODES:
-        redirect_target(response)
-
-
-def reason_phrase(response: httpx.Response) -> str:
+def reason_phrase(answer: Transfer) -> str:
     """The server's reason phrase, else the standard one for the status code."""
-    if response.reason_phrase:
-        return response.reason_phrase
+    if answer.reason:
+        return answer.reason
     try:
-        return http.HTTPStatus(response.status_code).phrase
+        return http.HTTPStatus(answer.status).phrase
     except ValueError:
         return ""
 
 
-def describe_error(error: httpx.HTTPError, settings: FetchSettings) -> str:
-    """A short readable message for a transport-level failure."""
-    text = str(error) or type(error).__name__
-    if isinstance(error, httpx.ConnectTimeout):
-        return f"timed out connecting after {format_seconds(settings.connect_timeout)}"
-    if isinstance(error, httpx.ReadTimeout):
-        return f"timed out: no data for {format_seconds(settings.read_timeout)}"
-    if isinstance(error, httpx.TimeoutException):
+_TLS_FAILURES = frozenset(
+    {
+        pycurl.E_SSL_CONNECT_ERROR,
+        pycurl.E_PEER_FAILED_VERIFICATION,
+        pycurl.E_SSL_CERTPROBLEM,
+        pycurl.E_SSL_CIPHER,
+        pycurl.E_SSL_CACERT_BADFILE,
+        pycurl.E_SSL_ISSUER_ERROR,
+        pycurl.E_SSL_PINNEDPUBKEYNOTMATCH,
+        pycurl.E_SSL_INVALIDCERTSTATUS,
+        pycurl.E_SSL_ENGINE_INITFAILED,
+    }
+)
+_BROKEN_CONNECTION = frozenset(
+    {
+        pycurl.E_GOT_NOTHING,
+        pycurl.E_RECV_ERROR,
+        pycurl.E_SEND_ERROR,
+        pycurl.E_PARTIAL_FILE,
+        pycurl.E_HTTP2,
+    }
+)
+_PROXY_FAILURES = frozenset(
+    {pycurl.E_COULDNT_CONNECT, pycurl.E_COULDNT_RESOLVE_PROXY, 97}  # 97: CURLE_PROXY
+)
+
+
+def describe_failure(
+    failure: CurlFailed, handle: pycurl.Curl, request: Request, settings: FetchSettings
+) -> str:
+    """A short readable message for a failed transfer; a proxy's failure names the proxy (by
+    host and port only: its address may hold a password)."""
+    message = describe_curl_failure(failure, handle, settings)
+    if request.proxy and failure.code in _PROXY_FAILURES:
+        proxy = urlsplit(request.proxy)
+        message = f"proxy {proxy.hostname}:{proxy.port or 'default port'}: {message}"
+    return message
+
+
+def describe_curl_failure(failure: CurlFailed, handle: pycurl.Curl, settings: FetchSettings) -> str:
+    """What went wrong, in a few words, from libcurl's error code."""
+    code, text = failure.code, failure.message
+    if code in (pycurl.E_COULDNT_RESOLVE_HOST, pycurl.E_COULDNT_RESOLVE_PROXY):
+        return "host not found"
+    if code == pycurl.E_COULDNT_CONNECT:
+        if handle.getinfo(pycurl.OS_ERRNO) == errno.ECONNREFUSED:
+            return "connection refused"
+        return f"could not connect: {text}"
+    if code == pycurl.E_OPERATION_TIMEDOUT:
+        if handle.getinfo(pycurl.CONNECT_TIME) == 0:
+            return f"timed out connecting after {format_seconds(settings.connect_timeout)}"
         return f"timed out ({text})"
-    if isinstance(error, httpx.ConnectError):
-        return describe_connect_error(error)
-    if isinstance(error, httpx.RemoteProtocolError):
+    if code in _TLS_FAILURES:
+        return f"TLS error: {text}"
+    if code in _BROKEN_CONNECTION:
         return f"server broke the connection: {text}"
-    if isinstance(error, httpx.UnsupportedProtocol | httpx.InvalidURL):
+    if code in (pycurl.E_UNSUPPORTED_PROTOCOL, pycurl.E_URL_MALFORMAT):
         return f"invalid address: {text}"
     return f"network error: {text}"
 
 
-def describe_connect_error(error: BaseException) -> str:
-    """Why a connection failed, from the OS error at the bottom of the exception chain."""
-    seen: set[int] = set()
-    cause: BaseException | None = error
-    while cause is not None and id(cause) not in seen:
-        seen.add(id(cause))
-        if isinstance(cause, socket.gaierror):
-            return "host not found"
-        if isinstance(cause, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(cause, ssl.SSLError):
-            return f"TLS error: {cause}"
-        cause = cause.__cause__ or cause.__context__
-    return f"could not connect: {error}"
-
-
 class HttpBackend:
-    """The default `Backend`: each `session()` opens one `httpx.AsyncClient` for all downloads."""
+    """The default `Backend`: each `session()` opens one libcurl pool for all downloads."""
 
     def __init__(
         self,
         settings: FetchSettings | None = None,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
         logins: Mapping[str, Login] | None = None,
     ) -> None:
         self.settings = settings if settings is not None else FetchSettings()
-        self.transport = transport
         self.logins = dict(logins or {})
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[HttpFeedSession]:
-        settings = self.settings
-        timeout = httpx.Timeout(
-            connect=settings.connect_timeout,
-            read=settings.read_timeout,
-            write=settings.read_timeout,
-            pool=settings.deadline,
-        )
-        pool_size = max(settings.concurrency, 1)
-        limits = httpx.Limits(
-            max_connections=max(pool_size, 100), max_keepalive_connections=max(pool_size, 20)
-        )
-        async with httpx.AsyncClient(
-            timeout=timeout,
-            limits=limits,
-            follow_redirects=False,
-            headers={"User-Agent": settings.user_agent},
-            transport=self.transport,
-            event_hooks={"response": [_vet_redirect]},
-            # The proxy setting, else HTTP_PROXY/HTTPS_PROXY/ALL_PROXY/NO_PROXY (trust_env).
-            proxy=settings.proxy or None,
-            trust_env=True,
-        ) as client:
-            yield HttpFeedSession(client, settings, self.logins)
+        # Idle connections kept for reuse: at least one per concurrent download.
+        curl = CurlLoop(max_connections=max(self.settings.concurrency, 20))
+        try:
+            yield HttpFeedSession(curl, self.settings, self.logins)
+        finally:
+            curl.close()
