@@ -2,7 +2,7 @@
 
     python -m bench.profile_refresh [--feeds 200] [--items 30] [--shapes description,content]
 
-Stages: download (httpx from a loopback server, no latency), decode, XML (the fast path),
+Stages: download (libcurl from a loopback server, no latency), decode, XML (the fast path),
 article build, HTML to text (the index's `plain_text`), index words (`index_form`), zlib
 (`pack`), digest, pickling a parse worker's result both ways, and SQLite (storing prepared
 feeds into a fresh cache). Each is timed alone with `time.process_time` (best of --repeats),
@@ -112,7 +112,7 @@ def profile_shape(shape: str, args: argparse.Namespace) -> dict[str, float]:
     prepared = [parse_for_store(body, url) for body, url in zip(bodies, urls, strict=True)]
     stages: dict[str, float] = {}
     if not args.no_download:
-        stages["download (httpx)"] = download_cpu(args.feeds, args.items, shape, repeats)
+        stages["download (libcurl)"] = download_cpu(args.feeds, args.items, shape, repeats)
     stages["decode"] = best_cpu(lambda: [as_is_utf8_xml(body) for body in bodies], repeats)
     stages["XML (lxml fast path)"] = best_cpu(
         lambda: [read_feed(data, "http://127.0.0.1/", SHANGHAI) for data in datas], repeats
