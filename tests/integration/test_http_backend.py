@@ -290,6 +290,23 @@ async def test_validators_are_sent_after_a_redirect(feed_server: FeedServer) -> 
     assert feed_server.requests_for("/target.xml")[-1].headers["if-none-match"] == '"t1"'
 
 
+async def test_a_redirect_to_a_chinese_path_sent_as_raw_utf8_is_followed(
+    feed_server: FeedServer,
+) -> None:
+    def raw_location(request: BaseHTTPRequestHandler) -> None:
+        # Written by hand: http.server would refuse a header value that is not Latin-1.
+        request.wfile.write(
+            b"HTTP/1.1 302 Found\r\nLocation: /\xe8\xa6\x81\xe8\x81\x9e.xml\r\n"
+            b"Content-Length: 0\r\n\r\n"
+        )
+
+    feed_server.add("/%E8%A6%81%E8%81%9E.xml", feed_bytes("rss10.rdf"))
+    url = feed_server.add_handler("/start-utf8.xml", raw_location)
+    result = await fetch(url)
+    assert result.status == "ok", result.error
+    assert len(result.articles) == 2
+
+
 async def test_redirect_loop_fails(feed_server: FeedServer) -> None:
     feed_server.add_handler("/a", redirect("/b"))
     url = feed_server.add_handler("/b", redirect("/a"))

@@ -74,7 +74,10 @@ class Transfer:
 
     def _header_line(self, line: bytes) -> None:
         self.last_data = time.monotonic()
-        text = line.decode("latin-1").rstrip("\r\n")
+        try:  # Chinese portals send Location and the like as raw UTF-8
+            text = line.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            text = line.decode("latin-1").rstrip("\r\n")
         if text.startswith("HTTP/"):
             # A new response begins (after a proxy's CONNECT answer or a 100 Continue).
             _version, _, rest = text.partition(" ")
