@@ -86,7 +86,7 @@ def meta_line(story: Story) -> str:
 
 async def _load_all(pages: Sequence[str]) -> list[Story | ExtractError]:
     limits = asyncio.Semaphore(_FETCH_CONCURRENCY)
-    async with page_backend().session() as session:  # httpx loads only when pages are extracted
+    async with page_backend().session() as session:  # libcurl loads only when pages are extracted
 
         async def load(page: str) -> Story | ExtractError:
             try:

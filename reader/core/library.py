@@ -99,7 +99,7 @@ class Library:
     """Config, cache and backend of one reader instance.
 
     The HTTP backend is made on first use, so commands that only read the cache (list, show,
-    search) start without importing httpx and asyncio.
+    search) start without importing libcurl and asyncio.
     """
 
     paths: Paths

@@ -61,7 +61,7 @@ def test_an_unreachable_fever_server_fails_fetch_with_one_line(tmp_path: Path) -
     out, err = io.StringIO(), io.StringIO()
     code = main(["--config", str(config), "fetch", "--json"], out=out, err=err)
     assert code == 1
-    assert err.getvalue().strip() == "sync failed: Fever server unreachable: ConnectError"
+    assert err.getvalue().strip() == "sync failed: Fever server unreachable: connection refused"
     assert '"service": "fever"' in out.getvalue()
 
 

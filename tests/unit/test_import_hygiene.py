@@ -66,9 +66,12 @@ def test_reading_commands_start_without_the_http_stack() -> None:
     assert not loaded & {"pycurl", "httpx", "httpcore"}
 
 
-def test_feed_downloads_leave_the_sync_clients_http_stack_unloaded() -> None:
-    # Feeds go through libcurl; httpx (and anyio under it) is for the sync servers' APIs only.
-    loaded = imported_after("import reader.core.backends.http, reader.core.refresh.pipeline")
+def test_every_download_goes_through_libcurl() -> None:
+    # Feeds, pages, photos and the sync servers' APIs: one HTTP stack (httpx is for tests only).
+    code = "\n".join(
+        f"import {m.name}" for m in pkgutil.walk_packages(reader.core.__path__, "reader.core.")
+    )
+    loaded = imported_after(code)
     assert "pycurl" in loaded
     assert not loaded & {"httpx", "httpcore", "anyio"}
 

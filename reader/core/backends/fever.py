@@ -10,10 +10,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
-
-from reader import __version__
-from reader.core.backends.sync_call import api_answer
+from reader.core.backends.sync_call import ApiClient
 from reader.core.backends.sync_source import (
     MAX_PAGES,
     MarkField,
@@ -35,9 +32,7 @@ class FeverSource:
     def __init__(self, url: str, user: str, password: str, *, timeout: float = 30.0) -> None:
         self.endpoint = url
         self._api_key = hashlib.md5(f"{user}:{password}".encode()).hexdigest()
-        self._client = httpx.Client(
-            timeout=timeout, headers={"User-Agent": f"reader-tui/{__version__}"}
-        )
+        self._client = ApiClient("Fever", timeout)
 
     def close(self) -> None:
         self._client.close()
@@ -47,12 +42,8 @@ class FeverSource:
     ) -> dict[str, Any]:
         """One call: `flags` and `parameters` in the query, the key (and `form`) posted."""
         query = "&".join(["api", *flags, *(f"{k}={v}" for k, v in parameters.items())])
-        data = api_answer(
-            self._client,
-            "Fever",
-            self.endpoint,
-            params=query,
-            data={"api_key": self._api_key, **(form or {})},
+        data = self._client.post(
+            self.endpoint, query=query, form={"api_key": self._api_key, **(form or {})}
         )
         if not isinstance(data, dict) or "auth" not in data:
             raise SyncError("Fever server answered something that is not its API")

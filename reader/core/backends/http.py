@@ -8,7 +8,6 @@ is checked, and every failure becomes a readable message in one place (`_bounded
 from __future__ import annotations
 
 import asyncio
-import errno
 import http
 import time
 from collections.abc import AsyncIterator, Mapping
@@ -21,6 +20,7 @@ import pycurl
 
 from reader import __version__
 from reader.core.backends.base import FeedDownload, FetchFailed, ImageBody, Page
+from reader.core.backends.curl_errors import describe_curl_failure, format_seconds
 from reader.core.backends.curl_loop import CurlFailed, CurlLoop
 from reader.core.backends.curl_transfer import Request, Transfer
 from reader.core.backends.feed_access import Login
@@ -52,10 +52,6 @@ class FetchSettings:
     max_redirects: int = 5
     user_agent: str = USER_AGENT
     proxy: str | None = field(default=None, repr=False)  # None: the environment's proxies
-
-
-def format_seconds(seconds: float) -> str:
-    return f"{seconds:g} s"
 
 
 class HttpFeedSession:
@@ -342,28 +338,6 @@ def reason_phrase(answer: Transfer) -> str:
         return ""
 
 
-_TLS_FAILURES = frozenset(
-    {
-        pycurl.E_SSL_CONNECT_ERROR,
-        pycurl.E_PEER_FAILED_VERIFICATION,
-        pycurl.E_SSL_CERTPROBLEM,
-        pycurl.E_SSL_CIPHER,
-        pycurl.E_SSL_CACERT_BADFILE,
-        pycurl.E_SSL_ISSUER_ERROR,
-        pycurl.E_SSL_PINNEDPUBKEYNOTMATCH,
-        pycurl.E_SSL_INVALIDCERTSTATUS,
-        pycurl.E_SSL_ENGINE_INITFAILED,
-    }
-)
-_BROKEN_CONNECTION = frozenset(
-    {
-        pycurl.E_GOT_NOTHING,
-        pycurl.E_RECV_ERROR,
-        pycurl.E_SEND_ERROR,
-        pycurl.E_PARTIAL_FILE,
-        pycurl.E_HTTP2,
-    }
-)
 _PROXY_FAILURES = frozenset(
     {pycurl.E_COULDNT_CONNECT, pycurl.E_COULDNT_RESOLVE_PROXY, 97}  # 97: CURLE_PROXY
 )
@@ -374,33 +348,11 @@ def describe_failure(
 ) -> str:
     """A short readable message for a failed transfer; a proxy's failure names the proxy (by
     host and port only: its address may hold a password)."""
-    message = describe_curl_failure(failure, handle, settings)
+    message = describe_curl_failure(failure, handle, settings.connect_timeout)
     if request.proxy and failure.code in _PROXY_FAILURES:
         proxy = urlsplit(request.proxy)
         message = f"proxy {proxy.hostname}:{proxy.port or 'default port'}: {message}"
     return message
-
-
-def describe_curl_failure(failure: CurlFailed, handle: pycurl.Curl, settings: FetchSettings) -> str:
-    """What went wrong, in a few words, from libcurl's error code."""
-    code, text = failure.code, failure.message
-    if code in (pycurl.E_COULDNT_RESOLVE_HOST, pycurl.E_COULDNT_RESOLVE_PROXY):
-        return "host not found"
-    if code == pycurl.E_COULDNT_CONNECT:
-        if handle.getinfo(pycurl.OS_ERRNO) == errno.ECONNREFUSED:
-            return "connection refused"
-        return f"could not connect: {text}"
-    if code == pycurl.E_OPERATION_TIMEDOUT:
-        if handle.getinfo(pycurl.CONNECT_TIME) == 0:
-            return f"timed out connecting after {format_seconds(settings.connect_timeout)}"
-        return f"timed out ({text})"
-    if code in _TLS_FAILURES:
-        return f"TLS error: {text}"
-    if code in _BROKEN_CONNECTION:
-        return f"server broke the connection: {text}"
-    if code in (pycurl.E_UNSUPPORTED_PROTOCOL, pycurl.E_URL_MALFORMAT):
-        return f"invalid address: {text}"
-    return f"network error: {text}"
 
 
 class HttpBackend:

@@ -10,10 +10,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeGuard
 
-import httpx
-
-from reader import __version__
-from reader.core.backends.sync_call import api_answer
+from reader.core.backends.sync_call import ApiClient
 from reader.core.backends.sync_source import (
     MAX_PAGES,
     MarkField,
@@ -51,9 +48,7 @@ class TtrssSource:
         self._password = password
         self._page = page
         self._session_id: str | None = None
-        self._client = httpx.Client(
-            timeout=timeout, headers={"User-Agent": f"reader-tui/{__version__}"}
-        )
+        self._client = ApiClient("tt-rss", timeout)
 
     def close(self) -> None:
         self._client.close()
@@ -62,7 +57,7 @@ class TtrssSource:
 
     def _post(self, body: dict[str, Any]) -> Any:
         """One API call; its content, or SyncError naming what went wrong."""
-        data = api_answer(self._client, "tt-rss", self.endpoint, json=body)
+        data = self._client.post(self.endpoint, json_body=body)
         if not isinstance(data, dict) or "status" not in data or "content" not in data:
             raise SyncError("tt-rss server answered something that is not its API")
         if data["status"] != 0:
