@@ -11,6 +11,7 @@ import sqlite3
 from reader.core.script.fold import FOLD_VERSION
 from reader.core.store.codec import pack, unpack
 from reader.core.store.search import INDEX_TEXT_VERSION, article_words, create_search_index
+from reader.core.store.stories.group import WINDOW_MICROS, group_stored
 
 # Rows per transaction when converting bodies: small enough that another process waiting on the
 # cache is never kept long.
@@ -113,3 +114,29 @@ CREATE TABLE sync_outbox (
 def outbox_added(connection: sqlite3.Connection) -> None:
     """Version 3 -> 4: the sync outbox table."""
     connection.execute(OUTBOX_DDL)
+
+
+# Schema 5: same-story grouping (stories/group.py). articles.story_id is NULL for an article
+# alone; the index holds only the articles of a story, so it stays small.
+STORY_COLUMN_DDL = "ALTER TABLE articles ADD COLUMN story_id INTEGER"
+STORY_DDL = """
+CREATE INDEX articles_by_story ON articles (story_id, sort_key, id) WHERE story_id IS NOT NULL;
+
+CREATE TABLE story_keys (
+    key INTEGER NOT NULL,        -- stories/text.py keys_of: a stable hash of a span of the lead
+    article_id INTEGER NOT NULL,
+    PRIMARY KEY (key, article_id)
+) WITHOUT ROWID
+"""
+
+
+def stories_added(connection: sqlite3.Connection) -> None:
+    """Version 4 -> 5: the story column and keys; the articles of the last days (the window new
+    articles are compared with) are keyed and grouped as if they had just arrived, older ones
+    stay alone."""
+    connection.execute(STORY_COLUMN_DDL)
+    for statement in STORY_DDL.split(";"):
+        connection.execute(statement)
+    newest = connection.execute("SELECT max(sort_key) FROM articles").fetchone()[0]
+    if newest is not None:
+        group_stored(connection, int(newest) - WINDOW_MICROS)

@@ -14,13 +14,15 @@ from pathlib import Path
 from reader.core.store.errors import CorruptDatabaseError, NewerSchemaError, StoreError
 from reader.core.store.migrations import (
     OUTBOX_DDL,
+    STORY_DDL,
     bodies_packed_without_text,
     outbox_added,
     page_meta_beside_full_text,
+    stories_added,
 )
 from reader.core.store.search import SEARCH_INDEX_DDL, SEARCH_INDEX_SETTINGS
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -75,6 +77,7 @@ CREATE TABLE articles (
     digest TEXT NOT NULL,       -- hash of every stored field: equal digest, nothing to write
     read INTEGER NOT NULL DEFAULT 0,
     starred INTEGER NOT NULL DEFAULT 0,
+    story_id INTEGER,           -- same-story grouping (stories/): NULL when alone
     UNIQUE (feed_id, entry_id)
 );
 
@@ -100,6 +103,8 @@ CREATE TABLE article_bodies (
 SCHEMA_DDL += SEARCH_INDEX_DDL + ";\n" + SEARCH_INDEX_SETTINGS + ";\n"
 # The sync outbox, defined with the code that fills it.
 SCHEMA_DDL += OUTBOX_DDL + ";\n"
+# Same-story grouping, defined with the code that fills it.
+SCHEMA_DDL += STORY_DDL + ";\n"
 
 # A migration step does some or all of its work in the transaction it is given. It returns
 # False when there is more to do: that transaction commits and the step is called again in a
@@ -113,6 +118,7 @@ MIGRATIONS: dict[int, Migration] = {
     1: bodies_packed_without_text,
     2: page_meta_beside_full_text,
     3: outbox_added,
+    4: stories_added,
 }
 
 

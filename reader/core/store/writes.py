@@ -18,8 +18,10 @@ from reader.core.store.codec import pack
 from reader.core.store.connection import Database
 from reader.core.store.errors import StoreError
 from reader.core.store.filters import FilterRules, mark_new_articles
+from reader.core.store.outbox import queue_read
 from reader.core.store.prepare import digest_of, row_values
 from reader.core.store.schema import from_micros, to_micros
+from reader.core.store.stories.group import NewArticle, group_new
 
 _MAX_ROWID = 2**63 - 1
 
@@ -33,7 +35,10 @@ def record_fetch(
     A feed the config does not list yet is remembered but hidden (see `_record_one`).
     """
     with database.write() as connection:
-        return _record_one(connection, result, to_micros(fetched_at), rules)
+        stored: list[NewArticle] = []
+        added = _record_one(connection, result, to_micros(fetched_at), rules, stored)
+        group_new(connection, stored, queue_read)
+        return added
 
 
 def record_fetches(
@@ -44,11 +49,17 @@ def record_fetches(
 ) -> list[int]:
     """`record_fetch` for several feeds in one write transaction; how many were new in each.
 
-    One commit (and one search index segment) for several feeds costs less than one each.
+    One commit (and one search index segment) for several feeds costs less than one each; the
+    new articles of all of them look for copies of their story in one go.
     """
     fetched_micros = to_micros(fetched_at)
     with database.write() as connection:
-        return [_record_alone(connection, result, fetched_micros, rules) for result in results]
+        stored: list[NewArticle] = []
+        added = [
+            _record_alone(connection, result, fetched_micros, rules, stored) for result in results
+        ]
+        group_new(connection, stored, queue_read)
+        return added
 
 
 def _record_alone(
@@ -56,13 +67,16 @@ def _record_alone(
     result: FetchResult,
     fetched_micros: int,
     rules: FilterRules | None,
+    stored: list[NewArticle],
 ) -> int:
     """`_record_one` in a savepoint: a feed whose data cannot be stored (text SQLite cannot
     hold, a number out of range) is recorded as failed, and the feeds written in the same
     transaction are kept."""
     connection.execute("SAVEPOINT one_feed")
+    new: list[NewArticle] = []
     try:
-        added = _record_one(connection, result, fetched_micros, rules)
+        added = _record_one(connection, result, fetched_micros, rules, new)
+        stored.extend(new)
     except (ValueError, TypeError, OverflowError) as error:  # UnicodeError is a ValueError
         connection.execute("ROLLBACK TO one_feed")
         message = f"could not store this feed ({type(error).__name__}: {error})"[:300]
@@ -77,6 +91,7 @@ def _record_one(
     result: FetchResult,
     fetched_micros: int,
     rules: FilterRules | None = None,
+    stored: list[NewArticle] | None = None,
 ) -> int:
     """ "ok" upserts articles and takes the new validators, title and language; "not_modified"
     only records status and time; "failed" records the error and keeps validators and articles."""
@@ -122,7 +137,7 @@ def _record_one(
         ),
     )
     added = _upsert_articles(
-        connection, feed_id, section_id, result.articles, fetched_micros, row is None
+        connection, feed_id, section_id, result.articles, fetched_micros, row is None, stored
     )
     if added and rules is not None and (rules.has("read") or rules.has("star")):
         # New ids are taken in order after the largest: the last `added` are this feed's new.
@@ -139,9 +154,10 @@ def _upsert_articles(
     articles: Sequence[Article | PreparedArticle],
     seen_micros: int,
     feed_is_new: bool,
+    stored: list[NewArticle] | None = None,
 ) -> int:
     """Insert new articles and rewrite changed ones (first-seen time, read and starred kept);
-    return how many were new.
+    return how many were new (each added to `stored`, for grouping).
 
     Values come from `row_values`, so articles prepared in a parse worker cost only SQL here.
     """
@@ -164,19 +180,25 @@ def _upsert_articles(
         existing = known.get(article.entry_id)
         if existing is not None and existing[1] == digest:
             continue
-        _, summary_blob, content_blob, words = row_values(article, digest)
+        values = row_values(article, digest)
+        summary_blob, content_blob, words = values[1:4]
         published = None if article.published is None else to_micros(article.published)
         if existing is None:
             if not next_id:
                 next_id = _next_article_id(connection, len(articles))
             article_id = next_id + len(article_rows)
+            sort_key = seen_micros if published is None else published
+            if stored is not None and values.story_keys:
+                stored.append(
+                    NewArticle(article_id, feed_id, sort_key, values.story_lead, values.story_keys)
+                )
             article_rows.append(
                 (
                     article_id,
                     feed_id,
                     article.entry_id,
                     section_id,
-                    seen_micros if published is None else published,
+                    sort_key,
                     published,
                     seen_micros,
                     article.title,

@@ -1,0 +1,139 @@
+"""Is it the same story? The pure half of grouping copies of one story from several feeds.
+
+An article's *lead* is the start of its text folded to one script (繁/简 and variants), with
+datelines and reporter credits taken out and only letters and digits kept, so the copy a
+portal republishes in the other script, with its own dateline and punctuation, reads the
+same. Its *keys* are stable hashes of the lead's first sentence-like spans: two articles that
+share none are never compared. `same_story` decides a pair exactly from the two leads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+
+from reader.core.script.fold import fold_table
+
+# The lead is cut from this much of the text (datelines and credits are taken out first).
+TEXT_CHARS = 700
+# Shingles are compared over this many characters of the lead.
+LEAD_CHARS = 400
+# A span shorter than this (letters and digits only) makes no key: too likely to repeat.
+MIN_SPAN_CHARS = 8
+MAX_KEYS = 8
+
+# Decision thresholds, chosen on the labelled pairs (bench/eval_dedup.py; README figures).
+MIN_SHINGLES = 12  # a lead with fewer character 3-shingles is too short to judge
+MIN_CONTAINMENT = 0.55 # shared shingles over the shorter lead's
+MIN_JACCARD = 0.3  # shared over all (keeps a short summary from matching a long body loosely)
+MIN_NUMBERS_SHARED = 0.5  # of the numbers in the shorter lead, this share must be in the other
+
+# 2026年01月30日星期五: a date the page puts before the text.
+_DATE = re.compile(r"^[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日(?:星期.)?\s*")
+# 新华社北京12月1日电, 中新网郑州3月17日电, 本报讯: a dateline at the start of the text.
+_DATELINE = re.compile(
+    r"^[^。，,\n]{0,24}?(?:[0-9〇零一二三四五六七八九十]{1,3}月[0-9〇零一二三四五六七八九十]{1,3}日)?"
+    r"(?:电|讯)(?=[ \u3000（(「“\"A-Za-z0-9\u4e00-\u9fff])"
+)
+# （记者 张三）, (通讯员 李四), 【编者按】: short bracketed asides, wherever they are.
+_ASIDE = re.compile(r"[（(【\[][^（）()【】\[\]\n]{0,30}[）)】\]]")
+# Spans end at sentence and clause punctuation: a portal that edits a sentence (星期四 for
+# 1月29日) still leaves most of its clauses as they were.
+_SPAN_END = re.compile(r"[。！？!?；;，,：:、\n]+")
+_NOT_WORD = re.compile(r"[\W_]+")
+# A figure, not a date or a time (those a portal rewrites: 28日 becomes 星期三).
+_NUMBER = re.compile(r"[0-9]+(?![0-9年月日时分秒])")
+
+
+_fold: tuple[int, ...] | None = None
+_fold_lock = threading.Lock()
+
+
+def _fold_tuple() -> tuple[int, ...]:
+    """The search folding table as a tuple indexed by code point (BMP): `str.translate` runs
+    markedly faster on it than on the dict; built on first use (a parse pool warms it)."""
+    global _fold
+    with _fold_lock:
+        if _fold is None:
+            table = fold_table()
+            _fold = tuple(table.get(code, code) for code in range(0x10000))
+        return _fold
+
+
+def lead_spans(text: str) -> list[str]:
+    """The spans of the start of `text` between sentence and clause punctuation, folded to
+    one script, letters and digits only."""
+    table = _fold if _fold is not None else _fold_tuple()
+    folded = text[:TEXT_CHARS].translate(table).strip()
+    folded = _DATE.sub("", folded, count=1)
+    folded = _DATELINE.sub("", folded, count=1)
+    folded = _ASIDE.sub("", folded)
+    spans = (_NOT_WORD.sub("", span) for span in _SPAN_END.split(folded))
+    return [span for span in spans if span]
+
+
+def lead_of(spans: list[str]) -> str:
+    """The lead compared for similarity: the spans joined, cut to LEAD_CHARS."""
+    return "".join(spans)[:LEAD_CHARS]
+
+
+def keys_of(spans: list[str]) -> tuple[int, ...]:
+    """Stable 63-bit hashes of the first MAX_KEYS distinct spans long enough to be telling
+    (never Python's salted hash(): keys are stored and compared across runs)."""
+    keys: list[int] = []
+    for span in spans:
+        if len(span) < MIN_SPAN_CHARS:
+            continue
+        digest = hashlib.blake2b(span.encode("utf-8"), digest_size=8).digest()
+        key = int.from_bytes(digest, "big") >> 1
+        if key not in keys:
+            keys.append(key)
+            if len(keys) == MAX_KEYS:
+                break
+    return tuple(keys)
+
+
+def story_signature(text: str) -> tuple[str, tuple[int, ...]]:
+    """(lead, keys) of an article's plain text: what grouping needs of it."""
+    spans = lead_spans(text)
+    return lead_of(spans), keys_of(spans)
+
+
+def _shingles(lead: str) -> set[str]:
+    return {lead[i : i + 3] for i in range(len(lead) - 2)}
+
+
+def similarity(lead_a: str, lead_b: str) -> tuple[float, float]:
+    """(containment, Jaccard) of the two leads' character 3-shingles."""
+    a, b = _shingles(lead_a), _shingles(lead_b)
+    if not a or not b:
+        return 0.0, 0.0
+    shared = len(a & b)
+    return shared / min(len(a), len(b)), shared / (len(a) + len(b) - shared)
+
+
+def numbers_agree(lead_a: str, lead_b: str) -> bool:
+    """Whether the numbers of the shorter lead are mostly in the other: the same template with
+    other figures (next month's prices, another day's scores) is another story."""
+    if len(lead_a) > len(lead_b):
+        lead_a, lead_b = lead_b, lead_a
+    # Only the numbers of the stretch both leads cover: a longer lead runs on to more figures.
+    numbers_a = set(_NUMBER.findall(lead_a))
+    if not numbers_a:
+        return True
+    numbers_b = set(_NUMBER.findall(lead_b))
+    return len(numbers_a & numbers_b) / len(numbers_a) >= MIN_NUMBERS_SHARED
+
+
+def same_story(lead_a: str, lead_b: str) -> bool:
+    """Whether two leads tell the same story: most shingles of the shorter are in the longer,
+    enough of both are shared, and their numbers agree."""
+    if len(lead_a) < MIN_SHINGLES + 2 or len(lead_b) < MIN_SHINGLES + 2:
+        return False
+    containment, jaccard = similarity(lead_a, lead_b)
+    return (
+        containment >= MIN_CONTAINMENT
+        and jaccard >= MIN_JACCARD
+        and numbers_agree(lead_a, lead_b)
+    )
