@@ -161,6 +161,11 @@ class Listing:
     # Set by the config's [[filter]] rules when a page is read (issue 15).
     hidden: bool = False  # a hide rule matches it (only `list --all` shows such articles)
     highlighted: bool = False  # a highlight rule matches it: the list colours its row
+    # The same story from other feeds (stories/): its group, the other copies' ids, earliest
+    # first, and the titles of the feeds they are from (not this article's own).
+    story_id: int | None = None
+    same_story: tuple[int, ...] = ()
+    also_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

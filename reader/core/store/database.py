@@ -7,6 +7,7 @@ section, which does the job.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from reader.core.store.filters import FilterRules, flagged
 from reader.core.store.outbox import PendingChange
 from reader.core.store.query.compile import CompiledQuery
 from reader.core.store.query.rules import FilterRule
+from reader.core.store.stories.reads import with_copies
 
 
 class Store:
@@ -97,7 +99,8 @@ class Store:
     # ---- read and starred (marks.py) -------------------------------------------------------
 
     def set_read(self, article_ids: Iterable[int], read: bool) -> None:
-        """Mark articles read or unread (unknown ids are ignored)."""
+        """Mark articles read or unread, each with every copy of its story (unknown ids are
+        ignored)."""
         marks.set_read(self._database, article_ids, read)
 
     def set_starred(self, article_id: int, starred: bool) -> None:
@@ -105,7 +108,8 @@ class Store:
         marks.set_starred(self._database, article_id, starred)
 
     def mark_section_read(self, section: str) -> int:
-        """Mark every article of a section read; returns how many were unread."""
+        """Mark every article of a section read (and the copies of its stories elsewhere);
+        returns how many of the section's were unread."""
         return marks.mark_section_read(self._database, section)
 
     def article_marks(self) -> list[ArticleMark]:
@@ -170,10 +174,12 @@ class Store:
         order: str = "newest",
         also_id: int | None = None,
         include_hidden: bool = False,
+        one_row_per_story: bool = True,
     ) -> list[Listing]:
         """One page of articles in `order` (see queries.LIST_ORDERS; section None: every
         configured section); `also_id` stays listed under `unread_only`; what a hide rule
-        matches only with `include_hidden` (flagged `hidden`)."""
+        matches only with `include_hidden` (flagged `hidden`); a story once (its first copy
+        here, naming the others) unless `one_row_per_story` is False."""
         page = queries.listings(
             self._database,
             section,
@@ -185,7 +191,9 @@ class Store:
             order=order,
             also_id=also_id,
             hidden=None if include_hidden else self._rules.condition("hide"),
+            one_row_per_story=one_row_per_story,
         )
+        page = with_copies(self._database, page)
         return flagged(self._database, page, self._rules, hidden=include_hidden)
 
     def count(
@@ -196,7 +204,7 @@ class Store:
         starred_only: bool = False,
         also_id: int | None = None,
     ) -> int:
-        """How many articles a listing with the same filters would page through."""
+        """How many rows a listing with the same filters would page through (a story once)."""
         return queries.count(
             self._database,
             section,
@@ -215,8 +223,12 @@ class Store:
         return queries.unread_counts(self._database, self._rules.condition("hide"))
 
     def article(self, article_id: int) -> StoredArticle | None:
-        """Everything needed to read one article, or None if it is not cached."""
-        return queries.article(self._database, article_id)
+        """Everything needed to read one article (with its story's other copies), or None if
+        it is not cached."""
+        stored = queries.article(self._database, article_id)
+        if stored is None or stored.listing.story_id is None:
+            return stored
+        return replace(stored, listing=with_copies(self._database, [stored.listing])[0])
 
     def search(
         self,
@@ -227,8 +239,9 @@ class Store:
         offset: int = 0,
         regional_words: bool = True,
     ) -> list[Listing]:
-        """Articles whose title or text holds every word of ``query`` in either script."""
-        return queries.search(
+        """Articles whose title or text holds every word of ``query`` in either script (every
+        copy of a story: search finds articles)."""
+        page = queries.search(
             self._database,
             query,
             section=section,
@@ -237,6 +250,7 @@ class Store:
             regional_words=regional_words,
             hidden=self._rules.condition("hide"),
         )
+        return with_copies(self._database, page)
 
     # ---- the query language (query/, queries.py) ------------------------------------------
 
@@ -267,6 +281,7 @@ class Store:
             offset=offset,
             hidden=None if include_hidden else self._rules.condition("hide"),
         )
+        page = with_copies(self._database, page)
         return flagged(self._database, page, self._rules, hidden=include_hidden)
 
     def query_count(

@@ -5,6 +5,7 @@ With a sync server, each change goes into the outbox in the same transaction (ou
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 
 from reader.core.model import ArticleMark, MarksImported
@@ -14,13 +15,34 @@ from reader.core.store.outbox import queue_read, queue_starred
 
 
 def set_read(database: Database, article_ids: Iterable[int], read: bool) -> None:
-    """Mark articles read or unread (unknown ids are ignored)."""
-    ids = [(int(read), int(article_id)) for article_id in article_ids]
-    if not ids:
+    """Mark articles read or unread, each with the other copies of its story (reading one
+    reads all; each is queued for a sync server like any mark); unknown ids are ignored."""
+    wanted = {int(article_id) for article_id in article_ids}
+    if not wanted:
         return
     with database.write() as connection:
+        wanted |= _story_copies(connection, wanted)
+        ids = [(int(read), article_id) for article_id in sorted(wanted)]
         connection.executemany("UPDATE articles SET read = ? WHERE id = ?", ids)
         queue_read(connection, "id = ?", ids)
+
+
+def _story_copies(connection: sqlite3.Connection, article_ids: set[int]) -> set[int]:
+    """The ids of the other copies of these articles' stories."""
+    found: set[int] = set()
+    ids = sorted(article_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            int(row[0])
+            for row in connection.execute(
+                "SELECT c.id FROM articles AS c WHERE c.story_id IN (SELECT a.story_id"
+                f" FROM articles AS a WHERE a.id IN ({marks}) AND a.story_id IS NOT NULL)",
+                chunk,
+            )
+        )
+    return found - article_ids
 
 
 def set_starred(database: Database, article_id: int, starred: bool) -> None:
@@ -37,7 +59,14 @@ def mark_section_read(database: Database, section: str) -> int:
     section_id = section_id_of(database, section)
     if section_id is None:
         return 0
+    # The unread copies elsewhere of this section's stories are read with it.
+    elsewhere = (
+        "story_id IN (SELECT story_id FROM articles WHERE section_id = ? AND read = 0"
+        " AND story_id IS NOT NULL) AND section_id IS NOT ? AND read = 0"
+    )
     with database.write() as connection:
+        queue_read(connection, elsewhere, [(1, section_id, section_id)])
+        connection.execute(f"UPDATE articles SET read = 1 WHERE {elsewhere}", (section_id,) * 2)
         queue_read(connection, "section_id = ? AND read = 0", [(1, section_id)])
         cursor = connection.execute(
             "UPDATE articles SET read = 1 WHERE section_id = ? AND read = 0", (section_id,)

@@ -18,10 +18,11 @@ from reader.core.store.query.compile import NOTHING, CompiledQuery, Condition, c
 from reader.core.store.query.parse import parse_query
 from reader.core.store.schema import from_micros, to_micros
 from reader.core.store.search import article_text, fts_query
+from reader.core.store.stories.reads import first_of_story, later_copies, later_copies_by_section
 
 _LISTING_COLUMNS = """
     a.id, f.url, coalesce(f.configured_title, f.feed_title, f.url), s.name,
-    a.title, a.link, a.author, a.published, a.read, a.starred
+    a.title, a.link, a.author, a.published, a.read, a.starred, a.story_id
 """
 _LISTING_JOINS = """
     JOIN feeds AS f ON f.id = a.feed_id
@@ -60,6 +61,7 @@ def _listing(row: Sequence[Any]) -> Listing:
         published=from_micros(row[7]),
         read=bool(row[8]),
         starred=bool(row[9]),
+        story_id=row[10],
     )
 
 
@@ -118,15 +120,20 @@ def listings(
     order: str = "newest",
     also_id: int | None = None,
     hidden: Condition | None = None,
+    one_row_per_story: bool = True,
 ) -> list[Listing]:
     """One page of articles in `order` (LIST_ORDERS; section None: every configured section),
-    without those `hidden` holds for; with `unread_only`, `also_id` is listed even when read."""
+    without those `hidden` holds for; with `unread_only`, `also_id` is listed even when read;
+    with `one_row_per_story`, a story's first copy in the list stands for all its copies."""
     filters = _filters(
         database, section, feed_url, unread_only, starred_only, also_id=also_id, hidden=hidden
     )
     if filters is None:
         return []
     where, parameters = filters
+    if one_row_per_story:  # a story's later copies in this list are left out
+        first, first_parameters = first_of_story(where, parameters)
+        where, parameters = f"{where} AND {first}", [*parameters, *first_parameters]
     rows = database.read(
         f"SELECT {_LISTING_COLUMNS} FROM articles AS a {_LISTING_JOINS}"
         f" WHERE {where} ORDER BY {LIST_ORDERS.get(order, LIST_ORDERS['newest'])}"
@@ -144,8 +151,9 @@ def count(
     starred_only: bool = False,
     also_id: int | None = None,
     hidden: Condition | None = None,
+    one_row_per_story: bool = True,
 ) -> int:
-    """How many articles a listing with the same filters would page through."""
+    """How many rows a listing with the same filters would page through (a story once)."""
     filters = _filters(
         database, section, None, unread_only, starred_only, also_id=also_id, hidden=hidden
     )
@@ -153,20 +161,23 @@ def count(
         return 0
     where, parameters = filters
     rows = database.read(f"SELECT count(*) FROM articles AS a WHERE {where}", parameters)
-    return int(rows[0][0])
+    if not one_row_per_story:
+        return int(rows[0][0])
+    return int(rows[0][0]) - later_copies(database, where, parameters)
 
 
 def unread_counts(database: Database, hidden: Condition | None = None) -> dict[str, int]:
-    """Unread articles per configured section (not counting those `hidden` holds for), in
-    config order, zeros included."""
+    """Unread stories per configured section (not counting those `hidden` holds for; the
+    copies of one story in a section count once), in config order, zeros included."""
     unhidden = f" AND NOT {hidden.sql}" if hidden else ""
     rows = database.read(
-        "SELECT s.name, (SELECT count(*) FROM articles AS a"
+        "SELECT s.id, s.name, (SELECT count(*) FROM articles AS a"
         f"  WHERE a.section_id = s.id AND a.read = 0{unhidden})"
         " FROM sections AS s WHERE s.position IS NOT NULL ORDER BY s.position",
         hidden.parameters if hidden else (),
     )
-    return {str(name): int(count) for name, count in rows}
+    copies = later_copies_by_section(database, unhidden, hidden.parameters if hidden else ())
+    return {str(name): int(count) - copies.get(int(id_), 0) for id_, name, count in rows}
 
 
 def article(database: Database, article_id: int) -> StoredArticle | None:
@@ -180,16 +191,16 @@ def article(database: Database, article_id: int) -> StoredArticle | None:
     if not rows:
         return None
     row = rows[0]
-    summary_html = unpack(row[10]) or ""
-    content_html = unpack(row[11]) or ""
+    summary_html = unpack(row[11]) or ""
+    content_html = unpack(row[12]) or ""
     return StoredArticle(
         listing=_listing(row),
         summary_html=summary_html,
         content_html=content_html,
         text=article_text(summary_html, content_html),  # derived, not stored
-        full_html=unpack(row[12]),
-        language=row[13],
-        page_meta=_page_meta(row[14]),
+        full_html=unpack(row[13]),
+        language=row[14],
+        page_meta=_page_meta(row[15]),
     )
 
 

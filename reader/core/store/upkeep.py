@@ -80,8 +80,18 @@ def prune(database: Database, *, max_age_days: int, max_per_feed: int, now: date
         remaining = int(database.read("SELECT count(*) FROM articles")[0][0])
         if deleted > remaining * _MERGE_AFTER_PRUNED_SHARE:
             merge_index(database)
+            forget_story_keys(database)
         shrink(database)
     return deleted
+
+
+def forget_story_keys(database: Database) -> None:
+    """Drop the same-story keys of deleted articles (one pass over the keys, so only after a
+    prune that deleted many: until then the key lookup skips them by its join)."""
+    with database.write() as connection:
+        connection.execute(
+            "DELETE FROM story_keys WHERE article_id NOT IN (SELECT id FROM articles)"
+        )
 
 
 def merge_index(database: Database) -> None:

@@ -9,14 +9,14 @@ share none are never compared. `same_story` decides a pair exactly from the two 
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
+import zlib
 
 from reader.core.script.fold import fold_table
 
 # The lead is cut from this much of the text (datelines and credits are taken out first).
-TEXT_CHARS = 700
+TEXT_CHARS = 520
 # Shingles are compared over this many characters of the lead.
 LEAD_CHARS = 400
 # A span shorter than this (letters and digits only) makes no key: too likely to repeat.
@@ -34,30 +34,43 @@ _DATE = re.compile(r"^[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日(?:星期.)?\s*")
 # 新华社北京12月1日电, 中新网郑州3月17日电, 本报讯: a dateline at the start of the text.
 _DATELINE = re.compile(
     r"^[^。，,\n]{0,24}?(?:[0-9〇零一二三四五六七八九十]{1,3}月[0-9〇零一二三四五六七八九十]{1,3}日)?"
-    r"(?:电|讯)(?=[ \u3000（(「“\"A-Za-z0-9\u4e00-\u9fff])"
+    r"(?:电|讯|電|訊)(?=[ \u3000（(「“\"A-Za-z0-9\u4e00-\u9fff])"
 )
 # （记者 张三）, (通讯员 李四), 【编者按】: short bracketed asides, wherever they are.
 _ASIDE = re.compile(r"[（(【\[][^（）()【】\[\]\n]{0,30}[）)】\]]")
 # Spans end at sentence and clause punctuation: a portal that edits a sentence (星期四 for
 # 1月29日) still leaves most of its clauses as they were.
-_SPAN_END = re.compile(r"[。！？!?；;，,：:、\n]+")
-_NOT_WORD = re.compile(r"[\W_]+")
+_SPAN_ENDS = "。！？!?；;，,：:、\n"
 # A figure, not a date or a time (those a portal rewrites: 28日 becomes 星期三).
 _NUMBER = re.compile(r"[0-9]+(?![0-9年月日时分秒])")
+# The day of the month an event is dated (17日): two texts naming only other days than each
+# other tell of different days (the same official in another city the next day).
+_DAY = re.compile(r"(?<![0-9])([0-9]{1,2})日")
 
 
-_fold: tuple[int, ...] | None = None
+_fold: tuple[int | str | None, ...] | None = None
 _fold_lock = threading.Lock()
 
 
-def _fold_tuple() -> tuple[int, ...]:
-    """The search folding table as a tuple indexed by code point (BMP): `str.translate` runs
-    markedly faster on it than on the dict; built on first use (a parse pool warms it)."""
+def _fold_tuple() -> tuple[int | str | None, ...]:
+    """One `str.translate` table (a tuple indexed by code point, markedly faster than a dict)
+    that folds to one script, turns span-ending punctuation into a newline and drops every
+    other character that is not a letter or digit; built on first use (a parse pool warms it).
+    """
     global _fold
     with _fold_lock:
         if _fold is None:
-            table = fold_table()
-            _fold = tuple(table.get(code, code) for code in range(0x10000))
+            fold = fold_table()
+            entries: list[int | str | None] = []
+            for code in range(0x10000):
+                char = chr(fold.get(code, code))
+                if chr(code) in _SPAN_ENDS:
+                    entries.append("\n")
+                elif char.isalnum():
+                    entries.append(ord(char))
+                else:
+                    entries.append(None)
+            _fold = tuple(entries)
         return _fold
 
 
@@ -65,12 +78,11 @@ def lead_spans(text: str) -> list[str]:
     """The spans of the start of `text` between sentence and clause punctuation, folded to
     one script, letters and digits only."""
     table = _fold if _fold is not None else _fold_tuple()
-    folded = text[:TEXT_CHARS].translate(table).strip()
-    folded = _DATE.sub("", folded, count=1)
-    folded = _DATELINE.sub("", folded, count=1)
-    folded = _ASIDE.sub("", folded)
-    spans = (_NOT_WORD.sub("", span) for span in _SPAN_END.split(folded))
-    return [span for span in spans if span]
+    start = text[:TEXT_CHARS].lstrip()
+    start = _DATE.sub("", start, count=1)
+    start = _DATELINE.sub("", start, count=1)
+    start = _ASIDE.sub("", start)
+    return [span for span in start.translate(table).split("\n") if span]
 
 
 def lead_of(spans: list[str]) -> str:
@@ -79,14 +91,15 @@ def lead_of(spans: list[str]) -> str:
 
 
 def keys_of(spans: list[str]) -> tuple[int, ...]:
-    """Stable 63-bit hashes of the first MAX_KEYS distinct spans long enough to be telling
-    (never Python's salted hash(): keys are stored and compared across runs)."""
+    """Stable 63-bit hashes (CRC-32 and Adler-32 side by side) of the first MAX_KEYS distinct
+    spans long enough to be telling (never Python's salted hash(): keys are stored and compared
+    across runs)."""
     keys: list[int] = []
     for span in spans:
         if len(span) < MIN_SPAN_CHARS:
             continue
-        digest = hashlib.blake2b(span.encode("utf-8"), digest_size=8).digest()
-        key = int.from_bytes(digest, "big") >> 1
+        encoded = span.encode("utf-8")
+        key = (zlib.crc32(encoded) << 31) ^ zlib.adler32(encoded)
         if key not in keys:
             keys.append(key)
             if len(keys) == MAX_KEYS:
@@ -126,9 +139,15 @@ def numbers_agree(lead_a: str, lead_b: str) -> bool:
     return len(numbers_a & numbers_b) / len(numbers_a) >= MIN_NUMBERS_SHARED
 
 
+def days_agree(lead_a: str, lead_b: str) -> bool:
+    """False when both leads name days of the month and none is the same."""
+    days_a, days_b = set(_DAY.findall(lead_a)), set(_DAY.findall(lead_b))
+    return not (days_a and days_b and not days_a & days_b)
+
+
 def same_story(lead_a: str, lead_b: str) -> bool:
     """Whether two leads tell the same story: most shingles of the shorter are in the longer,
-    enough of both are shared, and their numbers agree."""
+    enough of both are shared, their figures agree and they are dated the same day."""
     if len(lead_a) < MIN_SHINGLES + 2 or len(lead_b) < MIN_SHINGLES + 2:
         return False
     containment, jaccard = similarity(lead_a, lead_b)
@@ -136,4 +155,5 @@ def same_story(lead_a: str, lead_b: str) -> bool:
         containment >= MIN_CONTAINMENT
         and jaccard >= MIN_JACCARD
         and numbers_agree(lead_a, lead_b)
+        and days_agree(lead_a, lead_b)
     )
