@@ -21,8 +21,8 @@ from collections import Counter
 from pathlib import Path
 
 from reader.core.script.fold import fold_for_search
-from reader.core.store.stories import text as story
 from reader.core.store.search import plain_text
+from reader.core.store.stories import text as story
 
 BOILERPLATE = 20  # as the store: a key more articles share than this is ignored
 

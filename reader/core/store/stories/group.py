@@ -52,13 +52,16 @@ def group_new(
     if not keyed:
         return 0
     existing, boilerplate = _existing_keys(connection, {k for a in keyed for k in a.keys})
-    # Entries per key: the stored articles first, then the new ones in id order.
+    stored_boilerplate = set(boilerplate)
+    # Entries per key: the stored articles first, then the new ones in id order. A key already
+    # boilerplate is dropped here and never stored again (it could never find a copy).
     entries: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for key, rows in existing.items():
         entries[key].extend(rows)
     for article in sorted(keyed, key=lambda a: a.id):
-        for key in set(article.keys):
-            entries[key].append((article.id, article.feed_id, article.sort_key))
+        for key in article.keys:
+            if key not in boilerplate:
+                entries[key].append((article.id, article.feed_id, article.sort_key))
     for key, rows in entries.items():
         if len(rows) > BOILERPLATE:
             boilerplate.add(key)
@@ -68,7 +71,7 @@ def group_new(
     for article in keyed:
         shared: dict[int, int] = defaultdict(int)
         times: dict[int, int] = {}
-        for key in set(article.keys):
+        for key in article.keys:
             if key in boilerplate:
                 continue
             for other_id, feed_id, sort_key in entries[key]:
@@ -85,7 +88,7 @@ def group_new(
             ranked = sorted(shared, key=lambda i: (shared[i], times[i]), reverse=True)
             wanted[article.id] = ranked[:MAX_CANDIDATES]
     if not wanted:
-        _insert_keys(connection, keyed)
+        _insert_keys(connection, keyed, stored_boilerplate)
         return 0
     stored = _stored_leads(
         connection, {c for cs in wanted.values() for c in cs if c not in leads}
@@ -97,7 +100,7 @@ def group_new(
             if lead and same_story(leads[article_id], lead):
                 pairs.append((article_id, candidate))
     joined = _join(connection, pairs, labels, set(leads), queue_read) if pairs else 0
-    _insert_keys(connection, keyed)
+    _insert_keys(connection, keyed, stored_boilerplate)
     return joined
 
 
@@ -199,11 +202,19 @@ def _join(
     return joined
 
 
-def _insert_keys(connection: sqlite3.Connection, articles: Sequence[NewArticle]) -> None:
-    connection.executemany(
-        "INSERT OR IGNORE INTO story_keys(key, article_id) VALUES (?, ?)",
-        [(key, article.id) for article in articles for key in set(article.keys)],
-    )
+def _insert_keys(
+    connection: sqlite3.Connection, articles: Sequence[NewArticle], boilerplate: set[int]
+) -> None:
+    """Store the keys of `articles`, but those already shared by more than BOILERPLATE stored
+    articles: one more row would never make them useful (a key that became boilerplate in this
+    write is stored, so the next write knows it)."""
+    rows = [
+        (key, article.id) for article in articles for key in article.keys if key not in boilerplate
+    ]
+    if rows:
+        connection.executemany(
+            "INSERT OR IGNORE INTO story_keys(key, article_id) VALUES (?, ?)", rows
+        )
 
 
 def group_stored(connection: sqlite3.Connection, since_micros: int, batch: int = 2000) -> int:
