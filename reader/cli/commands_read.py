@@ -67,6 +67,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 starred_only=args.starred,
                 limit=args.limit,
                 include_hidden=args.all,
+                one_row_per_story=not args.all,
             )
         view = script_view(library, args.script)
         if not args.json:

@@ -46,6 +46,7 @@ def listing_json(item: Listing, view: ScriptView) -> dict[str, Any]:
         "published": iso(item.published),
         "read": item.read,
         "starred": item.starred,
+        "same_story": list(item.same_story),  # the other copies' ids (issue 15), [] when none
     }
 
 
