@@ -61,7 +61,9 @@ def _title_jaccard(a: str, b: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("corpus", type=Path)
-    parser.add_argument("--labels", type=Path, default=Path(__file__).with_name("dedup_labels.json"))
+    parser.add_argument(
+        "--labels", type=Path, default=Path(__file__).with_name("dedup_labels.json")
+    )
     parser.add_argument("--list", action="store_true", help="print the pairs worth labelling")
     args = parser.parse_args()
     items = load(args.corpus)
@@ -82,7 +84,8 @@ def main() -> None:
             pair = pair_hash(str(a["hash"]), str(b["hash"]))
             label = labels.get(pair, "other")
             shared = [
-                k for k in set(a["keys"]) & set(b["keys"])  # type: ignore[arg-type]
+                k
+                for k in set(a["keys"]) & set(b["keys"])  # type: ignore[arg-type]
                 if key_count[k] <= BOILERPLATE
             ]
             lead_a, lead_b = str(a["lead"]), str(b["lead"])
@@ -110,8 +113,10 @@ def main() -> None:
     print(f"signature {per_item:.1f} us/item (lead and keys, this machine, now)")
     for label in ("copy", "event", "other"):
         print(f"  {label:5}: grouped {tally[(label, 'grouped')]}, apart {tally[(label, 'apart')]}")
-    print(f"precision {right / max(1, grouped):.3f} ({right}/{grouped}), "
-          f"recall {right / max(1, copies):.3f} ({right}/{copies})")
+    print(
+        f"precision {right / max(1, grouped):.3f} ({right}/{grouped}), "
+        f"recall {right / max(1, copies):.3f} ({right}/{copies})"
+    )
 
 
 if __name__ == "__main__":

@@ -52,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--starred", action="store_true", help="only starred articles")
     p.add_argument("--query", metavar="EXPR", help="only articles this query matches")
     p.add_argument(
-        "--all", action="store_true", help="also articles a hide filter matches (marked hidden), and every copy of a story"
+        "--all",
+        action="store_true",
+        help="also articles a hide filter matches (marked hidden), and every copy of a story",
     )
     p.add_argument("--limit", type=_positive_int, default=50)
     script_option(p)

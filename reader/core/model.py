@@ -90,9 +90,7 @@ class RowValues(NamedTuple):
     # The search index words of the title and HTML, UTF-8 encoded: FTS5 reads a blob as UTF-8
     # text, so the bytes go from a parse worker into SQLite with no decoding and re-encoding.
     words: bytes
-    # What same-story grouping compares (store/story.py): the folded lead of the text and
-    # the keys under which the article looks for copies; neither is stored as it is.
-    story_lead: str = ""
+    # The keys under which same-story grouping looks for copies (store/stories/text.py).
     story_keys: tuple[int, ...] = ()
 
 

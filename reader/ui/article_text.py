@@ -20,6 +20,7 @@ from reader.core.script.convert import search_spellings
 from reader.core.script.fold import fold_for_search
 from reader.core.script.view import ScriptView
 from reader.core.text.cells import clean_line, truncate_cells
+from reader.ui.strings import label
 from reader.ui.timefmt import relative_time
 
 if TYPE_CHECKING:  # the HTML block builder (lxml) loads with the first article, not the list
@@ -165,6 +166,7 @@ class ArticleRow:
         query: str | None = None,
         script: str | None = None,
         snippet: str | None = None,
+        also_in: str | None = None,
     ) -> None:
         self.listing = listing
         self.title = clean_line(title)
@@ -174,11 +176,21 @@ class ArticleRow:
         self.script = script  # the script mode the texts were converted in, when known
         # Search results: the text around the match, drawn after the feed and age on two lines.
         self.snippet = clean_line(snippet) if snippet else None
+        # The same story's other feeds (也見於 中原熱線、國際在線), converted like the rest.
+        self.also_in = clean_line(also_in) if also_in else None
 
     @property
     def key(self) -> tuple[object, ...]:
         """Everything the drawn row depends on: equal keys draw the same line."""
-        return (self.listing, self.title, self.feed, self.age, self.query, self.snippet)
+        return (
+            self.listing,
+            self.title,
+            self.feed,
+            self.age,
+            self.query,
+            self.snippet,
+            self.also_in,
+        )
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(1, options.max_width)
@@ -210,6 +222,8 @@ class ArticleRow:
         first.append_text(self._title(max(1, width - 3)))
         second = Text("   ")
         second.append(f"{self.feed}  {self.age}".strip(), style="dim")
+        if self.also_in:
+            second.append("  " + self.also_in, style="dim italic")
         if self.snippet:
             snippet = Text("  " + truncate_cells(self.snippet, max(1, width)))
             highlight_matches(snippet, self.query)
@@ -231,6 +245,9 @@ class ArticleRow:
         meta_width = cell_len(meta)
         title_width = max(1, width - 3 - meta_width - (2 if meta_width else 0))
         title_text = self._title(title_width)
+        if self.also_in and title_text.cell_len + 4 < title_width:
+            room = title_width - title_text.cell_len - 2
+            title_text.append("  " + truncate_cells(self.also_in, room), style="dim italic")
         row.append_text(title_text)
         row.append(" " * max(0, title_width - title_text.cell_len))
         if meta_width:
@@ -260,9 +277,18 @@ def make_rows(
             relative_time(item.published, now, mode, ui_language),
             query,
             mode,
+            also_in=_also_in([view.text(feed) for feed in item.also_in], mode, ui_language),
         )
         for item in listings
     ]
+
+
+def _also_in(feeds: Sequence[str], mode: str, ui_language: str) -> str | None:
+    """「也見於 中原熱線、國際在線」 for the feed titles (already in the view's script)."""
+    if not feeds:
+        return None
+    separator = label("feeds_separator", mode, ui_language)
+    return label("also_in", mode, ui_language, feeds=separator.join(feeds))
 
 
 def cached_rows(
@@ -282,5 +308,9 @@ def cached_rows(
         if title is None or feed is None:
             return None
         age = relative_time(item.published, now, mode, ui_language)
-        rebuilt.append(ArticleRow(item, title, feed, age, row.query, mode))
+        others = [view.cached_text(name) for name in item.also_in]
+        if any(name is None for name in others):
+            return None
+        also_in = _also_in([name for name in others if name is not None], mode, ui_language)
+        rebuilt.append(ArticleRow(item, title, feed, age, row.query, mode, also_in=also_in))
     return rebuilt

@@ -56,6 +56,7 @@ MAIN_KEYS: tuple[Key, ...] = (
     Key("copy_link", "y", "copy_link", "key_copy"),
     Key("cycle_script", "t", "cycle_script", "key_script", show=True),
     Key("full_text", "f", "full_text", "key_full_text"),
+    Key("next_copy", "c", "next_copy", "key_next_copy"),
     Key("toggle_images", "i", "toggle_images", "key_images"),
     Key("refresh", "r", "refresh", "key_refresh", show=True),
     Key("refresh_all", "R", "refresh_all", "key_refresh_all"),

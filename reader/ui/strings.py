@@ -8,6 +8,14 @@ from __future__ import annotations
 
 # key -> (繁體, 简体, English)
 LABELS: dict[str, tuple[str, str, str]] = {
+    # The same story from other feeds (issue 15): on its list row, and in the reading pane.
+    "also_in": ("也見於 {feeds}", "也见于 {feeds}", "also in {feeds}"),
+    "feeds_separator": ("、", "、", ", "),
+    "copy_of": (
+        "第 {index}/{count} 份：{feed}（按 c 換一份）",
+        "第 {index}/{count} 份：{feed}（按 c 换一份）",
+        "copy {index} of {count}: {feed} (c for another)",
+    ),
     "starred": ("★ 星標", "★ 星标", "★ Starred"),
     "search_results": ("搜尋結果", "搜索结果", "Search results"),
     "no_articles": (
@@ -128,6 +136,16 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "key_copy": ("複製連結", "复制链接", "Copy link"),
     "key_script": ("簡/繁", "简/繁", "Script"),
     "key_full_text": ("全文", "全文", "Full text"),
+    "key_next_copy": (
+        "同一新聞的下一個來源",
+        "同一新闻的下一个来源",
+        "The same story from its next feed",
+    ),
+    "no_copies": (
+        "這篇新聞只有一個來源。",
+        "这篇新闻只有一个来源。",
+        "This story comes from one feed only.",
+    ),
     "key_refresh": ("更新", "更新", "Refresh"),
     "key_refresh_all": ("全部更新", "全部更新", "Refresh all"),
     "key_search": ("搜尋", "搜索", "Search"),

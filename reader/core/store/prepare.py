@@ -12,7 +12,7 @@ from reader.core.model import Article, PreparedArticle, RowValues
 from reader.core.store.codec import pack_utf8
 from reader.core.store.schema import to_micros
 from reader.core.store.search import article_text, index_form_utf8
-from reader.core.store.stories.text import story_signature
+from reader.core.store.stories.text import story_keys
 
 
 def article_digest(article: Article) -> str:
@@ -47,16 +47,14 @@ def compute_row_values(article: Article, digest: str | None = None) -> RowValues
     body is encoded once, for both the digest and the packed blob."""
     summary, content = _utf8(article.summary_html), _utf8(article.content_html)
     # The text once for both the index words (as `article_words_utf8` makes them) and the
-    # same-story lead and keys.
+    # same-story keys.
     text = article_text(article.summary_html, article.content_html)
-    lead, keys = story_signature(text)
     return RowValues(
         _digest(article, summary, content) if digest is None else digest,
         pack_utf8(summary),
         pack_utf8(content),
         index_form_utf8(f"{article.title}\n{text}"),
-        lead,
-        keys,
+        story_keys(text),
     )
 
 

@@ -189,9 +189,7 @@ def _upsert_articles(
             article_id = next_id + len(article_rows)
             sort_key = seen_micros if published is None else published
             if stored is not None and values.story_keys:
-                stored.append(
-                    NewArticle(article_id, feed_id, sort_key, values.story_lead, values.story_keys)
-                )
+                stored.append(NewArticle(article_id, feed_id, sort_key, values.story_keys))
             article_rows.append(
                 (
                     article_id,

@@ -389,6 +389,9 @@ class MainScreen(Screen[None]):
     def action_full_text(self) -> None:
         self.pane.toggle_full_text()
 
+    def action_next_copy(self) -> None:
+        self.pane.next_copy()
+
     def action_toggle_images(self) -> None:
         self.pane.toggle_images()
 

@@ -182,7 +182,16 @@ class ArticleList(ScrollView, can_focus=True):
         )
         self.update_row(
             index,
-            ArticleRow(listing, old.title, old.feed, old.age, old.query, old.script, old.snippet),
+            ArticleRow(
+                listing,
+                old.title,
+                old.feed,
+                old.age,
+                old.query,
+                old.script,
+                old.snippet,
+                also_in=old.also_in,
+            ),
         )
 
     def swap_rows(self, rows: list[ArticleRow]) -> None:

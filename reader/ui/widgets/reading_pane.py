@@ -100,6 +100,9 @@ class ReadingPane(VerticalScroll, can_focus=False):
         self.images_on = True  # photos drawn in the pane; `i` toggles, the app remembers
         self._downloading: set[str] = set()  # photos being fetched into the cache
         self._drawing: set[tuple[str, int, int]] = set()  # photos being drawn at a box size
+        # The open story's copies from several feeds (issue 15), in the order `c` walks them.
+        self._copies: tuple[int, ...] = ()
+        self._copy_switched = False  # the article loading was asked for by `c`
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Worker.StateChanged does not bubble: hand it to the app's one failure handler."""
@@ -222,6 +225,13 @@ class ReadingPane(VerticalScroll, can_focus=False):
             self._texts.clear()
         self._keep_text(message.key, message.text)
         self.article = message.article
+        if listing.id not in self._copies:
+            self._copies = (listing.id, *listing.same_story)
+        if self._copy_switched:
+            self._copy_switched = False
+            feed = self.app.view.text(listing.feed_title, listing.feed_url)
+            index, count = self._copies.index(listing.id) + 1, len(self._copies)
+            self.notify(self.app.t("copy_of", index=index, count=count, feed=feed))
         self._prefetch_soon()
         self.body.image_sizes.update(message.image_sizes)
         self.show_article(listing.id, message.text, message.keep_scroll)
@@ -343,6 +353,19 @@ class ReadingPane(VerticalScroll, can_focus=False):
     # ---- the web page's story ---------------------------------------------------------------
 
     @property
+    def next_copy(self) -> None:
+        """Show the same story as the next feed carries it (`c`), in turn; reading it marks
+        every copy read like any article."""
+        article = self.article
+        if article is None or len(self._copies) < 2:
+            self.notify(self.app.t("no_copies"))
+            return
+        here = self._copies.index(article.listing.id) if article.listing.id in self._copies else 0
+        self._copy_switched = True
+        self.load_article(
+            self._copies[(here + 1) % len(self._copies)], self.search_words, self.show_full_text
+        )
+
     def has_full_text(self) -> bool:
         """Whether the open article's story from its web page is stored."""
         return self.article is not None and self.article.full_html is not None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from reader.core.store.codec import unpack
 from reader.core.store.search import article_text
-from reader.core.store.stories.text import same_story, story_signature
+from reader.core.store.stories.text import same_story, story_keys, story_lead
 
 # Copies are looked for among articles published at most this long before or after.
 WINDOW_MICROS = 3 * 86_400 * 1_000_000
@@ -36,7 +36,6 @@ class NewArticle:
     id: int
     feed_id: int
     sort_key: int
-    lead: str
     keys: tuple[int, ...]
 
 
@@ -65,7 +64,7 @@ def group_new(
     for key, rows in entries.items():
         if len(rows) > BOILERPLATE:
             boilerplate.add(key)
-    leads = {article.id: article.lead for article in keyed}
+    new_ids = {article.id for article in keyed}
     pairs: list[tuple[int, int]] = []
     wanted: dict[int, list[int]] = {}
     for article in keyed:
@@ -78,7 +77,7 @@ def group_new(
                 if (
                     feed_id == article.feed_id
                     or abs(sort_key - article.sort_key) > WINDOW_MICROS
-                    or (other_id in leads and other_id >= article.id)  # each new pair once
+                    or (other_id in new_ids and other_id >= article.id)  # each new pair once
                     or other_id == article.id
                 ):
                     continue
@@ -90,16 +89,16 @@ def group_new(
     if not wanted:
         _insert_keys(connection, keyed, stored_boilerplate)
         return 0
-    stored = _stored_leads(
-        connection, {c for cs in wanted.values() for c in cs if c not in leads}
-    )
-    labels = dict((i, label) for i, (_, label) in stored.items() if label is not None)
+    # Leads only for the articles compared, from their stored text (the new ones are stored too).
+    stored = _stored_leads(connection, {i for cs in wanted.values() for i in cs} | set(wanted))
+    labels = {i: label for i, (_, label) in stored.items() if label is not None}
     for article_id, candidates in wanted.items():
+        lead = stored.get(article_id, ("", None))[0]
         for candidate in candidates:
-            lead = leads[candidate] if candidate in leads else stored.get(candidate, ("", None))[0]
-            if lead and same_story(leads[article_id], lead):
+            other = stored.get(candidate, ("", None))[0]
+            if lead and other and same_story(lead, other):
                 pairs.append((article_id, candidate))
-    joined = _join(connection, pairs, labels, set(leads), queue_read) if pairs else 0
+    joined = _join(connection, pairs, labels, new_ids, queue_read) if pairs else 0
     _insert_keys(connection, keyed, stored_boilerplate)
     return joined
 
@@ -146,7 +145,7 @@ def _stored_leads(
             chunk,
         ):
             text = article_text(unpack(summary) or "", unpack(content) or "")
-            found[int(article_id)] = (story_signature(text)[0], story_id)
+            found[int(article_id)] = (story_lead(text), story_id)
     return found
 
 
@@ -233,7 +232,7 @@ def group_stored(connection: sqlite3.Connection, since_micros: int, batch: int =
             return joined
         new: list[NewArticle] = []
         for article_id, feed_id, sort_key, summary, content in rows:
-            lead, keys = story_signature(article_text(unpack(summary) or "", unpack(content) or ""))
-            new.append(NewArticle(int(article_id), int(feed_id), int(sort_key), lead, keys))
+            keys = story_keys(article_text(unpack(summary) or "", unpack(content) or ""))
+            new.append(NewArticle(int(article_id), int(feed_id), int(sort_key), keys))
         joined += group_new(connection, new)
         last = int(rows[-1][0])

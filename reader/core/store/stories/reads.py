@@ -93,9 +93,7 @@ def with_copies(database: Database, listings: list[Listing]) -> list[Listing]:
         if not others:
             result.append(listing)
             continue
-        feeds = list(
-            dict.fromkeys(title for _, title in others if title != listing.feed_title)
-        )
+        feeds = list(dict.fromkeys(title for _, title in others if title != listing.feed_title))
         result.append(
             replace(listing, same_story=tuple(i for i, _ in others), also_in=tuple(feeds))
         )

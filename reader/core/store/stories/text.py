@@ -9,6 +9,7 @@ share none are never compared. `same_story` decides a pair exactly from the two 
 
 from __future__ import annotations
 
+import codecs
 import re
 import threading
 import zlib
@@ -17,15 +18,19 @@ from reader.core.script.fold import fold_table
 
 # The lead is cut from this much of the text (datelines and credits are taken out first).
 TEXT_CHARS = 520
+# Keys come from the spans of this much of the text: enough for MAX_KEYS clauses, and what a
+# parse worker folds for every article (the lead is derived only for the few compared).
+KEY_CHARS = 240
 # Shingles are compared over this many characters of the lead.
 LEAD_CHARS = 400
-# A span shorter than this (letters and digits only) makes no key: too likely to repeat.
-MIN_SPAN_CHARS = 8
+# A span shorter than this (letters and digits only, UTF-8 bytes: 8 Chinese characters or 24
+# Latin letters) makes no key: too likely to repeat.
+MIN_SPAN_BYTES = 24
 MAX_KEYS = 8
 
 # Decision thresholds, chosen on the labelled pairs (bench/eval_dedup.py; README figures).
 MIN_SHINGLES = 12  # a lead with fewer character 3-shingles is too short to judge
-MIN_CONTAINMENT = 0.55 # shared shingles over the shorter lead's
+MIN_CONTAINMENT = 0.55  # shared shingles over the shorter lead's
 MIN_JACCARD = 0.3  # shared over all (keeps a short summary from matching a long body loosely)
 MIN_NUMBERS_SHARED = 0.5  # of the numbers in the shorter lead, this share must be in the other
 
@@ -49,6 +54,7 @@ _DAY = re.compile(r"(?<![0-9])([0-9]{1,2})日")
 
 
 _fold: tuple[int | str | None, ...] | None = None
+_fold_utf8: tuple[bytes, ...] | None = None
 _fold_lock = threading.Lock()
 
 
@@ -74,14 +80,37 @@ def _fold_tuple() -> tuple[int | str | None, ...]:
         return _fold
 
 
-def lead_spans(text: str) -> list[str]:
-    """The spans of the start of `text` between sentence and clause punctuation, folded to
-    one script, letters and digits only."""
+def _fold_utf8_tuple() -> tuple[bytes, ...]:
+    """`_fold_tuple` with each result as UTF-8 bytes (b"" when dropped), for
+    `codecs.charmap_encode`: the keys come out as bytes in one pass, ready to hash."""
+    global _fold_utf8
     table = _fold if _fold is not None else _fold_tuple()
-    start = text[:TEXT_CHARS].lstrip()
-    start = _DATE.sub("", start, count=1)
-    start = _DATELINE.sub("", start, count=1)
-    start = _ASIDE.sub("", start)
+    with _fold_lock:
+        if _fold_utf8 is None:
+            _fold_utf8 = tuple(
+                b"" if entry is None
+                else (entry if isinstance(entry, str) else chr(entry)).encode("utf-8")
+                for entry in table
+            )  # fmt: skip
+        return _fold_utf8
+
+
+def _strip_credits(start: str) -> str:
+    """The text without its leading date and dateline and its bracketed asides."""
+    for pattern in (_DATE, _DATELINE):
+        found = pattern.match(start)
+        if found:
+            start = start[found.end() :]
+    if "（" in start or "(" in start or "【" in start or "[" in start:
+        start = _ASIDE.sub("", start)
+    return start
+
+
+def lead_spans(text: str, chars: int = TEXT_CHARS) -> list[str]:
+    """The spans of the first `chars` of `text` between sentence and clause punctuation,
+    folded to one script, letters and digits only."""
+    table = _fold if _fold is not None else _fold_tuple()
+    start = _strip_credits(text[:chars].lstrip())
     return [span for span in start.translate(table).split("\n") if span]
 
 
@@ -90,27 +119,35 @@ def lead_of(spans: list[str]) -> str:
     return "".join(spans)[:LEAD_CHARS]
 
 
-def keys_of(spans: list[str]) -> tuple[int, ...]:
+def keys_of(spans: list[bytes]) -> tuple[int, ...]:
     """Stable 63-bit hashes (CRC-32 and Adler-32 side by side) of the first MAX_KEYS distinct
-    spans long enough to be telling (never Python's salted hash(): keys are stored and compared
-    across runs)."""
+    spans (UTF-8) long enough to be telling (never Python's salted hash(): keys are stored and
+    compared across runs)."""
     keys: list[int] = []
-    for span in spans:
-        if len(span) < MIN_SPAN_CHARS:
-            continue
-        encoded = span.encode("utf-8")
-        key = (zlib.crc32(encoded) << 31) ^ zlib.adler32(encoded)
-        if key not in keys:
-            keys.append(key)
+    for span in dict.fromkeys(spans):
+        if len(span) >= MIN_SPAN_BYTES:
+            keys.append((zlib.crc32(span) << 31) ^ zlib.adler32(span))
             if len(keys) == MAX_KEYS:
                 break
     return tuple(keys)
 
 
+def story_keys(text: str) -> tuple[int, ...]:
+    """The keys of an article's plain text: computed for every article where it is parsed, so
+    folded straight to UTF-8 in one pass (the spans of `lead_spans`, encoded)."""
+    table = _fold_utf8 if _fold_utf8 is not None else _fold_utf8_tuple()
+    start = _strip_credits(text[:KEY_CHARS].lstrip())
+    return keys_of(codecs.charmap_encode(start, "ignore", table)[0].split(b"\n"))
+
+
+def story_lead(text: str) -> str:
+    """The lead of an article's plain text: derived only for articles compared."""
+    return lead_of(lead_spans(text))
+
+
 def story_signature(text: str) -> tuple[str, tuple[int, ...]]:
-    """(lead, keys) of an article's plain text: what grouping needs of it."""
-    spans = lead_spans(text)
-    return lead_of(spans), keys_of(spans)
+    """(lead, keys) of an article's plain text."""
+    return story_lead(text), story_keys(text)
 
 
 def _shingles(lead: str) -> set[str]:
