@@ -25,6 +25,7 @@ from reader.core.store.search import plain_text
 from reader.core.store.stories import text as story
 
 BOILERPLATE = 20  # as the store: a key more articles share than this is ignored
+MIN_SHARED_KEYS = 2  # as the store: keys a pair must share (one for a text with two or fewer)
 
 
 def item_hash(feed: str, item_id: str) -> str:
@@ -90,7 +91,11 @@ def main() -> None:
             ]
             lead_a, lead_b = str(a["lead"]), str(b["lead"])
             grouped = False
-            if shared:
+            # The store asks the new article's key count; here the later of the two is not known,
+            # so the shorter's count decides.
+            fewest = min(len(a["keys"]), len(b["keys"]))  # type: ignore[arg-type]
+            need = MIN_SHARED_KEYS if fewest > MIN_SHARED_KEYS else 1
+            if len(shared) >= need:
                 candidates += 1
                 grouped = story.same_story(lead_a, lead_b)
             tally[(label, "grouped" if grouped else "apart")] += 1

@@ -23,6 +23,9 @@ from reader.core.store.stories.text import same_story, story_keys, story_lead
 WINDOW_MICROS = 3 * 86_400 * 1_000_000
 # A key more articles share than this is boilerplate (a copyright line, a stock phrase): ignored.
 BOILERPLATE = 20
+# A candidate shares at least this many keys with the new article (one, for a short text with
+# no more keys than this).
+MIN_SHARED_KEYS = 2
 # At most this many candidates are compared exactly per new article (most shared keys first).
 MAX_CANDIDATES = 8
 
@@ -83,6 +86,10 @@ def group_new(
                     continue
                 shared[other_id] += 1
                 times[other_id] = sort_key
+        # Two shared keys for an article with three or more: one shared clause is often a
+        # stock phrase, and every candidate costs an exact comparison.
+        need = MIN_SHARED_KEYS if len(article.keys) > MIN_SHARED_KEYS else 1
+        shared = {other: count for other, count in shared.items() if count >= need}
         if shared:
             ranked = sorted(shared, key=lambda i: (shared[i], times[i]), reverse=True)
             wanted[article.id] = ranked[:MAX_CANDIDATES]
