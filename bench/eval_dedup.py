@@ -70,7 +70,7 @@ def main() -> None:
     items = load(args.corpus)
     started = time.perf_counter()
     for item in items:
-        item["lead"], item["keys"] = story.story_signature(str(item["text"]))
+        item["lead"], item["keys"] = story.story_signature(str(item["title"]), str(item["text"]))
     per_item = (time.perf_counter() - started) / max(1, len(items)) * 1e6
     key_count = Counter(key for item in items for key in set(item["keys"]))  # type: ignore[arg-type]
     labels: dict[str, str] = {}

@@ -22,7 +22,6 @@ from reader.core.feeds.parse import ParsedFeed, parse_feed
 from reader.core.model import DEFAULT_TIMEZONE, PreparedArticle
 from reader.core.store.prepare import prepare
 from reader.core.store.search import index_form_utf8
-from reader.core.store.stories.text import story_keys
 
 T = TypeVar("T")
 
@@ -125,7 +124,6 @@ class LazyProcessPool(Executor):
             # The search index's tables are built once here, while the other cores are still
             # idle, and every worker inherits them.
             index_form_utf8("")
-            story_keys("")  # and the folding table the story keys use
             # fork: the workers need only the parser, already imported here, and fork never
             # re-runs the program's main module (spawn would re-run `python -m reader`).
             context = multiprocessing.get_context("fork")

@@ -12,7 +12,7 @@ from reader.core.model import Article, PreparedArticle, RowValues
 from reader.core.store.codec import pack_utf8
 from reader.core.store.schema import to_micros
 from reader.core.store.search import article_text, index_form_utf8
-from reader.core.store.stories.text import story_keys
+from reader.core.store.stories.text import KEY_CHARS, index_head, keys_of_index_head
 
 
 def article_digest(article: Article) -> str:
@@ -46,15 +46,16 @@ def compute_row_values(article: Article, digest: str | None = None) -> RowValues
     """The derived values of an article, computed now (`digest` when already known); each
     body is encoded once, for both the digest and the packed blob."""
     summary, content = _utf8(article.summary_html), _utf8(article.content_html)
-    # The text once for both the index words (as `article_words_utf8` makes them) and the
-    # same-story keys.
+    # The index words as `article_words_utf8` makes them, in two parts: the first also gives
+    # the same-story keys (folding is character by character, so the parts join exactly).
     text = article_text(article.summary_html, article.content_html)
+    head = index_head(article.title, text)
     return RowValues(
         _digest(article, summary, content) if digest is None else digest,
         pack_utf8(summary),
         pack_utf8(content),
-        index_form_utf8(f"{article.title}\n{text}"),
-        story_keys(text),
+        head + index_form_utf8(text[KEY_CHARS:]) if len(text) > KEY_CHARS else head,
+        keys_of_index_head(head),
     )
 
 

@@ -230,7 +230,7 @@ def group_stored(connection: sqlite3.Connection, since_micros: int, batch: int =
     last = 0
     while True:
         rows = connection.execute(
-            "SELECT a.id, a.feed_id, a.sort_key, b.summary_html, b.content_html"
+            "SELECT a.id, a.feed_id, a.sort_key, a.title, b.summary_html, b.content_html"
             " FROM articles AS a JOIN article_bodies AS b ON b.article_id = a.id"
             " WHERE a.sort_key >= ? AND a.id > ? ORDER BY a.id LIMIT ?",
             (since_micros, last, batch),
@@ -238,8 +238,9 @@ def group_stored(connection: sqlite3.Connection, since_micros: int, batch: int =
         if not rows:
             return joined
         new: list[NewArticle] = []
-        for article_id, feed_id, sort_key, summary, content in rows:
-            keys = story_keys(article_text(unpack(summary) or "", unpack(content) or ""))
+        for article_id, feed_id, sort_key, title, summary, content in rows:
+            text = article_text(unpack(summary) or "", unpack(content) or "")
+            keys = story_keys(str(title), text)
             new.append(NewArticle(int(article_id), int(feed_id), int(sort_key), keys))
         joined += group_new(connection, new)
         last = int(rows[-1][0])

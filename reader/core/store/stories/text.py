@@ -9,18 +9,18 @@ share none are never compared. `same_story` decides a pair exactly from the two 
 
 from __future__ import annotations
 
-import codecs
 import re
 import threading
 import zlib
 
 from reader.core.script.fold import fold_table
+from reader.core.store.search import index_form_utf8
 
 # The lead is cut from this much of the text (datelines and credits are taken out first).
 TEXT_CHARS = 520
-# Keys come from the spans of this much of the text: enough for MAX_KEYS clauses, and what a
-# parse worker folds for every article (the lead is derived only for the few compared).
-KEY_CHARS = 240
+# Keys come from the title and the clauses of this much of the text: enough for MAX_KEYS
+# clauses (the lead is derived only for the few articles compared).
+KEY_CHARS = 160
 # Shingles are compared over this many characters of the lead.
 LEAD_CHARS = 400
 # A span shorter than this (letters and digits only, UTF-8 bytes: 8 Chinese characters or 24
@@ -54,7 +54,6 @@ _DAY = re.compile(r"(?<![0-9])([0-9]{1,2})日")
 
 
 _fold: tuple[int | str | None, ...] | None = None
-_fold_utf8: tuple[bytes, ...] | None = None
 _fold_lock = threading.Lock()
 
 
@@ -78,21 +77,6 @@ def _fold_tuple() -> tuple[int | str | None, ...]:
                     entries.append(None)
             _fold = tuple(entries)
         return _fold
-
-
-def _fold_utf8_tuple() -> tuple[bytes, ...]:
-    """`_fold_tuple` with each result as UTF-8 bytes (b"" when dropped), for
-    `codecs.charmap_encode`: the keys come out as bytes in one pass, ready to hash."""
-    global _fold_utf8
-    table = _fold if _fold is not None else _fold_tuple()
-    with _fold_lock:
-        if _fold_utf8 is None:
-            _fold_utf8 = tuple(
-                b"" if entry is None
-                else (entry if isinstance(entry, str) else chr(entry)).encode("utf-8")
-                for entry in table
-            )  # fmt: skip
-        return _fold_utf8
 
 
 def _strip_credits(start: str) -> str:
@@ -132,12 +116,29 @@ def keys_of(spans: list[bytes]) -> tuple[int, ...]:
     return tuple(keys)
 
 
-def story_keys(text: str) -> tuple[int, ...]:
-    """The keys of an article's plain text: computed for every article where it is parsed, so
-    folded straight to UTF-8 in one pass (the spans of `lead_spans`, encoded)."""
-    table = _fold_utf8 if _fold_utf8 is not None else _fold_utf8_tuple()
-    start = _strip_credits(text[:KEY_CHARS].lstrip())
-    return keys_of(codecs.charmap_encode(start, "ignore", table)[0].split(b"\n"))
+# Between clauses in the search index's form of a text: sentence and clause punctuation (the
+# index keeps , ; : ! ? ( ) . as ASCII), and three spaces (。、「」 become a space, and each
+# Chinese character has a space either side, so two characters are two spaces apart).
+_INDEX_CLAUSE_ENDS = bytes.maketrans(b",;:!?()[].\n", b"\0" * 11)
+
+
+def index_head(title: str, text: str) -> bytes:
+    """The search index's words (UTF-8) of the title and the first KEY_CHARS of the text, as
+    `article_words_utf8` begins: a parse worker makes the index words as this plus the rest, so
+    the keys cost no folding of their own."""
+    return index_form_utf8(f"{title}\n{text[:KEY_CHARS]}")
+
+
+def keys_of_index_head(head: bytes) -> tuple[int, ...]:
+    """The keys of an article from `index_head`: its title's and first clauses, folded and
+    without spaces (datelines and credits make keys that simply never match)."""
+    marked = head.translate(_INDEX_CLAUSE_ENDS).replace(b"   ", b"\0").replace(b" ", b"")
+    return keys_of(marked.split(b"\0"))
+
+
+def story_keys(title: str, text: str) -> tuple[int, ...]:
+    """The keys of an article (its title and plain text)."""
+    return keys_of_index_head(index_head(title, text))
 
 
 def story_lead(text: str) -> str:
@@ -145,9 +146,9 @@ def story_lead(text: str) -> str:
     return lead_of(lead_spans(text))
 
 
-def story_signature(text: str) -> tuple[str, tuple[int, ...]]:
-    """(lead, keys) of an article's plain text."""
-    return story_lead(text), story_keys(text)
+def story_signature(title: str, text: str) -> tuple[str, tuple[int, ...]]:
+    """(lead, keys) of an article."""
+    return story_lead(text), story_keys(title, text)
 
 
 def _shingles(lead: str) -> set[str]:
