@@ -350,9 +350,6 @@ class ReadingPane(VerticalScroll, can_focus=False):
         self.body.image_strips[(message.url, message.columns, message.rows)] = message.strips
         self.body.refresh()
 
-    # ---- the web page's story ---------------------------------------------------------------
-
-    @property
     def next_copy(self) -> None:
         """Show the same story as the next feed carries it (`c`), in turn; reading it marks
         every copy read like any article."""
@@ -366,6 +363,9 @@ class ReadingPane(VerticalScroll, can_focus=False):
             self._copies[(here + 1) % len(self._copies)], self.search_words, self.show_full_text
         )
 
+    # ---- the web page's story ---------------------------------------------------------------
+
+    @property
     def has_full_text(self) -> bool:
         """Whether the open article's story from its web page is stored."""
         return self.article is not None and self.article.full_html is not None
