@@ -123,9 +123,11 @@ STORY_DDL = """
 CREATE INDEX articles_by_story ON articles (story_id, sort_key, id) WHERE story_id IS NOT NULL;
 
 CREATE TABLE story_keys (
-    key INTEGER NOT NULL,        -- stories/text.py keys_of: a stable hash of a span of the lead
+    key INTEGER NOT NULL,        -- stories/text.py keys_of: a stable hash of a clause
+    sort_key INTEGER NOT NULL,   -- the article's, so the window is a range of this index
     article_id INTEGER NOT NULL,
-    PRIMARY KEY (key, article_id)
+    feed_id INTEGER NOT NULL,
+    PRIMARY KEY (key, sort_key, article_id)
 ) WITHOUT ROWID
 """
 

@@ -21,6 +21,8 @@ _VACUUM_PAGES_PER_STEP = 4096
 # segments are merged. After a prune deleting more than this share of the articles, the index
 # is merged down in steps of this many pages (one transaction each), so its space is given back.
 _MERGE_AFTER_PRUNED_SHARE = 0.1
+# Same-story keys are kept for the articles published this recently (two windows and a day).
+STORY_KEYS_KEPT_MICROS = 7 * 86_400 * 1_000_000
 _MERGE_PAGES_PER_STEP = 2000
 
 
@@ -76,21 +78,24 @@ def prune(database: Database, *, max_age_days: int, max_per_feed: int, now: date
             )
             cursor = connection.execute(f"DELETE FROM articles WHERE id IN ({live_marks})", live)
             deleted += int(cursor.rowcount)
+    forget_story_keys(database, to_micros(now) - STORY_KEYS_KEPT_MICROS)
     if deleted:
         remaining = int(database.read("SELECT count(*) FROM articles")[0][0])
         if deleted > remaining * _MERGE_AFTER_PRUNED_SHARE:
             merge_index(database)
-            forget_story_keys(database)
         shrink(database)
     return deleted
 
 
-def forget_story_keys(database: Database) -> None:
-    """Drop the same-story keys of deleted articles (one pass over the keys, so only after a
-    prune that deleted many: until then the key lookup skips them by its join)."""
+def forget_story_keys(database: Database, before_micros: int) -> None:
+    """Drop the same-story keys of articles published before `before_micros` (and of deleted
+    ones): a new article is compared only with the days around its own, so the table stays a
+    week's worth whatever the cache's size, and every refresh's inserts touch few pages."""
     with database.write() as connection:
         connection.execute(
-            "DELETE FROM story_keys WHERE article_id NOT IN (SELECT id FROM articles)"
+            "DELETE FROM story_keys WHERE sort_key < ?"
+            " OR article_id NOT IN (SELECT id FROM articles)",
+            (before_micros,),
         )
 
 

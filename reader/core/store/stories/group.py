@@ -53,7 +53,13 @@ def group_new(
     keyed = [article for article in new if article.keys]
     if not keyed:
         return 0
-    existing, boilerplate = _existing_keys(connection, {k for a in keyed for k in a.keys})
+    published = [article.sort_key for article in keyed]
+    existing, boilerplate = _existing_keys(
+        connection,
+        {k for a in keyed for k in a.keys},
+        min(published) - WINDOW_MICROS,
+        max(published) + WINDOW_MICROS,
+    )
     stored_boilerplate = set(boilerplate)
     # Entries per key: the stored articles first, then the new ones in id order. A key already
     # boilerplate is dropped here and never stored again (it could never find a copy).
@@ -111,20 +117,21 @@ def group_new(
 
 
 def _existing_keys(
-    connection: sqlite3.Connection, keys: set[int]
+    connection: sqlite3.Connection, keys: set[int], earliest: int, latest: int
 ) -> tuple[dict[int, list[tuple[int, int, int]]], set[int]]:
-    """(key -> [(article id, feed id, sort key)] of stored articles, boilerplate keys): one
-    query; a key more than BOILERPLATE stored articles share comes back without its rows."""
+    """(key -> [(article id, feed id, sort key)] of the stored articles published between
+    `earliest` and `latest`, boilerplate keys): one query; a key more than BOILERPLATE stored
+    articles share (at any time) comes back without its rows."""
     rows = connection.execute(
         "WITH wanted(key) AS (SELECT value FROM json_each(?)),"
         " counted(key, n) AS MATERIALIZED (SELECT key,"
         "  (SELECT count(*) FROM (SELECT 1 FROM story_keys AS c WHERE c.key = wanted.key"
         "   LIMIT ?)) FROM wanted)"
-        " SELECT counted.key, k.article_id, a.feed_id, a.sort_key FROM counted"
-        " JOIN story_keys AS k ON k.key = counted.key JOIN articles AS a ON a.id = k.article_id"
+        " SELECT counted.key, k.article_id, k.feed_id, k.sort_key FROM counted"
+        " JOIN story_keys AS k ON k.key = counted.key AND k.sort_key BETWEEN ? AND ?"
         " WHERE counted.n <= ?"
         " UNION ALL SELECT key, NULL, NULL, NULL FROM counted WHERE n > ?",
-        (json.dumps(sorted(keys)), BOILERPLATE + 1, BOILERPLATE, BOILERPLATE),
+        (json.dumps(sorted(keys)), BOILERPLATE + 1, earliest, latest, BOILERPLATE, BOILERPLATE),
     ).fetchall()
     existing: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     boilerplate: set[int] = set()
@@ -215,11 +222,16 @@ def _insert_keys(
     articles: one more row would never make them useful (a key that became boilerplate in this
     write is stored, so the next write knows it)."""
     rows = [
-        (key, article.id) for article in articles for key in article.keys if key not in boilerplate
+        (key, article.sort_key, article.id, article.feed_id)
+        for article in articles
+        for key in article.keys
+        if key not in boilerplate
     ]
     if rows:
         connection.executemany(
-            "INSERT OR IGNORE INTO story_keys(key, article_id) VALUES (?, ?)", rows
+            "INSERT OR IGNORE INTO story_keys(key, sort_key, article_id, feed_id)"
+            " VALUES (?, ?, ?, ?)",
+            rows,
         )
 
 
