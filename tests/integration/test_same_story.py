@@ -65,6 +65,11 @@ PRICES_NOV = (
 )
 
 
+# Two items of one short template that differ only in their numbers.
+ITEM_3 = "本報訊：鄭州地鐵新線通車（3-0），市民反應熱烈。第3號來源第0則。"
+ITEM_9 = "本報訊：鄭州地鐵新線通車（9-0），市民反應熱烈。第9號來源第0則。"
+
+
 def lead(text: str) -> str:
     return story_lead(text)
 
@@ -80,8 +85,20 @@ def test_copies_in_either_script_are_the_same_story(first: str, second: str) -> 
 
 @pytest.mark.parametrize(
     ("first", "second"),
-    [(LUOYANG, KAIFENG), (RENEWAL, FOLLOW_UP), (PRICES_OCT, PRICES_NOV), (RENEWAL, LUOYANG)],
-    ids=["same official, two cities", "yesterday's follow-up", "other figures", "unrelated"],
+    [
+        (LUOYANG, KAIFENG),
+        (RENEWAL, FOLLOW_UP),
+        (PRICES_OCT, PRICES_NOV),
+        (ITEM_3, ITEM_9),
+        (RENEWAL, LUOYANG),
+    ],
+    ids=[
+        "same official, two cities",
+        "yesterday's follow-up",
+        "other figures",
+        "one template, other numbers",
+        "unrelated",
+    ],
 )
 def test_different_events_in_similar_words_stay_apart(first: str, second: str) -> None:
     assert not same_story(lead(first), lead(second))

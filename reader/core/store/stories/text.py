@@ -32,7 +32,9 @@ MAX_KEYS = 8
 MIN_SHINGLES = 12  # a lead with fewer character 3-shingles is too short to judge
 MIN_CONTAINMENT = 0.55  # shared shingles over the shorter lead's
 MIN_JACCARD = 0.3  # shared over all (keeps a short summary from matching a long body loosely)
-MIN_NUMBERS_SHARED = 0.5  # of the numbers in the shorter lead, this share must be in the other
+MIN_NUMBERS_SHARED = (
+    0.8  # of the figures of the lead with fewer, this share in the other's, in order
+)
 
 # 2026年01月30日星期五: a date the page puts before the text.
 _DATE = re.compile(r"^[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日(?:星期.)?\s*")
@@ -165,16 +167,25 @@ def similarity(lead_a: str, lead_b: str) -> tuple[float, float]:
 
 
 def numbers_agree(lead_a: str, lead_b: str) -> bool:
-    """Whether the numbers of the shorter lead are mostly in the other: the same template with
-    other figures (next month's prices, another day's scores) is another story."""
-    if len(lead_a) > len(lead_b):
-        lead_a, lead_b = lead_b, lead_a
-    # Only the numbers of the stretch both leads cover: a longer lead runs on to more figures.
-    numbers_a = set(_NUMBER.findall(lead_a))
+    """Whether the figures of the text with fewer agree with the other's, in order: most of
+    them (MIN_NUMBERS_SHARED) form a subsequence of the other's. The same template with other
+    figures (next month's prices, another item's number) is another story; a copy that drops
+    a figure is not."""
+    numbers_a, numbers_b = _NUMBER.findall(lead_a), _NUMBER.findall(lead_b)
+    if len(numbers_a) > len(numbers_b):
+        numbers_a, numbers_b = numbers_b, numbers_a
     if not numbers_a:
         return True
-    numbers_b = set(_NUMBER.findall(lead_b))
-    return len(numbers_a & numbers_b) / len(numbers_a) >= MIN_NUMBERS_SHARED
+    # The longest common subsequence, by the usual table (a lead holds few figures).
+    previous = [0] * (len(numbers_b) + 1)
+    for number in numbers_a:
+        current = [0]
+        for index, other in enumerate(numbers_b):
+            current.append(
+                previous[index] + 1 if number == other else max(previous[index + 1], current[-1])
+            )
+        previous = current
+    return previous[-1] / len(numbers_a) >= MIN_NUMBERS_SHARED
 
 
 def days_agree(lead_a: str, lead_b: str) -> bool:
