@@ -3,8 +3,9 @@
 An article's *lead* is the start of its text folded to one script (繁/简 and variants), with
 datelines and reporter credits taken out and only letters and digits kept, so the copy a
 portal republishes in the other script, with its own dateline and punctuation, reads the
-same. Its *keys* are stable hashes of the lead's first sentence-like spans: two articles that
-share none are never compared. `same_story` decides a pair exactly from the two leads.
+same. Its *keys* are stable hashes of its title and first clauses in the search index's folded
+form (made from the index words a parse worker makes anyway): articles that share too few are
+never compared (group.py). `same_story` decides a pair exactly from the two leads.
 """
 
 from __future__ import annotations
@@ -32,9 +33,8 @@ MAX_KEYS = 8
 MIN_SHINGLES = 12  # a lead with fewer character 3-shingles is too short to judge
 MIN_CONTAINMENT = 0.55  # shared shingles over the shorter lead's
 MIN_JACCARD = 0.3  # shared over all (keeps a short summary from matching a long body loosely)
-MIN_NUMBERS_SHARED = (
-    0.8  # of the figures of the lead with fewer, this share in the other's, in order
-)
+# Of the figures of the lead with fewer, this share must be in the other's, in the same order.
+MIN_NUMBERS_SHARED = 0.8
 
 # 2026年01月30日星期五: a date the page puts before the text.
 _DATE = re.compile(r"^[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日(?:星期.)?\s*")
