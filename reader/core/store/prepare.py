@@ -11,8 +11,8 @@ import hashlib
 from reader.core.model import Article, PreparedArticle, RowValues
 from reader.core.store.codec import pack_utf8
 from reader.core.store.schema import to_micros
-from reader.core.store.search import article_text, index_form_utf8
-from reader.core.store.stories.text import KEY_CHARS, index_head, keys_of_index_head
+from reader.core.store.search import article_words_utf8
+from reader.core.store.stories.text import keys_of_words
 
 
 def article_digest(article: Article) -> str:
@@ -46,16 +46,13 @@ def compute_row_values(article: Article, digest: str | None = None) -> RowValues
     """The derived values of an article, computed now (`digest` when already known); each
     body is encoded once, for both the digest and the packed blob."""
     summary, content = _utf8(article.summary_html), _utf8(article.content_html)
-    # The index words as `article_words_utf8` makes them, in two parts: the first also gives
-    # the same-story keys (folding is character by character, so the parts join exactly).
-    text = article_text(article.summary_html, article.content_html)
-    head = index_head(article.title, text)
+    words = article_words_utf8(article.title, article.summary_html, article.content_html)
     return RowValues(
         _digest(article, summary, content) if digest is None else digest,
         pack_utf8(summary),
         pack_utf8(content),
-        head + index_form_utf8(text[KEY_CHARS:]) if len(text) > KEY_CHARS else head,
-        keys_of_index_head(head),
+        words,
+        keys_of_words(words),  # same-story keys: a cut of the index words
     )
 
 

@@ -19,9 +19,11 @@ from reader.core.store.search import index_form_utf8
 
 # The lead is cut from this much of the text (datelines and credits are taken out first).
 TEXT_CHARS = 520
-# Keys come from the title and the clauses of this much of the text: enough for MAX_KEYS
-# clauses (the lead is derived only for the few articles compared).
-KEY_CHARS = 160
+# Keys come from the title and the clauses of this many bytes of the text's index words: about
+# 160 characters of Chinese (five bytes each there, a space either side), enough for MAX_KEYS
+# clauses. Bytes, so the words are cut without decoding them (a clause cut short makes a key
+# that a copy cut at the same place shares, or none).
+KEY_BYTES = 720
 # Shingles are compared over this many characters of the lead.
 LEAD_CHARS = 400
 # A span shorter than this (letters and digits only, UTF-8 bytes: 8 Chinese characters or 24
@@ -124,23 +126,19 @@ def keys_of(spans: list[bytes]) -> tuple[int, ...]:
 _INDEX_CLAUSE_ENDS = bytes.maketrans(b",;:!?()[].\n", b"\0" * 11)
 
 
-def index_head(title: str, text: str) -> bytes:
-    """The search index's words (UTF-8) of the title and the first KEY_CHARS of the text, as
-    `article_words_utf8` begins: a parse worker makes the index words as this plus the rest, so
-    the keys cost no folding of their own."""
-    return index_form_utf8(f"{title}\n{text[:KEY_CHARS]}")
-
-
-def keys_of_index_head(head: bytes) -> tuple[int, ...]:
-    """The keys of an article from `index_head`: its title's and first clauses, folded and
-    without spaces (datelines and credits make keys that simply never match)."""
-    marked = head.translate(_INDEX_CLAUSE_ENDS).replace(b"   ", b"\0").replace(b" ", b"")
+def keys_of_words(words: bytes) -> tuple[int, ...]:
+    """The keys of an article from its search index words (`article_words_utf8`: the title, a
+    newline, the text): its title's and first clauses, folded and without spaces (datelines and
+    credits make keys that simply never match). A cut of the words a parse worker makes anyway,
+    so keys cost no folding of their own."""
+    head = words[: words.find(b"\n") + 1 + KEY_BYTES]
+    marked = head.replace(b"   ", b"\0").translate(_INDEX_CLAUSE_ENDS, b" ")
     return keys_of(marked.split(b"\0"))
 
 
 def story_keys(title: str, text: str) -> tuple[int, ...]:
     """The keys of an article (its title and plain text)."""
-    return keys_of_index_head(index_head(title, text))
+    return keys_of_words(index_form_utf8(f"{title}\n{text}"))
 
 
 def story_lead(text: str) -> str:
