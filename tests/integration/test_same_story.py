@@ -208,6 +208,37 @@ def test_a_refresh_with_nothing_similar_leaves_same_story_empty(store: Store) ->
     assert len(rows) == 3 and all(row.same_story == () for row in rows)
 
 
+# A notice that leads every article of a site: one clause of 8+ characters, a key in each.
+NOTICE = "本网站所刊登的各种新闻信息均来自合作媒体，转载请注明来源。"
+
+
+def test_a_clause_in_every_article_becomes_one_boilerplate_mark_and_groups_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    notices = [
+        article(WIRE, f"n{n}", f"公告{n}", f"{NOTICE}第{n}号通知：请各单位于本周内报送材料{n}份。")
+        for n in range(21)
+    ]
+    store.record_fetch(ok(WIRE, *notices), NOW)
+    store.record_fetches(
+        [
+            ok(PORTAL, article(PORTAL, "p1", "鄭州城市更新啟動", NOTICE + RENEWAL_HANT, 2)),
+            ok(RADIO, article(RADIO, "r1", "郑州城市更新", NOTICE + RENEWAL, 1)),
+        ],
+        NOW,
+    )
+    # The notice's key is one mark (article 0), stored once, never again with an article.
+    notice_key = story_keys("", NOTICE)[0]
+    raw = sqlite3.connect(tmp_path / "cache.sqlite3")
+    rows = raw.execute("SELECT article_id FROM story_keys WHERE key = ?", (notice_key,)).fetchall()
+    raw.close()
+    assert rows == [(0,)]
+    # The copies still group on their other clauses; the notices, alike only in it, stay alone.
+    ids = ids_by_entry(store)
+    grouped = {row.id: row.same_story for row in store.listings(None, limit=100) if row.same_story}
+    assert grouped == {ids["p1"]: (ids["r1"],)}  # the earlier copy stands for the story
+
+
 def test_a_version_4_cache_opens_loses_nothing_and_groups_its_recent_articles(
     tmp_path: Path,
 ) -> None:

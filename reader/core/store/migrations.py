@@ -124,8 +124,8 @@ CREATE INDEX articles_by_story ON articles (story_id, sort_key, id) WHERE story_
 
 CREATE TABLE story_keys (
     key INTEGER NOT NULL,        -- stories/text.py keys_of: a stable hash of a clause
-    sort_key INTEGER NOT NULL,   -- the article's, so the window is a range of this index
-    article_id INTEGER NOT NULL,
+    sort_key INTEGER NOT NULL,   -- the article's: the window, and when pruning forgets the key
+    article_id INTEGER NOT NULL, -- 0 (group.py BOILERPLATE_MARK): the key is boilerplate
     feed_id INTEGER NOT NULL,
     PRIMARY KEY (key, sort_key, article_id)
 ) WITHOUT ROWID

@@ -10,6 +10,7 @@ from reader.core.store import reindex
 from reader.core.store.connection import Database, is_busy
 from reader.core.store.migrations import VACUUM_PENDING_KEY
 from reader.core.store.schema import to_micros
+from reader.core.store.stories.group import forget_keys
 
 _PRUNE_BATCH = 500
 # After a prune, free pages are given back to the file system once they are more than this
@@ -92,11 +93,7 @@ def forget_story_keys(database: Database, before_micros: int) -> None:
     ones): a new article is compared only with the days around its own, so the table stays a
     week's worth whatever the cache's size, and every refresh's inserts touch few pages."""
     with database.write() as connection:
-        connection.execute(
-            "DELETE FROM story_keys WHERE sort_key < ?"
-            " OR article_id NOT IN (SELECT id FROM articles)",
-            (before_micros,),
-        )
+        forget_keys(connection, before_micros)
 
 
 def merge_index(database: Database) -> None:

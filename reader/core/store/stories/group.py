@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from reader.core.store.codec import unpack
 from reader.core.store.search import article_text
@@ -21,8 +22,10 @@ from reader.core.store.stories.text import same_story, story_keys, story_lead
 
 # Copies are looked for among articles published at most this long before or after.
 WINDOW_MICROS = 3 * 86_400 * 1_000_000
-# A key more articles share than this is boilerplate (a copyright line, a stock phrase): ignored.
+# A key more articles share than this is boilerplate (a copyright line, a stock phrase): ignored,
+# and stored as one row with this article id (no article has it) instead of its articles'.
 BOILERPLATE = 20
+BOILERPLATE_MARK = 0
 # A candidate shares at least this many keys with the new article (one, for a short text with
 # no more keys than this).
 MIN_SHARED_KEYS = 2
@@ -50,97 +53,102 @@ def group_new(
     """Join each of `new` (already inserted) to the story of the copies it has among recent
     articles of other feeds, store its keys, and mark read a new copy of a story already read
     (queued with `queue_read` for a sync server); return how many new articles joined a story."""
-    keyed = [article for article in new if article.keys]
+    keyed = sorted((article for article in new if article.keys), key=lambda a: a.id)
     if not keyed:
         return 0
-    published = [article.sort_key for article in keyed]
-    existing, boilerplate = _existing_keys(
-        connection,
-        {k for a in keyed for k in a.keys},
-        min(published) - WINDOW_MICROS,
-        max(published) + WINDOW_MICROS,
-    )
-    stored_boilerplate = set(boilerplate)
-    # Entries per key: the stored articles first, then the new ones in id order. A key already
-    # boilerplate is dropped here and never stored again (it could never find a copy).
-    entries: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for key, rows in existing.items():
-        entries[key].extend(rows)
-    for article in sorted(keyed, key=lambda a: a.id):
-        for key in article.keys:
-            if key not in boilerplate:
-                entries[key].append((article.id, article.feed_id, article.sort_key))
-    for key, rows in entries.items():
-        if len(rows) > BOILERPLATE:
-            boilerplate.add(key)
-    new_ids = {article.id for article in keyed}
-    pairs: list[tuple[int, int]] = []
+    counts = Counter(chain.from_iterable(article.keys for article in keyed))
+    stored, boilerplate = _stored_keys(connection, set(counts))
+    # Only a key another article has too can find a copy (most keys are one article's). A key
+    # already boilerplate is dropped here and never stored again (it could never find a copy).
+    shared_keys = (
+        {key for key, count in counts.items() if count > 1} | stored.keys()
+    ) - boilerplate
+    # Entries per shared key: the stored articles first, then the new ones in id order.
+    entries = {key: list(stored.get(key, ())) for key in shared_keys}
+    for article in keyed:
+        if not shared_keys.isdisjoint(article.keys):
+            for key in article.keys:
+                if key in shared_keys:
+                    entries[key].append((article.id, article.feed_id, article.sort_key))
+    now_boilerplate = {key for key, rows in entries.items() if len(rows) > BOILERPLATE}
+    ignored = boilerplate | now_boilerplate
     wanted: dict[int, list[int]] = {}
     for article in keyed:
-        shared: dict[int, int] = defaultdict(int)
-        times: dict[int, int] = {}
-        for key in article.keys:
-            if key in boilerplate:
+        if not shared_keys.isdisjoint(article.keys):
+            found = _candidates(article, entries, ignored)
+            if found:
+                wanted[article.id] = found
+    joined = _join_copies(connection, wanted, {a.id for a in keyed}, queue_read) if wanted else 0
+    _store_keys(connection, keyed, boilerplate, now_boilerplate)
+    return joined
+
+
+def _candidates(
+    article: NewArticle, entries: dict[int, list[tuple[int, int, int]]], ignored: set[int]
+) -> list[int]:
+    """The ids of the articles to compare `article` with: of other feeds, within the window,
+    sharing enough of its keys (not `ignored`), most shared keys then latest first."""
+    shared: dict[int, int] = defaultdict(int)
+    times: dict[int, int] = {}
+    for key in article.keys:
+        if key not in entries or key in ignored:
+            continue
+        for other_id, feed_id, sort_key in entries[key]:
+            if (
+                other_id >= article.id  # itself, or a new one that will ask (each pair once)
+                or feed_id == article.feed_id
+                or abs(sort_key - article.sort_key) > WINDOW_MICROS
+            ):
                 continue
-            for other_id, feed_id, sort_key in entries[key]:
-                if (
-                    feed_id == article.feed_id
-                    or abs(sort_key - article.sort_key) > WINDOW_MICROS
-                    or (other_id in new_ids and other_id >= article.id)  # each new pair once
-                    or other_id == article.id
-                ):
-                    continue
-                shared[other_id] += 1
-                times[other_id] = sort_key
-        # Two shared keys for an article with three or more: one shared clause is often a
-        # stock phrase, and every candidate costs an exact comparison.
-        need = MIN_SHARED_KEYS if len(article.keys) > MIN_SHARED_KEYS else 1
-        shared = {other: count for other, count in shared.items() if count >= need}
-        if shared:
-            ranked = sorted(shared, key=lambda i: (shared[i], times[i]), reverse=True)
-            wanted[article.id] = ranked[:MAX_CANDIDATES]
-    if not wanted:
-        _insert_keys(connection, keyed, stored_boilerplate)
-        return 0
+            shared[other_id] += 1
+            times[other_id] = sort_key
+    # Two shared keys for an article with three or more: one shared clause is often a stock
+    # phrase, and every candidate costs an exact comparison.
+    need = MIN_SHARED_KEYS if len(article.keys) > MIN_SHARED_KEYS else 1
+    found = [other for other, count in shared.items() if count >= need]
+    found.sort(key=lambda i: (shared[i], times[i]), reverse=True)
+    return found[:MAX_CANDIDATES]
+
+
+def _join_copies(
+    connection: sqlite3.Connection,
+    wanted: dict[int, list[int]],
+    new_ids: set[int],
+    queue_read: QueueRead | None,
+) -> int:
+    """Compare each new article with its candidates exactly and join the copies; return how
+    many new articles joined a story."""
     # Leads only for the articles compared, from their stored text (the new ones are stored too).
     stored = _stored_leads(connection, {i for cs in wanted.values() for i in cs} | set(wanted))
     labels = {i: label for i, (_, label) in stored.items() if label is not None}
+    pairs: list[tuple[int, int]] = []
     for article_id, candidates in wanted.items():
         lead = stored.get(article_id, ("", None))[0]
         for candidate in candidates:
             other = stored.get(candidate, ("", None))[0]
             if lead and other and same_story(lead, other):
                 pairs.append((article_id, candidate))
-    joined = _join(connection, pairs, labels, new_ids, queue_read) if pairs else 0
-    _insert_keys(connection, keyed, stored_boilerplate)
-    return joined
+    return _join(connection, pairs, labels, new_ids, queue_read) if pairs else 0
 
 
-def _existing_keys(
-    connection: sqlite3.Connection, keys: set[int], earliest: int, latest: int
+def _stored_keys(
+    connection: sqlite3.Connection, keys: set[int]
 ) -> tuple[dict[int, list[tuple[int, int, int]]], set[int]]:
-    """(key -> [(article id, feed id, sort key)] of the stored articles published between
-    `earliest` and `latest`, boilerplate keys): one query; a key more than BOILERPLATE stored
-    articles share (at any time) comes back without its rows."""
-    rows = connection.execute(
-        "WITH wanted(key) AS (SELECT value FROM json_each(?)),"
-        " counted(key, n) AS MATERIALIZED (SELECT key,"
-        "  (SELECT count(*) FROM (SELECT 1 FROM story_keys AS c WHERE c.key = wanted.key"
-        "   LIMIT ?)) FROM wanted)"
-        " SELECT counted.key, k.article_id, k.feed_id, k.sort_key FROM counted"
-        " JOIN story_keys AS k ON k.key = counted.key AND k.sort_key BETWEEN ? AND ?"
-        " WHERE counted.n <= ?"
-        " UNION ALL SELECT key, NULL, NULL, NULL FROM counted WHERE n > ?",
-        (json.dumps(sorted(keys)), BOILERPLATE + 1, earliest, latest, BOILERPLATE, BOILERPLATE),
-    ).fetchall()
-    existing: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    """(key -> [(article id, feed id, sort key)] of the stored articles that have it, the keys
+    marked boilerplate): one query, one index seek a key (the table holds a week's keys, and a
+    boilerplate key only its mark, so no key has more than BOILERPLATE rows)."""
+    stored: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     boilerplate: set[int] = set()
-    for key, article_id, feed_id, sort_key in rows:
-        if article_id is None:
-            boilerplate.add(int(key))
+    for key, article_id, feed_id, sort_key in connection.execute(
+        "SELECT key, article_id, feed_id, sort_key FROM story_keys"
+        " WHERE key IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(keys)),),
+    ):
+        if article_id == BOILERPLATE_MARK:
+            boilerplate.add(key)
         else:
-            existing[int(key)].append((int(article_id), int(feed_id), int(sort_key)))
-    return existing, boilerplate
+            stored[key].append((article_id, feed_id, sort_key))
+    return stored, boilerplate
 
 
 def _stored_leads(
@@ -215,17 +223,20 @@ def _join(
     return joined
 
 
-def _insert_keys(
-    connection: sqlite3.Connection, articles: Sequence[NewArticle], boilerplate: set[int]
+def _store_keys(
+    connection: sqlite3.Connection,
+    articles: Sequence[NewArticle],
+    boilerplate: set[int],
+    now_boilerplate: set[int],
 ) -> None:
-    """Store the keys of `articles`, but those already shared by more than BOILERPLATE stored
-    articles: one more row would never make them useful (a key that became boilerplate in this
-    write is stored, so the next write knows it)."""
+    """Store the keys of `articles`, but those already marked boilerplate; a key that became
+    boilerplate in this write loses its rows for a mark (so the next write knows it in one row,
+    and pruning forgets it a week after the newest article that had it)."""
     rows = [
         (key, article.sort_key, article.id, article.feed_id)
         for article in articles
         for key in article.keys
-        if key not in boilerplate
+        if key not in boilerplate and key not in now_boilerplate
     ]
     if rows:
         connection.executemany(
@@ -233,6 +244,29 @@ def _insert_keys(
             " VALUES (?, ?, ?, ?)",
             rows,
         )
+    if now_boilerplate:
+        newest: dict[int, int] = {}
+        for article in articles:
+            for key in article.keys:
+                if key in now_boilerplate:
+                    newest[key] = max(newest.get(key, article.sort_key), article.sort_key)
+        connection.executemany(
+            "DELETE FROM story_keys WHERE key = ?", [(key,) for key in sorted(now_boilerplate)]
+        )
+        connection.executemany(
+            "INSERT INTO story_keys(key, sort_key, article_id, feed_id) VALUES (?, ?, ?, 0)",
+            [(key, sort_key, BOILERPLATE_MARK) for key, sort_key in sorted(newest.items())],
+        )
+
+
+def forget_keys(connection: sqlite3.Connection, before_micros: int) -> None:
+    """Drop the keys (and boilerplate marks) of articles published before `before_micros`, and
+    the keys of deleted articles."""
+    connection.execute(
+        "DELETE FROM story_keys WHERE sort_key < ?"
+        " OR (article_id <> ? AND article_id NOT IN (SELECT id FROM articles))",
+        (before_micros, BOILERPLATE_MARK),
+    )
 
 
 def group_stored(connection: sqlite3.Connection, since_micros: int, batch: int = 2000) -> int:
