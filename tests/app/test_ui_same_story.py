@@ -14,9 +14,8 @@ import pytest
 from reader.core.library import Library
 from reader.core.model import FeedConfig, Section
 from reader.ui.app import ReaderApp
-from reader.ui.screens.main import MainScreen
 from tests.integration.test_same_story import LUOYANG, RENEWAL, RENEWAL_HANT
-from tests.support.app import NOW, build_app, quiet_library, settle
+from tests.support.app import NOW, build_app, main_screen, quiet_library, settle
 from tests.support.feedserver import FeedServer
 
 WIDE = (140, 40)
@@ -57,12 +56,6 @@ def library(tmp_path: Path, feed_server: FeedServer) -> Iterator[Library]:
     library.refresh()
     yield library
     library.close()
-
-
-def main_screen(app: ReaderApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def row_texts(app: ReaderApp) -> list[str]:

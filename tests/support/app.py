@@ -14,6 +14,7 @@ from reader.core.library import Library, open_library
 from reader.core.model import FeedConfig, Section
 from reader.core.paths import Paths
 from reader.ui.app import ReaderApp
+from reader.ui.screens.main import MainScreen
 from tests.support.feedserver import FeedServer
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -132,6 +133,13 @@ def quiet_library(tmp_path: Path, sections: tuple[Section, ...]) -> Library:
 def build_app(library: Library) -> ReaderApp:
     """The real app over `library`, with the clock frozen at NOW and no start-up work."""
     return ReaderApp(library, refresh_on_start=False, clock=lambda: NOW, zone=UTC, warm_up=False)
+
+
+def main_screen(app: ReaderApp) -> MainScreen:
+    """The app's main screen (the screen shown, asserted to be it)."""
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
 
 
 async def settle(app: ReaderApp, pilot: object) -> None:
