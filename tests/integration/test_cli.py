@@ -278,9 +278,14 @@ def test_demo_end_to_end_fetch_list_show_full(xdg_dirs: dict[str, Path]) -> None
     summary = json.loads(out)
     assert code == 0 and summary["failed"] == [] and summary["new_articles"] >= 48
     assert sum(feed["articles"] for feed in summary["feeds"]) == summary["new_articles"]
+    code, out, _ = run("list", "--demo", "--json", "--limit", "500", "--all")
+    every_copy = json.loads(out)
+    assert len(every_copy) == summary["new_articles"]
+    # The demo's one republished story (the evening paper's copy of a portal's) is listed once.
     code, out, _ = run("list", "--demo", "--json", "--limit", "500")
     items = json.loads(out)
-    assert len(items) == summary["new_articles"]
+    copies = [i for i in every_copy if i["same_story"]]
+    assert len(copies) == 2 and len(items) == len(every_copy) - 1
     sections = {i["section"] for i in items}
     assert {"要聞", "城市", "原創", "文旅", "金融", "國際播報"} <= sections
     assert all(sum(i["section"] == s for i in items) >= 8 for s in sections)
