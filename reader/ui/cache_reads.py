@@ -37,14 +37,21 @@ def read_page(
     store = library.store
     name = query_name(section)
     saved = library.query_sections().get(name) if name is not None else None
-    if saved is not None:  # a [[query]] section: its query over every section, newest first
+    also = current_id if current_id is not None else keep_id
+    if saved is not None:  # a [[query]] section: its query over every section
         query = store.compile_query(saved, now=now, zone=library.config.settings.zone)
-        listings = store.query_listings(query, limit=limit, offset=offset)
-        total = store.query_count(query)
+        listings = store.query_listings(
+            query,
+            limit=limit,
+            offset=offset,
+            order=order,
+            unread_only=unread_only,
+            also_id=also,
+        )
+        total = store.query_count(query, unread_only=unread_only, also_id=also)
     else:
         starred = section == STARRED
         name = None if starred else section
-        also = current_id if current_id is not None else keep_id
         listings = store.listings(
             name,
             starred_only=starred,

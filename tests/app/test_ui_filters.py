@@ -173,3 +173,30 @@ async def test_marking_a_query_section_read_marks_what_its_query_matches(
         await settle(app, pilot)
         assert tab_labels(app)[:4] == ["要聞 3", "財經 1", "國際 1", "鄭州"]
         assert all(item.read for item in main_screen(app).article_list.listings)
+
+
+async def test_a_query_section_takes_the_sort_order_and_hide_read_like_a_feed_section(
+    library: Library,
+) -> None:
+    app = build_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        newest = titles(app)
+        assert newest == ["鄭州地鐵新線開通試運營", "郑州发布高温预警"]
+        await pilot.press("O")  # oldest first
+        await settle(app, pilot)
+        assert titles(app) == list(reversed(newest))
+        await pilot.press("O", "O", "O")  # by feed, by title, back to newest first
+        await settle(app, pilot)
+        assert titles(app) == newest
+        await pilot.press("enter")  # reading the first one, then hiding read articles
+        await settle(app, pilot)
+        await pilot.press("escape", "h")
+        await settle(app, pilot)
+        assert titles(app) == newest  # the one being read stays until you leave it
+        await pilot.press("2", "4")  # leave for a section without it, and come back
+        await settle(app, pilot)
+        assert titles(app) == ["郑州发布高温预警"]
+        assert main_screen(app).article_list.total == 1

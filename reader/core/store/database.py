@@ -270,9 +270,13 @@ class Store:
         limit: int = 100,
         offset: int = 0,
         include_hidden: bool = False,
+        order: str = "newest",
+        unread_only: bool = False,
+        also_id: int | None = None,
     ) -> list[Listing]:
-        """One page of the articles `query` matches (in `section`, or every section), newest
-        first; what a hide rule matches only with `include_hidden` (flagged `hidden`)."""
+        """One page of the articles `query` matches (in `section`, or every section) in `order`;
+        what a hide rule matches only with `include_hidden` (flagged `hidden`); with
+        `unread_only`, the read ones are left out but `also_id`."""
         page = queries.query_listings(
             self._database,
             query,
@@ -280,20 +284,30 @@ class Store:
             limit=limit,
             offset=offset,
             hidden=None if include_hidden else self._rules.condition("hide"),
+            order=order,
+            unread_only=unread_only,
+            also_id=also_id,
         )
         page = with_copies(self._database, page)
         return flagged(self._database, page, self._rules, hidden=include_hidden)
 
     def query_count(
-        self, query: CompiledQuery, *, section: str | None = None, unread_only: bool = False
+        self,
+        query: CompiledQuery,
+        *,
+        section: str | None = None,
+        unread_only: bool = False,
+        also_id: int | None = None,
     ) -> int:
-        """How many articles `query` matches (only the unread ones with `unread_only`)."""
+        """How many articles `query` matches (only the unread ones with `unread_only`, and
+        `also_id`)."""
         return queries.query_count(
             self._database,
             query,
             section=section,
             unread_only=unread_only,
             hidden=self._rules.condition("hide"),
+            also_id=also_id,
         )
 
     def mark_query_read(self, query: CompiledQuery) -> int:

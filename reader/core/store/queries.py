@@ -339,16 +339,21 @@ def query_listings(
     limit: int = 100,
     offset: int = 0,
     hidden: Condition | None = None,
+    order: str = "newest",
+    unread_only: bool = False,
+    also_id: int | None = None,
 ) -> list[Listing]:
-    """One page of the articles `query` matches (not those `hidden` holds for), newest first."""
+    """One page of the articles `query` matches (not those `hidden` holds for) in `order`
+    (LIST_ORDERS); with `unread_only`, `also_id` is listed even when read."""
     matching = _matching(database, query, section, hidden)
     if matching is None or query is NOTHING:
         return []
     body, parameters = matching
+    unread, unread_parameters = _unread_terms(unread_only, also_id)
     rows = database.read(
-        f"SELECT {_LISTING_COLUMNS} FROM {body.format(joins=_LISTING_JOINS)}"
-        " ORDER BY a.sort_key DESC, a.id DESC LIMIT ? OFFSET ?",
-        (*parameters, limit, offset),
+        f"SELECT {_LISTING_COLUMNS} FROM {body.format(joins=_LISTING_JOINS)}{unread}"
+        f" ORDER BY {LIST_ORDERS.get(order, LIST_ORDERS['newest'])} LIMIT ? OFFSET ?",
+        (*parameters, *unread_parameters, limit, offset),
     )
     return [_listing(row) for row in rows]
 
@@ -360,16 +365,28 @@ def query_count(
     section: str | None = None,
     unread_only: bool = False,
     hidden: Condition | None = None,
+    also_id: int | None = None,
 ) -> int:
-    """How many articles `query` matches (only the unread ones with `unread_only`; not those
-    `hidden` holds for)."""
+    """How many articles `query` matches (only the unread ones with `unread_only`, and
+    `also_id`; not those `hidden` holds for)."""
     matching = _matching(database, query, section, hidden)
     if matching is None or query is NOTHING:
         return 0
     body, parameters = matching
-    unread = " AND a.read = 0" if unread_only else ""
-    rows = database.read(f"SELECT count(*) FROM {body.format(joins='')}{unread}", parameters)
+    unread, unread_parameters = _unread_terms(unread_only, also_id)
+    rows = database.read(
+        f"SELECT count(*) FROM {body.format(joins='')}{unread}", (*parameters, *unread_parameters)
+    )
     return int(rows[0][0])
+
+
+def _unread_terms(unread_only: bool, also_id: int | None) -> tuple[str, list[object]]:
+    """The WHERE addition that keeps unread articles (and `also_id`, the one being read)."""
+    if not unread_only:
+        return "", []
+    if also_id is None:
+        return " AND a.read = 0", []
+    return " AND (a.read = 0 OR a.id = ?)", [also_id]
 
 
 def unread_matching(
