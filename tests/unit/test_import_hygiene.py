@@ -5,6 +5,7 @@ from __future__ import annotations
 import pkgutil
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import reader.core
@@ -19,17 +20,33 @@ def imported_after(code: str) -> set[str]:
         # A None entry in sys.modules is an import refused on purpose, not a loaded module.
         "print(' '.join(sorted({m.split('.')[0] for m, v in sys.modules.items() if v is not None})))"
     )
+    return _printed_names(script)
+
+
+def modules_after(code: str, prefixes: tuple[str, ...]) -> set[str]:
+    """Full names of the modules starting with `prefixes` loaded after running `code`."""
+    return _printed_names(
+        f"import sys\n{code}\nprint(' '.join(m for m in sys.modules if m.startswith({prefixes!r})))"
+    )
+
+
+def _printed_names(script: str) -> set[str]:
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     return set(result.stdout.split())
 
 
-def test_no_core_module_imports_textual() -> None:
+@cache
+def after_importing_the_whole_core() -> frozenset[str]:
+    """Top-level packages loaded by importing every module of reader.core (one interpreter)."""
     names = [m.name for m in pkgutil.walk_packages(reader.core.__path__, "reader.core.")]
     assert len(names) > 20
-    code = "\n".join(f"import {name}" for name in names)
-    loaded = imported_after(code)
+    return frozenset(imported_after("\n".join(f"import {name}" for name in names)))
+
+
+def test_no_core_module_imports_textual() -> None:
+    loaded = after_importing_the_whole_core()
     assert "textual" not in loaded
     assert "reader" in loaded
 
@@ -44,14 +61,7 @@ def test_cli_commands_do_not_load_the_tui_or_opencc() -> None:
 def test_cli_start_up_leaves_story_extraction_unloaded() -> None:
     # Every command pays for what the parser imports: extraction (readability, trafilatura and
     # our extract modules, about 50 ms) loads only when `reader extract` runs.
-    script = (
-        "import sys, reader.cli.main\nreader.cli.main.build_parser()\n"
-        "print(' '.join(m for m in sys.modules if m.startswith('reader.')))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    loaded = set(result.stdout.split())
+    loaded = modules_after("import reader.cli.main\nreader.cli.main.build_parser()", ("reader.",))
     assert "reader.cli.main" in loaded
     assert not loaded & {
         "reader.cli.extract",
@@ -68,23 +78,13 @@ def test_reading_commands_start_without_the_http_stack() -> None:
 
 def test_every_download_goes_through_libcurl() -> None:
     # Feeds, pages, photos and the sync servers' APIs: one HTTP stack (httpx is for tests only).
-    code = "\n".join(
-        f"import {m.name}" for m in pkgutil.walk_packages(reader.core.__path__, "reader.core.")
-    )
-    loaded = imported_after(code)
+    loaded = after_importing_the_whole_core()
     assert "pycurl" in loaded
     assert not loaded & {"httpx", "httpcore", "anyio"}
 
 
 def test_opening_the_library_leaves_the_html_block_builder_unloaded() -> None:
     # `reader fetch` and the first list never draw an article: lxml's HTML side loads with one.
-    script = (
-        "import sys, reader.cli.setup, reader.core.library\n"
-        "print(' '.join(m for m in sys.modules if m.startswith(('reader.', 'lxml'))))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    loaded = set(result.stdout.split())
+    loaded = modules_after("import reader.cli.setup, reader.core.library", ("reader.", "lxml"))
     assert "reader.core.library" in loaded
     assert not loaded & {"reader.core.script.shown", "reader.core.text.blocks", "lxml.html"}
