@@ -102,3 +102,31 @@ async def test_c_walks_the_copies_and_reading_one_reads_all(library: Library) ->
         await pilot.press("j", "enter", "c")  # an article alone: c says so, nothing changes
         await settle(app, pilot)
         assert pane.article is not None and pane.article.listing.title == "张明在洛阳调研"
+
+
+MARKUP_TITLE = "[b]晚報[/b] [/]"
+
+
+@pytest.fixture
+def markup_titled(tmp_path: Path, feed_server: FeedServer) -> Iterator[Library]:
+    """Two copies of one story, the second feed titled with what Rich would read as markup."""
+    wire = feed_server.add("/w.xml", rss("新华通稿", [("w1", "郑州启动城市更新", RENEWAL, 3)]))
+    paper = feed_server.add("/p.xml", rss("晚報", [("p1", "鄭州城市更新", RENEWAL_HANT, 2)]))
+    sections = (Section("要聞", (FeedConfig(wire), FeedConfig(paper, title=MARKUP_TITLE))),)
+    library = quiet_library(tmp_path, sections)
+    library.refresh()
+    yield library
+    library.close()
+
+
+async def test_the_copy_notice_shows_a_feed_title_as_text_not_markup(
+    markup_titled: Library,
+) -> None:
+    # Feed text is data: a title holding Rich markup is shown as written.
+    app = build_app(markup_titled)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter", "c")
+        await settle(app, pilot)
+        notice = next(n for n in app._notifications if MARKUP_TITLE in str(n.message))
+        assert notice.markup is False

@@ -231,7 +231,9 @@ class ReadingPane(VerticalScroll, can_focus=False):
             self._copy_switched = False
             feed = self.app.view.text(listing.feed_title, listing.feed_url)
             index, count = self._copies.index(listing.id) + 1, len(self._copies)
-            self.notify(self.app.t("copy_of", index=index, count=count, feed=feed))
+            # The feed's title is feed text: never read as markup.
+            notice = self.app.t("copy_of", index=index, count=count, feed=feed)
+            self.notify(notice, markup=False)
         self._prefetch_soon()
         self.body.image_sizes.update(message.image_sizes)
         self.show_article(listing.id, message.text, message.keep_scroll)
