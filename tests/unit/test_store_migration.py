@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import zlib
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from reader.core.model import Article, FeedConfig, FetchResult, PageMeta, Section, Validators
 from reader.core.script.fold import FOLD_VERSION
 from reader.core.store import migrations as store_migrations
-from reader.core.store.codec import DEFLATED, RAW, pack, unpack
+from reader.core.store.codec import DEFLATED, RAW, ZSTD, pack, unpack
 from reader.core.store.database import Store
 from reader.core.store.schema import MIGRATIONS, SCHEMA_DDL, SCHEMA_VERSION, migrate
 from reader.core.store.search import index_words, plain_text
@@ -204,6 +205,33 @@ def test_version_2_cache_gains_page_meta_and_keeps_everything(tmp_path: Path) ->
         assert stored.page_meta.published.utcoffset() == timedelta(hours=8)  # type: ignore[union-attr]
 
 
+def test_version_5_cache_with_zlib_bodies_reads_them_and_writes_zstd(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    write_v1_cache(path, 30)
+    connection = sqlite3.connect(path, isolation_level=None)
+    migrate(connection, target=5)
+    for number in range(1, 31):  # as version 5 wrote them: zlib
+        packed = bytes((DEFLATED,)) + zlib.compress(v1_body(number)[1].encode())
+        connection.execute(
+            "UPDATE article_bodies SET content_html = ? WHERE article_id = ?", (packed, number)
+        )
+    connection.close()
+    with Store.open(path) as store:
+        assert store._database.connection.execute("PRAGMA user_version").fetchone()[0] == 6
+        for number in (1, 17, 30):
+            assert store.article(number).content_html == v1_body(number)[1]  # type: ignore[union-attr]
+        assert store.search(plain_text(v1_body(17)[1])[40:46])
+        store.sync_feeds(SECTIONS)
+        html = "<p>" + "鄭州地鐵開通。" * 50 + "</p>"
+        fresh = Article(NEWS, "new", "新", content_html=html)
+        store.record_fetch(FetchResult(NEWS, "ok", (fresh,)), NOW)
+        raw = store._database.connection
+        new_id, packed = raw.execute(
+            "SELECT article_id, content_html FROM article_bodies ORDER BY article_id DESC LIMIT 1"
+        ).fetchone()
+        assert packed[0] == ZSTD and store.article(new_id).content_html == html  # type: ignore[union-attr]
+
+
 class Crash(Exception):
     """Stands in for the process dying between two migration transactions."""
 
@@ -246,7 +274,7 @@ def test_new_cache_is_created_with_incremental_vacuum_and_packed_bodies(tmp_path
             FetchResult(NEWS, "ok", (Article(NEWS, "x", "標題", content_html=html),)), NOW
         )
         stored_bytes = raw.execute("SELECT content_html FROM article_bodies").fetchone()[0]
-        assert stored_bytes[0] == DEFLATED and len(stored_bytes) < len(html.encode())
+        assert stored_bytes[0] == ZSTD and len(stored_bytes) < len(html.encode())
     ddl = (
         sqlite3.connect(path)
         .execute("SELECT sql FROM sqlite_master WHERE name = 'article_bodies'")
@@ -297,6 +325,14 @@ def test_unpack_reads_old_text_and_damage_without_failing() -> None:
     assert unpack("<p>舊格式</p>") == "<p>舊格式</p>"
     assert unpack(bytes((RAW,)) + "好".encode()) == "好"
     assert unpack(bytes((DEFLATED,)) + b"not zlib at all") == "\ufffd"
+    assert unpack(bytes((ZSTD,)) + b"not a zstd frame") == "\ufffd"
+    assert unpack(bytes((DEFLATED,)) + zlib.compress("舊的壓縮".encode())) == "舊的壓縮"
+    frame = pack("<p>" + "鄭州地鐵開通。" * 200 + "</p>")
+    assert frame[0] == ZSTD
+    assert unpack(frame[:-9]).startswith("\ufffd")  # cut short
+    # A frame whose header claims a terabyte (unchecked, decompressing it is a MemoryError).
+    lying = b"\x28\xb5\x2f\xfd\xe0" + (1 << 40).to_bytes(8, "little") + b"\x01\x00\x00"
+    assert unpack(bytes((ZSTD,)) + lying) == "\ufffd"
     assert unpack(bytes((RAW,)) + b"\xe9\xe9\xff") == "\ufffd\ufffd\ufffd"
     assert unpack(b"\x07abc").startswith("\ufffd")
 

@@ -142,3 +142,9 @@ def stories_added(connection: sqlite3.Connection) -> None:
     newest = connection.execute("SELECT max(sort_key) FROM articles").fetchone()[0]
     if newest is not None:
         group_stored(connection, int(newest) - WINDOW_MICROS)
+
+
+def zstd_bodies(connection: sqlite3.Connection) -> None:
+    """Version 5 -> 6: bodies are now written as Zstandard frames (codec.ZSTD). Old rows stay as
+    they are and readable; the version changes so that a reader which knows only zlib refuses
+    the cache instead of showing new bodies as damage."""

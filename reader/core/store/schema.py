@@ -19,10 +19,11 @@ from reader.core.store.migrations import (
     outbox_added,
     page_meta_beside_full_text,
     stories_added,
+    zstd_bodies,
 )
 from reader.core.store.search import SEARCH_INDEX_DDL, SEARCH_INDEX_SETTINGS
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -119,6 +120,7 @@ MIGRATIONS: dict[int, Migration] = {
     2: page_meta_beside_full_text,
     3: outbox_added,
     4: stories_added,
+    5: zstd_bodies,
 }
 
 
