@@ -4,6 +4,8 @@ pool, and the one-pass search words (same tokens as the per-run regex they repla
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -151,3 +153,27 @@ async def test_cancelled_refresh_keeps_what_was_written(
         assert again.new_articles == 30 * 4 - sum(per_feed.values())
     finally:
         store.close()
+
+
+_WORKER_INHERITS = """
+import sys
+from reader.core.refresh.parse_pool import LazyProcessPool
+
+def loaded():
+    return "feedparser" in sys.modules
+
+assert "feedparser" not in sys.modules
+pool = LazyProcessPool(2)
+print(pool.submit(loaded).result())
+pool.shutdown()
+"""
+
+
+def test_parse_workers_start_with_feedparser_already_imported() -> None:
+    # The fast path calls feedparser's helpers: imported once before the fork, not by every
+    # worker on its first feed.
+    done = subprocess.run(
+        [sys.executable, "-c", _WORKER_INHERITS], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"

@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from reader.core.feeds.feedparser_rules import feedparser_helpers
 from reader.core.feeds.parse import ParsedFeed, parse_feed
 from reader.core.model import DEFAULT_TIMEZONE, PreparedArticle
 from reader.core.store.prepare import prepare
@@ -121,9 +122,11 @@ class LazyProcessPool(Executor):
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
         if self._pool is None:
-            # The search index's tables are built once here, while the other cores are still
-            # idle, and every worker inherits them.
+            # The search index's tables are built and feedparser's helpers (the fast path calls
+            # them) imported once here, while the other cores are still idle: every worker
+            # inherits them, instead of each importing feedparser on its first feed.
             index_form_utf8("")
+            feedparser_helpers()
             # fork: the workers need only the parser, already imported here, and fork never
             # re-runs the program's main module (spawn would re-run `python -m reader`).
             context = multiprocessing.get_context("fork")
