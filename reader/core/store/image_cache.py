@@ -14,8 +14,10 @@ import io
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image
+if TYPE_CHECKING:
+    from PIL import Image
 
 # Formats a news photo comes in; Pillow tries no other decoder (SVG is never rendered).
 IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP")
@@ -32,6 +34,8 @@ def decode_for_display(data: bytes) -> Image.Image:
     """The first frame of an image file as RGB, shrunk to fit `DISPLAY_SIZE` (aspect kept).
 
     Raises BadImage for anything Pillow cannot or must not decode."""
+    from PIL import Image  # on the first photo: a refresh or start-up without one never pays
+
     try:
         image = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
     except Image.DecompressionBombError as error:
