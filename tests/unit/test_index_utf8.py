@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from bench.feedgen import rss_feed
 from reader.core.feeds.parse import parse_feed
+from reader.core.store import search as store_search
 from reader.core.store.search import (
     article_words,
     article_words_utf8,
@@ -46,3 +47,29 @@ def test_article_words_utf8_on_bench_feeds(shape: str) -> None:
         expected = article_words(article.title, article.summary_html, article.content_html)
         got = article_words_utf8(article.title, article.summary_html, article.content_html)
         assert got == expected.encode()
+
+
+@pytest.mark.parametrize("start", range(0, 0x10000, 0x1000))
+def test_every_bmp_character_gives_index_form_words(start: int) -> None:
+    # Each table entry the C loop copies, in both of its string widths (Latin-1 and BMP).
+    chunk = "".join(map(chr, range(start, start + 0x1000)))
+    assert index_form_utf8(chunk) == index_form(chunk).encode()
+    if start == 0:
+        latin1 = chunk[:0x100]
+        assert index_form_utf8(latin1) == index_form(latin1).encode()
+
+
+def test_the_c_loop_refuses_bad_tables_and_keeps_its_own() -> None:
+    module = store_search._index_words
+    if module is None:  # built without a C compiler: charmap_encode gives the words
+        assert index_form_utf8("鄭州 Metro") == index_form("鄭州 Metro").encode()
+        return
+    index_form_utf8("")  # the table is handed over on first use
+    assert module.encode("好🎉") is None  # supplementary plane: left to index_form
+    with pytest.raises(ValueError):
+        module.set_table(b"\0" * 8, b"\0" * 0x10000, b"")
+    with pytest.raises(ValueError):  # a slice past the end of the blob
+        module.set_table(b"\xff" * 4 * 0x10000, b"\x01" * 0x10000, b" ")
+    with pytest.raises(TypeError):
+        module.encode(b"bytes")  # type: ignore[arg-type]
+    assert module.encode("鄭州") == index_form("鄭州").encode()  # the good table stayed

@@ -6,6 +6,7 @@ and two-character queries (郑州, 台湾) are found, which the trigram tokenize
 
 from __future__ import annotations
 
+import array
 import codecs
 import html
 import re
@@ -14,6 +15,11 @@ import threading
 from collections.abc import Callable, Iterable
 
 from reader.core.script.fold import fold_table
+
+try:  # the loop of index_form_utf8 in C: an optional build (without it, charmap_encode)
+    from reader.core.store import _index_words
+except ImportError:  # pragma: no cover (a build without a C compiler)
+    _index_words = None  # type: ignore[assignment]
 
 # The index is built from the title and `plain_text` of the stored HTML, never from text the
 # parser handed over: the contentless index can only delete an article by giving the very words
@@ -113,7 +119,20 @@ def _load_utf8_table() -> tuple[bytes, ...]:
                 else (chr(target) if isinstance(target, int) else target).encode("utf-8")
                 for target in table
             )  # fmt: skip
+            if _index_words is not None:
+                _index_words.set_table(*_flattened(_utf8_table))
         return _utf8_table
+
+
+def _flattened(table: tuple[bytes, ...]) -> tuple[bytes, bytes, bytes]:
+    """The UTF-8 table as the C loop reads it: each code point's offset into one blob (native
+    uint32), its length (uint8), and the blob of every result one after another."""
+    offsets = array.array("I")
+    blob = bytearray()
+    for result in table:
+        offsets.append(len(blob))
+        blob += result
+    return offsets.tobytes(), bytes(map(len, table)), bytes(blob)
 
 
 def parse_ranges(pieces: str) -> list[tuple[int, int]]:
@@ -164,13 +183,17 @@ def index_words(title: str, text: str) -> str:
 def index_form_utf8(text: str) -> bytes:
     """`index_form(text).encode()`, in one pass from the text to the bytes.
 
-    `charmap_encode` looks each character up in a table of UTF-8 results, so the spaced-out
-    string is never built and never encoded apart; supplementary-plane text (rare) takes
-    `index_form`.
+    Each character is looked up in a table of UTF-8 results (by the C loop in `_index_words`
+    when it was built, else by `charmap_encode`), so the spaced-out string is never built and
+    never encoded apart; supplementary-plane text (rare) takes `index_form`.
     """
+    table = _utf8_table if _utf8_table is not None else _load_utf8_table()
+    if _index_words is not None:
+        words = _index_words.encode(text)  # None: supplementary-plane characters
+        if words is not None:
+            return words
     if _ASTRAL.search(text):
         return index_form(text).encode()
-    table = _utf8_table if _utf8_table is not None else _load_utf8_table()
     return codecs.charmap_encode(text, "strict", table)[0]
 
 
