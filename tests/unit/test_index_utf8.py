@@ -3,6 +3,10 @@ encoded: the contentless index can only delete an article with the words it was 
 
 from __future__ import annotations
 
+import shutil
+import sysconfig
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -57,6 +61,16 @@ def test_every_bmp_character_gives_index_form_words(start: int) -> None:
     if start == 0:
         latin1 = chunk[:0x100]
         assert index_form_utf8(latin1) == index_form(latin1).encode()
+
+
+def test_the_c_loop_is_built_wherever_it_can_be() -> None:
+    # An optional build fails quietly: where a C compiler and Python's headers are, a missing
+    # module means the build broke, not that the machine cannot build it.
+    headers = Path(sysconfig.get_paths()["include"]) / "Python.h"
+    can_build = headers.exists() and any(map(shutil.which, ("cc", "gcc", "clang")))
+    assert (store_search._index_words is not None) or not can_build, (
+        "the C loop was not built: `pip install -e '.[test]'` builds it next to its source"
+    )
 
 
 def test_the_c_loop_refuses_bad_tables_and_keeps_its_own() -> None:
