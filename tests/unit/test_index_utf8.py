@@ -87,3 +87,15 @@ def test_the_c_loop_refuses_bad_tables_and_keeps_its_own() -> None:
     with pytest.raises(TypeError):
         module.encode(b"bytes")  # type: ignore[arg-type]
     assert module.encode("鄭州") == index_form("鄭州").encode()  # the good table stayed
+
+
+def test_a_table_the_c_loop_refuses_leaves_the_words_to_python(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # E.g. a platform whose array "I" is not four bytes: search must go on, in Python.
+    monkeypatch.setattr(store_search, "_index_words", store_search._index_words)
+    monkeypatch.setattr(store_search, "_utf8_table", None)
+    monkeypatch.setattr(store_search, "_flattened", lambda table: (b"", b"", b""))
+    text = "鄭州地鐵 Metro 3 開通"
+    assert index_form_utf8(text) == index_form(text).encode()
+    assert store_search._index_words is None  # the loop is off, not half-set

@@ -110,17 +110,22 @@ def _load_index_table() -> tuple[int | str | None, ...]:
 def _load_utf8_table() -> tuple[bytes, ...]:
     """The translate table with each BMP character's result as UTF-8 bytes (b"" when dropped),
     for `codecs.charmap_encode`; built on first use, from the translate table itself."""
-    global _utf8_table
+    global _utf8_table, _index_words
     table = _index_table if _index_table is not None else _load_index_table()
     with _index_table_lock:
         if _utf8_table is None:
-            _utf8_table = tuple(
+            results = tuple(
                 b"" if target is None
                 else (chr(target) if isinstance(target, int) else target).encode("utf-8")
                 for target in table
             )  # fmt: skip
             if _index_words is not None:
-                _index_words.set_table(*_flattened(_utf8_table))
+                try:
+                    _index_words.set_table(*_flattened(results))
+                except ValueError:  # a table the loop cannot take: charmap_encode's path
+                    _index_words = None  # type: ignore[assignment]
+            # Published last: another thread that sees the table finds the C loop ready.
+            _utf8_table = results
         return _utf8_table
 
 
